@@ -1,0 +1,172 @@
+"""Plain HTTP to a Podman endpoint, for what podman-py lacks or gets wrong.
+
+podman-py cannot stream events over named pipes, has no attach or interactive exec,
+and fails on some list results (DESIGN.md). Everything the engine says to the API
+without podman-py goes through this one module.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from app.engine.endpoint import Endpoint
+from app.engine.errors import ConnectionLost, error_for_status
+
+# Podman accepts a newer version prefix than it implements; v4.0.0 is the oldest
+# libpod API the app supports and the one every call below exists in.
+LIBPOD_PREFIX = "/v4.0.0/libpod"
+
+
+class EndpointConnection(http.client.HTTPConnection):
+    """An HTTPConnection whose transport is an :class:`Endpoint` stream."""
+
+    def __init__(self, endpoint: Endpoint, timeout: float | None = 30.0) -> None:
+        super().__init__("d", timeout=timeout)  # the Host header Podman expects is any name
+        self.endpoint = endpoint
+
+    def connect(self) -> None:
+        try:
+            self.sock = self.endpoint.connect(self.timeout)
+        except (OSError, ValueError) as exc:
+            raise ConnectionLost(f"Cannot reach Podman at {self.endpoint}: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "nothing is listening there (no such socket)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the connection was refused (is the Podman service running?)"
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "no answer in time"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _url(path: str, params: dict[str, Any] | None) -> str:
+    if params:
+        clean = {k: v for k, v in params.items() if v is not None}
+        for key, value in clean.items():
+            if isinstance(value, bool):
+                clean[key] = "true" if value else "false"
+            elif isinstance(value, dict | list):
+                clean[key] = json.dumps(value)
+        if clean:
+            return f"{path}?{urlencode(clean)}"
+    return path
+
+
+def _error_message(body: bytes, status: int) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        text = body.decode("utf-8", "replace").strip()
+        return text or f"HTTP {status}"
+    if isinstance(data, dict):
+        return str(data.get("message") or data.get("cause") or data)
+    return str(data)
+
+
+def request(
+    endpoint: Endpoint,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    body: Any = None,
+    timeout: float | None = 30.0,
+) -> Any:
+    """Send one request and return the decoded JSON answer (None for an empty body).
+
+    Raises ConnectionLost when the endpoint cannot be reached and an ApiError subclass,
+    carrying Podman's own message, for an error status.
+    """
+    conn = EndpointConnection(endpoint, timeout)
+    try:
+        payload = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"} if payload is not None else {}
+        conn.request(method, _url(path, params), body=payload, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+    except (OSError, http.client.HTTPException) as exc:
+        raise ConnectionLost(f"Lost the connection to Podman at {endpoint}: {_reason(exc)}") from exc
+    finally:
+        conn.close()
+    if resp.status >= 400:
+        raise error_for_status(resp.status, _error_message(data, resp.status))
+    if not data:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", "replace")
+
+
+class Stream:
+    """A long-lived response (events, logs, stats) read line by line.
+
+    ``close()`` may be called from another thread: it shuts the socket down so a
+    reader blocked in ``lines()`` returns at once.
+    """
+
+    def __init__(self, conn: EndpointConnection, response: http.client.HTTPResponse) -> None:
+        self._conn = conn
+        self._response = response
+        self._closed = False
+
+    def lines(self) -> Iterator[bytes]:
+        """Yield each non-empty line; ends when the server ends the stream or on close()."""
+        try:
+            while not self._closed:
+                line = self._response.readline()
+                if not line:
+                    return
+                line = line.strip()
+                if line:
+                    yield line
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            if self._closed:
+                return
+            raise ConnectionLost(f"The stream from Podman broke: {_reason(exc)}") from exc
+
+    def close(self) -> None:
+        self._closed = True
+        sock = self._conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._conn.close()
+
+
+def open_stream(
+    endpoint: Endpoint,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    connect_timeout: float = 10.0,
+) -> Stream:
+    """Open a streaming GET (no read timeout once connected)."""
+    conn = EndpointConnection(endpoint, connect_timeout)
+    try:
+        conn.connect()
+        conn.sock.settimeout(None)
+        conn.request("GET", _url(path, params))
+        resp = conn.getresponse()
+    except (OSError, http.client.HTTPException) as exc:
+        conn.close()
+        raise ConnectionLost(f"Cannot open a stream from {endpoint}: {_reason(exc)}") from exc
+    except ConnectionLost:
+        conn.close()
+        raise
+    if resp.status >= 400:
+        data = resp.read()
+        conn.close()
+        raise error_for_status(resp.status, _error_message(data, resp.status))
+    return Stream(conn, resp)

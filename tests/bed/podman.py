@@ -1,0 +1,219 @@
+"""A fully isolated Podman for tests: its own store, runtime dirs, events log, networks.
+
+A private ``--root`` alone still shares /run/libpod, the events log and the network
+configs with the machine's own Podman (DESIGN.md), so everything is redirected through
+a private containers.conf and storage.conf, given by CONTAINERS_CONF and
+CONTAINERS_STORAGE_CONF. Any ``podman`` run with :attr:`IsolatedPodman.env` (the CLI,
+the service, the app under test) sees only this store.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+TEST_IMAGE = "localhost/busybox:test"
+BUSYBOX = Path("/bin/busybox")
+
+
+def _conf(base: Path) -> str:
+    return f"""\
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]
+
+[engine]
+runtime = "runc"
+tmp_dir = "{base}/tmp"
+events_logger = "file"
+events_logfile_path = "{base}/events.log"
+volume_path = "{base}/volumes"
+
+[network]
+network_config_dir = "{base}/networks"
+"""
+
+
+def _storage(base: Path) -> str:
+    return f"""\
+[storage]
+driver = "overlay"
+graphroot = "{base}/root"
+runroot = "{base}/runroot"
+"""
+
+
+class IsolatedPodman:
+    """One private Podman store, with its CLI and (optionally) its API service."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        base.mkdir(parents=True, exist_ok=True)
+        (base / "containers.conf").write_text(_conf(base))
+        (base / "storage.conf").write_text(_storage(base))
+        self.socket_path = base / "podman.sock"
+        self.env = {
+            **os.environ,
+            "CONTAINERS_CONF": str(base / "containers.conf"),
+            "CONTAINERS_STORAGE_CONF": str(base / "storage.conf"),
+            "CONTAINERS_REGISTRIES_CONF": str(base / "registries.conf"),
+        }
+        (base / "registries.conf").write_text('unqualified-search-registries = []\n')
+        self._service: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"unix://{self.socket_path}"
+
+    def cli(self, *args: str, check: bool = True, timeout: float = 120) -> str:
+        """Run ``podman ARGS`` against this store and return its stdout."""
+        proc = subprocess.run(
+            ["podman", *args], env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+        if check and proc.returncode != 0:
+            raise RuntimeError(f"podman {' '.join(args)} failed: {proc.stderr.strip()}")
+        return proc.stdout.strip()
+
+    # -- the API service -------------------------------------------------------------
+
+    def start_service(self, socket_path: Path | None = None) -> None:
+        """Start ``podman system service`` and return once it answers /_ping."""
+        if socket_path is not None:
+            self.socket_path = socket_path
+        if self.socket_path.exists():
+            self.socket_path.unlink()
+        log = open(self.base / "service.log", "ab")  # noqa: SIM115 - closed with the process
+        self._service = subprocess.Popen(
+            ["podman", "system", "service", "--time=0", self.uri],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        log.close()
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        # The service gives no readiness signal, so poll its socket with a deadline.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._service is not None and self._service.poll() is not None:
+                raise RuntimeError(f"podman service exited: {self.service_log()}")
+            if self._ping():
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"podman service did not answer in {timeout}s: {self.service_log()}")
+
+    def _ping(self) -> bool:
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(2)
+                sock.connect(str(self.socket_path))
+                sock.sendall(b"GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n")
+                return sock.recv(64).startswith(b"HTTP/1.")
+        except OSError:
+            return False
+
+    def service_log(self) -> str:
+        path = self.base / "service.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    def stop_service(self, kill: bool = False) -> None:
+        proc, self._service = self._service, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill() if kill else proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    @property
+    def service_running(self) -> bool:
+        return self._service is not None and self._service.poll() is None
+
+    # -- content -----------------------------------------------------------------------
+
+    def ensure_image(self, cache_dir: Path) -> str:
+        """Import the offline busybox test image (the rootfs tarball is cached)."""
+        if self.cli("images", "-q", TEST_IMAGE, check=False):
+            return TEST_IMAGE
+        tarball = build_busybox_rootfs(cache_dir)
+        self.cli(
+            "import",
+            "--change", "ENV PATH=/bin",
+            "--change", 'CMD ["/bin/sh"]',
+            # busybox as PID 1 ignores SIGTERM: without this every stop waits 10 s.
+            "--change", "STOPSIGNAL SIGKILL",
+            str(tarball),
+            TEST_IMAGE,
+        )
+        return TEST_IMAGE
+
+    def clean(self) -> None:
+        """Remove every container, pod, volume, secret and extra network (never system reset)."""
+        self.cli("pod", "rm", "-af", "-t", "0", check=False)
+        self.cli("rm", "-af", "-t", "0", check=False)
+        self.cli("volume", "rm", "-af", check=False)
+        self.cli("network", "prune", "-f", check=False)
+        for secret in self.cli("secret", "ls", "-q", check=False).split():
+            self.cli("secret", "rm", secret, check=False)
+
+    def destroy(self) -> None:
+        self.stop_service()
+        self.cli("pod", "rm", "-af", "-t", "0", check=False)
+        self.cli("rm", "-af", "-t", "0", check=False)
+        _unmount_under(self.base)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def build_busybox_rootfs(cache_dir: Path) -> Path:
+    """A rootfs tarball holding Debian's static busybox and its applet links."""
+    tarball = cache_dir / "busybox-rootfs.tar"
+    if tarball.exists():
+        return tarball
+    if not BUSYBOX.exists():
+        raise RuntimeError("/bin/busybox is missing: install busybox-static")
+    applets = subprocess.run(
+        [str(BUSYBOX), "--list"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = tarball.with_suffix(".partial")
+    with tarfile.open(partial, "w") as tar:
+        for name in ("bin", "tmp", "etc", "proc", "sys", "dev", "root"):
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o1777 if name == "tmp" else 0o755
+            tar.addfile(info)
+        tar.add(str(BUSYBOX), arcname="bin/busybox")
+        for applet in applets:
+            if applet == "busybox":
+                continue
+            link = tarfile.TarInfo(f"bin/{applet}")
+            link.type = tarfile.SYMTYPE
+            link.linkname = "busybox"
+            tar.addfile(link)
+        passwd = b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
+        info = tarfile.TarInfo("etc/passwd")
+        info.size = len(passwd)
+        tar.addfile(info, io.BytesIO(passwd))
+    partial.rename(tarball)
+    return tarball
+
+
+def _unmount_under(base: Path) -> None:
+    # A container killed mid-test can leave overlay or shm mounts that block rmtree.
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return
+    points = [line.split()[1] for line in mounts if len(line.split()) > 1]
+    for point in sorted((p for p in points if p.startswith(str(base))), reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True)

@@ -1,0 +1,130 @@
+"""The test bed: isolated Podman, a real sshd, offscreen Qt, an Xvfb display.
+
+The environment is fixed at import time, before Qt or the app is imported, so nothing
+a test runs (the app, its podman CLI calls, its settings and logs) can reach the
+user's own Podman storage, connections or configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(tempfile.mkdtemp(prefix="pdc-t-"))  # short: unix socket paths max 107 bytes
+for _name in ("config", "state", "data", "cache", "runtime"):
+    (ROOT / _name).mkdir(mode=0o700)
+os.environ.update(
+    {
+        "XDG_CONFIG_HOME": str(ROOT / "config"),
+        "XDG_STATE_HOME": str(ROOT / "state"),
+        "XDG_DATA_HOME": str(ROOT / "data"),
+        "XDG_CACHE_HOME": str(ROOT / "cache"),
+        "XDG_RUNTIME_DIR": str(ROOT / "runtime"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PDC_TESTING": "1",
+    }
+)
+os.environ.pop("DISPLAY", None)
+os.environ.pop("WAYLAND_DISPLAY", None)
+os.environ.pop("DOCKER_HOST", None)
+os.environ.pop("CONTAINER_HOST", None)
+
+from tests.bed.display import VirtualDisplay  # noqa: E402
+from tests.bed.podman import IsolatedPodman  # noqa: E402
+from tests.bed.sshd import SshServer  # noqa: E402
+
+# The session's Podman store exists from import on, and its config is what every
+# podman process started by the tests (or by the app under test) reads.
+SESSION_PODMAN = IsolatedPodman(ROOT / "podman")
+for _key in ("CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "CONTAINERS_REGISTRIES_CONF"):
+    os.environ[_key] = SESSION_PODMAN.env[_key]
+
+HAVE_PODMAN = shutil.which("podman") is not None
+HAVE_SSHD = os.path.exists("/usr/sbin/sshd")
+
+needs_podman = pytest.mark.skipif(not HAVE_PODMAN, reason="needs podman (Linux test bed)")
+needs_sshd = pytest.mark.skipif(not HAVE_SSHD, reason="needs OpenSSH server (Linux test bed)")
+windows_only = pytest.mark.skipif(
+    sys.platform != "win32", reason="Windows named pipes: runs on Windows only"
+)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    SESSION_PODMAN.destroy()
+    shutil.rmtree(ROOT, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def cache_dir() -> Path:
+    path = ROOT / "cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def podman_bed(cache_dir: Path) -> IsolatedPodman:
+    """The session's isolated Podman with its API service and the test image."""
+    if not HAVE_PODMAN:
+        pytest.skip("needs podman (Linux test bed)")
+    SESSION_PODMAN.ensure_image(cache_dir)
+    SESSION_PODMAN.start_service()
+    yield SESSION_PODMAN
+    SESSION_PODMAN.stop_service()
+
+
+@pytest.fixture
+def podman(podman_bed: IsolatedPodman) -> IsolatedPodman:
+    """The session's Podman, running, and emptied of containers etc. after the test."""
+    if not podman_bed.service_running:
+        podman_bed.start_service(ROOT / "podman" / "podman.sock")
+    yield podman_bed
+    if not podman_bed.service_running:
+        podman_bed.start_service(ROOT / "podman" / "podman.sock")
+    podman_bed.clean()
+
+
+@pytest.fixture
+def fresh_podman(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> IsolatedPodman:
+    """A second, private Podman store and service, for tests that kill or restart it."""
+    if not HAVE_PODMAN:
+        pytest.skip("needs podman (Linux test bed)")
+    base = Path(tempfile.mkdtemp(prefix="pdc-f-", dir=ROOT))
+    bed = IsolatedPodman(base)
+    bed.ensure_image(cache_dir)
+    bed.start_service()
+    yield bed
+    bed.destroy()
+
+
+@pytest.fixture(scope="session")
+def sshd_session() -> SshServer:
+    if not HAVE_SSHD:
+        pytest.skip("needs OpenSSH server (Linux test bed)")
+    server = SshServer(ROOT / "sshd")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sshd(sshd_session: SshServer) -> SshServer:
+    """The session's sshd, restarted if an earlier test stopped it."""
+    if not sshd_session.running:
+        sshd_session.start()
+    return sshd_session
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> VirtualDisplay:
+    """A real X display; tests using it run their Qt in a subprocess with DISPLAY set."""
+    if not VirtualDisplay.available():
+        pytest.skip("needs Xvfb (Linux test bed)")
+    display = VirtualDisplay()
+    display.start()
+    yield display
+    display.stop()
