@@ -53,9 +53,7 @@ class Endpoint:
             if not parsed.hostname or not port:
                 raise EndpointError(f"{uri}: a tcp:// address needs a host and a port")
             return cls("tcp", host=parsed.hostname, port=port)
-        raise EndpointError(
-            f"{uri}: unsupported address (expected unix://, npipe:// or tcp://)"
-        )
+        raise EndpointError(f"{uri}: unsupported address (expected unix://, npipe:// or tcp://)")
 
     @property
     def uri(self) -> str:

@@ -94,7 +94,9 @@ def request(
         resp = conn.getresponse()
         data = resp.read()
     except (OSError, http.client.HTTPException) as exc:
-        raise ConnectionLost(f"Lost the connection to Podman at {endpoint}: {_reason(exc)}") from exc
+        raise ConnectionLost(
+            f"Lost the connection to Podman at {endpoint}: {_reason(exc)}"
+        ) from exc
     finally:
         conn.close()
     if resp.status >= 400:

@@ -63,7 +63,7 @@ class IsolatedPodman:
             "CONTAINERS_STORAGE_CONF": str(base / "storage.conf"),
             "CONTAINERS_REGISTRIES_CONF": str(base / "registries.conf"),
         }
-        (base / "registries.conf").write_text('unqualified-search-registries = []\n')
+        (base / "registries.conf").write_text("unqualified-search-registries = []\n")
         self._service: subprocess.Popen | None = None
 
     @property
@@ -148,10 +148,13 @@ class IsolatedPodman:
         tarball = build_busybox_rootfs(cache_dir)
         self.cli(
             "import",
-            "--change", "ENV PATH=/bin",
-            "--change", 'CMD ["/bin/sh"]',
+            "--change",
+            "ENV PATH=/bin",
+            "--change",
+            'CMD ["/bin/sh"]',
             # busybox as PID 1 ignores SIGTERM: without this every stop waits 10 s.
-            "--change", "STOPSIGNAL SIGKILL",
+            "--change",
+            "STOPSIGNAL SIGKILL",
             str(tarball),
             TEST_IMAGE,
         )

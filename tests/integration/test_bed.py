@@ -20,12 +20,23 @@ def test_sshd_logs_in_with_the_client_key_and_sees_the_socket(podman, sshd, tmp_
     """The test sshd admits the client key and reaches the isolated service's socket."""
     proc = subprocess.run(
         [
-            "ssh", "-i", str(sshd.client_key), "-p", str(sshd.port),
-            "-o", f"UserKnownHostsFile={tmp_path / 'kh'}", "-o", "StrictHostKeyChecking=no",
-            "-o", "BatchMode=yes", f"{sshd.user}@127.0.0.1",
+            "ssh",
+            "-i",
+            str(sshd.client_key),
+            "-p",
+            str(sshd.port),
+            "-o",
+            f"UserKnownHostsFile={tmp_path / 'kh'}",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "BatchMode=yes",
+            f"{sshd.user}@127.0.0.1",
             f"test -S {podman.socket_path} && echo socket-here",
         ],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert proc.returncode == 0, proc.stderr + sshd.log()
     assert proc.stdout.strip() == "socket-here"
