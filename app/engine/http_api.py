@@ -131,9 +131,12 @@ class Stream:
                 line = line.strip()
                 if line:
                     yield line
-        except (OSError, ValueError, http.client.HTTPException) as exc:
+        except (OSError, ValueError, AttributeError, http.client.HTTPException) as exc:
+            # close() from another thread can pull the response from under readline().
             if self._closed:
                 return
+            if isinstance(exc, AttributeError):
+                raise
             raise ConnectionLost(f"The stream from Podman broke: {_reason(exc)}") from exc
 
     def close(self) -> None:
@@ -158,9 +161,9 @@ def open_stream(
     conn = EndpointConnection(endpoint, connect_timeout)
     try:
         conn.connect()
-        conn.sock.settimeout(None)
         conn.request("GET", _url(path, params))
-        resp = conn.getresponse()
+        resp = conn.getresponse()  # headers within connect_timeout, or ConnectionLost
+        conn.sock.settimeout(None)  # then the stream may stay quiet for as long as it likes
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
         raise ConnectionLost(f"Cannot open a stream from {endpoint}: {_reason(exc)}") from exc

@@ -1,0 +1,167 @@
+"""Startup wiring for the GUI: logging, one instance, the event loop, the window.
+
+Each part lives in its own module; this file only connects them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sys
+from typing import Any
+
+from PySide6.QtCore import QSocketNotifier, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_ID, APP_NAME, __version__, log, paths
+from app.connection_manager import ConnectionManager
+from app.crash import CrashHandler
+from app.settings import Settings
+from app.single_instance import InstanceServer, send_to_running
+from app.ui.main_window import MainWindow
+from app.ui.settings_dialog import SettingsDialog
+
+_log = log.get("app")
+
+
+class Application:
+    """Owns the long-lived objects of one GUI run."""
+
+    def __init__(self, qapp: QApplication, log_file: str) -> None:
+        self.qapp = qapp
+        self.settings = Settings()
+        self.manager = ConnectionManager(self.settings)
+        self.window = MainWindow(self.settings)
+        self.crash = CrashHandler(log_file, self._show_crash)
+        self.instance = InstanceServer()
+        self._tasks: set[asyncio.Future] = set()
+        self._quit = asyncio.get_event_loop().create_future()
+        self._wire()
+
+    def _wire(self) -> None:
+        m, w = self.manager, self.window
+        m.session_changed.connect(w.set_session)
+        m.notice_changed.connect(w.show_notice)
+        w.notice_action.connect(lambda action: self.spawn(m.act(action)))
+        w.settings_requested.connect(self.show_settings)
+        w.quit_requested.connect(self.quit)
+        w.about_requested.connect(self._about)
+        w.log_requested.connect(self._open_log)
+        self.instance.request_received.connect(self._on_request)
+
+    def spawn(self, coro: Any) -> None:
+        # Keep a reference: qasync drops unreferenced tasks (REFERENCE.md).
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def start(self, connection: str, minimized: bool) -> None:
+        self.crash.install()
+        asyncio.get_event_loop().set_exception_handler(self.crash.asyncio_handler)
+        self.instance.listen()
+        if not minimized:
+            self.window.show()
+        self.spawn(self.manager.open_initial(connection))
+
+    async def run_until_quit(self) -> None:
+        await self._quit
+
+    def quit(self) -> None:
+        if not self._quit.done():
+            self._quit.set_result(None)
+
+    def shutdown(self) -> None:
+        self.manager.shutdown()
+        self.instance.close()
+        self.settings.sync()
+        self.crash.uninstall()
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _on_request(self, request: dict) -> None:
+        """A later launch: raise the window, and switch if it named a connection."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        connection = request.get("connection") or ""
+        if connection:
+            self.spawn(self.manager.open_initial(connection))
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.window)
+        if dialog.exec():
+            self.spawn(self.manager.open_initial(self.manager.requested))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>A light, native companion for Podman.",
+        )
+
+    def _open_log(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_file())))
+
+    def _show_crash(self, summary: str, log_file: str) -> None:
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(f"{APP_NAME}: unexpected error")
+        box.setText("Something went wrong inside the app. It keeps running.")
+        box.setInformativeText(f"{summary}\n\nThe details are in the log file:\n{log_file}")
+        box.setModal(False)
+        box.show()
+
+
+def _install_sigint(qapp: QApplication, on_interrupt: Any) -> None:
+    """Ctrl+C in the terminal quits cleanly, with no polling timer (a wakeup fd instead)."""
+    if sys.platform == "win32":
+        signal.signal(signal.SIGINT, lambda *_: on_interrupt())
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGINT, lambda *_: None)
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, qapp)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+        on_interrupt()
+
+    notifier.activated.connect(drain)
+    qapp._pdc_signal_sockets = (reader, writer, notifier)  # keep them alive
+
+
+def run_gui(connection: str = "", minimized: bool = False, debug: bool = False) -> int:
+    log_file = log.setup(paths.log_file(), debug)
+    import qasync
+
+    QApplication.setApplicationName(APP_ID)
+    QApplication.setApplicationDisplayName(APP_NAME)
+    QApplication.setDesktopFileName(APP_ID)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    if send_to_running({"connection": connection}):
+        print(f"{APP_NAME} is already running; it was brought to the front.", file=sys.stderr)
+        return 0
+    qapp.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "app.svg")))
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    app = Application(qapp, str(log_file or paths.log_file()))
+    _install_sigint(qapp, app.quit)
+    qapp.aboutToQuit.connect(app.quit)
+    _log.info("%s %s starting", APP_NAME, __version__)
+    try:
+        app.start(connection, minimized)
+        loop.run_until_complete(app.run_until_quit())
+    finally:
+        app.shutdown()
+        app.window.hide()
+        loop.close()
+    _log.info("exited")
+    return 0

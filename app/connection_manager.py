@@ -1,0 +1,179 @@
+"""Chooses, opens and replaces the active connection's session.
+
+It decides; the window lays out. Discovery, the local-socket check and the app's own
+Podman service all run off the GUI thread.
+
+Signals:
+    discovery_changed(Discovery), session_changed(Session | None), notice_changed(Notice | None)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app import log, notices, paths
+from app.engine import discovery as disco
+from app.engine.connection import Connection, connection_from_argument, looks_like_uri
+from app.engine.local_service import (
+    OwnService,
+    SocketUnit,
+    enable_socket_unit,
+    find_socket_unit,
+    is_listening,
+)
+from app.engine.podman_cli import PodmanCli, find_podman
+from app.session import Session
+from app.settings import Settings
+
+_log = log.get("connections")
+
+OWN_SERVICE_NAME = "local"
+
+
+class ConnectionManager(QObject):
+    discovery_changed = Signal(object)
+    session_changed = Signal(object)
+    notice_changed = Signal(object)
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.discovery = disco.Discovery()
+        self.session: Session | None = None
+        self.notice: notices.Notice | None = None
+        self.requested = ""
+        self._own_service: OwnService | None = None
+        self._socket_unit: SocketUnit | None = None
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdc-conn")
+
+    def cli(self) -> PodmanCli:
+        return PodmanCli(find_podman(self.settings.podman_path))
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        loop = asyncio.get_event_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args))
+
+    # -- opening ---------------------------------------------------------------------
+
+    async def open_initial(self, requested: str = "") -> None:
+        """Open ``requested`` (a name or URI), else the connection DESIGN.md prescribes."""
+        self.requested = requested
+        self._set_notice(None)
+        cli = self.cli()
+        self.discovery = await self._run(disco.discover, cli)
+        self.discovery_changed.emit(self.discovery)
+        chosen = self._resolve(requested)
+        if chosen is None:
+            return
+        await self.open(chosen)
+
+    def _resolve(self, requested: str) -> Connection | None:
+        if requested:
+            if looks_like_uri(requested):
+                return connection_from_argument(requested)
+            found = self.discovery.by_name(requested)
+            if found is None:
+                names = [c.name for c in self.discovery.connections]
+                self._set_notice(notices.unknown_connection(requested, names))
+            return found
+        chosen = disco.choose_connection(self.discovery, self.settings.last_connection)
+        if chosen is None:
+            self._set_notice(
+                notices.podman_missing()
+                if not self.discovery.podman_found
+                else notices.no_connection()
+            )
+        return chosen
+
+    async def open(self, connection: Connection) -> None:
+        """Replace the session with one on ``connection``."""
+        self._set_notice(None)
+        if connection.source == "local":
+            connection = await self._ensure_local_service(connection)
+            if connection is None:
+                return
+        if connection.is_ssh:
+            self._replace_session(None)
+            self._set_notice(notices.needs_proxy(connection.name))
+            return
+        session = Session(connection, parent=self)
+        self._replace_session(session)
+        if connection.source in ("podman", "local"):
+            self.settings.last_connection = connection.name
+        session.start()
+
+    async def _ensure_local_service(self, connection: Connection) -> Connection | None:
+        """The local socket, or the app's own service when nothing listens there."""
+        path = connection.uri.removeprefix("unix://")
+        if await self._run(is_listening, path):
+            return connection
+        if not self.discovery.podman_found:
+            self._replace_session(None)
+            self._set_notice(notices.podman_missing())
+            return None
+        unit = await self._run(find_socket_unit)
+        if unit is not None:
+            self._socket_unit = unit
+            self._replace_session(None)
+            self._set_notice(notices.socket_unit(unit.path, unit.user))
+            return None
+        return await self._start_own_service()
+
+    async def _start_own_service(self) -> Connection | None:
+        if self._own_service is None or not self._own_service.running:
+            service = OwnService(
+                self.cli(),
+                paths.runtime_dir() / "podman.sock",
+                paths.state_dir() / "podman-service.log",
+            )
+            try:
+                await self._run(service.start)
+            except (RuntimeError, OSError) as exc:
+                self._replace_session(None)
+                self._set_notice(notices.service_failed(str(exc)))
+                return None
+            self._own_service = service
+        return Connection(OWN_SERVICE_NAME, self._own_service.uri, source="own-service")
+
+    # -- notice actions --------------------------------------------------------------
+
+    async def act(self, action: str) -> None:
+        """Carry out a notice's button."""
+        if action == "retry":
+            await self.open_initial(self.requested)
+        elif action == "own-service":
+            connection = await self._start_own_service()
+            if connection is not None:
+                await self.open(connection)
+        elif action == "enable-socket" and self._socket_unit is not None:
+            ok, message = await self._run(enable_socket_unit, self._socket_unit)
+            if not ok:
+                self._set_notice(notices.service_failed(message))
+                return
+            await self.open_initial(self.requested)
+
+    # -- state -----------------------------------------------------------------------
+
+    def _replace_session(self, session: Session | None) -> None:
+        old, self.session = self.session, session
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self.session_changed.emit(session)
+
+    def _set_notice(self, notice: notices.Notice | None) -> None:
+        self.notice = notice
+        self.notice_changed.emit(notice)
+
+    def shutdown(self) -> None:
+        """Close the session and stop the app's own service (on exit)."""
+        self._replace_session(None)
+        if self._own_service is not None:
+            self._own_service.stop()
+            self._own_service = None
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,101 @@
+"""A Podman connection: a name and where its API lives (local socket, pipe, ssh://)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
+
+from app.engine.endpoint import Endpoint, EndpointError
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """The parts of an ``ssh://user@host:port/path/to/podman.sock`` URI."""
+
+    user: str
+    host: str
+    port: int
+    socket_path: str
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One place a Podman API can be reached, as Podman's own connection list names it.
+
+    ``source`` says where the app learnt of it: ``podman`` (``system connection list``),
+    ``local`` (a socket found on this computer) or ``argument`` (given on the command line).
+    """
+
+    name: str
+    uri: str
+    identity: str = ""
+    is_machine: bool = False
+    is_default: bool = False
+    source: str = "podman"
+
+    @property
+    def scheme(self) -> str:
+        if self.uri.startswith("/"):
+            return "unix"
+        return urlparse(self.uri).scheme
+
+    @property
+    def is_ssh(self) -> bool:
+        """ssh:// connections are reached through the app's own proxy, never podman-py's."""
+        return self.scheme == "ssh"
+
+    @property
+    def is_local(self) -> bool:
+        return self.scheme in ("unix", "npipe", "tcp")
+
+    @property
+    def rootful(self) -> bool:
+        """A machine's ``-root`` twin, or a root login / root socket."""
+        if self.is_ssh:
+            target = self.ssh_target()
+            return target.user == "root" or target.socket_path.startswith("/run/podman/")
+        return self.uri.endswith("/run/podman/podman.sock")
+
+    def endpoint(self) -> Endpoint:
+        """The local endpoint of a non-ssh connection."""
+        if self.is_ssh:
+            raise EndpointError(f"{self.name}: an ssh:// connection is reached through a proxy")
+        return Endpoint.parse(self.uri)
+
+    def ssh_target(self) -> SshTarget:
+        parsed = urlparse(self.uri)
+        if parsed.scheme != "ssh" or not parsed.hostname:
+            raise EndpointError(f"{self.uri}: not an ssh://user@host[:port]/socket address")
+        try:
+            port = parsed.port or 22
+        except ValueError as exc:
+            raise EndpointError(f"{self.uri}: {exc}") from None
+        return SshTarget(
+            user=unquote(parsed.username or ""),
+            host=parsed.hostname,
+            port=port,
+            socket_path=unquote(parsed.path),
+        )
+
+    def describe(self) -> str:
+        """A short line for menus and the status bar."""
+        if self.is_ssh:
+            target = self.ssh_target()
+            return f"{target.user}@{target.host}:{target.port}"
+        return self.uri
+
+
+def connection_from_argument(value: str) -> Connection:
+    """A Connection for a ``--connection`` value that is a URI rather than a name."""
+    if value.startswith("/"):
+        value = f"unix://{value}"
+    conn = Connection(name=value, uri=value, source="argument")
+    if conn.is_ssh:
+        conn.ssh_target()
+    else:
+        conn.endpoint()  # validates the URI
+    return conn
+
+
+def looks_like_uri(value: str) -> bool:
+    return value.startswith("/") or "://" in value

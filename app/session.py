@@ -1,0 +1,200 @@
+"""One session per active connection: its client, events reader and reconcile.
+
+Switching connections replaces the session whole. Only the GUI thread touches a
+session; blocking API calls run in the session's own bounded executor and come back
+as awaited values, and the events reader delivers into the loop thread-safely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app import log
+from app.engine.client import Client
+from app.engine.connection import Connection
+from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
+from app.engine.events import EventReader, PodmanEvent
+from app.engine.reconcile import Reconciler
+from app.models.connection_state import ConnectionState
+
+_log = log.get("session")
+
+T = TypeVar("T")
+
+# Which lists an event can change; pods also change their containers' rows.
+EVENT_KINDS = {
+    "container": ("containers", "pods"),
+    "image": ("images",),
+    "volume": ("volumes",),
+    "pod": ("pods", "containers"),
+    "network": ("networks",),
+    "secret": ("secrets",),
+}
+RESOURCE_KINDS = ("containers", "images", "volumes", "pods", "networks", "secrets")
+_KEYS: dict[str, Callable[[Any], Any]] = {
+    "volumes": lambda v: v.name,
+}
+
+
+class Session(QObject):
+    """The app's live view of one connection.
+
+    Signals:
+        state_changed(ConnectionState, str): the connection state and its reason.
+        version_known(VersionInfo): the service's version, after the version check.
+        resources_changed(str, Diff): a list ("containers", "images"…) changed.
+        event_received(PodmanEvent): every event, after de-duplication.
+    """
+
+    state_changed = Signal(object, str)
+    version_known = Signal(object)
+    resources_changed = Signal(str, object)
+    event_received = Signal(object)
+
+    def __init__(
+        self,
+        connection: Connection,
+        endpoint_uri: str | None = None,
+        reconcile_interval_ms: int = 30_000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.connection = connection
+        self.endpoint_uri = endpoint_uri or connection.uri
+        self.state = ConnectionState.CONNECTING
+        self.reason = ""
+        self.version = None
+        self.reconciler = Reconciler()
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pdc-api")
+        self._client = Client(self.endpoint_uri)
+        self._reader: EventReader | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._pending_kinds: set[str] = set()
+        self._listed: set[str] = set()
+        self._closed = False
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._flush_pending)
+        self._reconcile_timer = QTimer(self, interval=reconcile_interval_ms)
+        self._reconcile_timer.timeout.connect(lambda: self._spawn(self.reconcile()))
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect: version check, then the events reader (whose connects trigger reconciles)."""
+        self._set_state(ConnectionState.CONNECTING, "")
+        loop = asyncio.get_event_loop()
+        self._reader = EventReader(
+            self._client.endpoint,
+            on_event=lambda ev: loop.call_soon_threadsafe(self._on_event, ev),
+            on_state=lambda st, why: loop.call_soon_threadsafe(self._on_reader_state, st, why),
+        )
+        self._reader.start()
+        self._reconcile_timer.start()
+
+    def close(self) -> None:
+        """Stop everything this session started; returns promptly."""
+        if self._closed:
+            return
+        self._closed = True
+        self._reconcile_timer.stop()
+        self._debounce.stop()
+        if self._reader is not None:
+            self._reader.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._client.close()
+
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking engine call off the GUI thread and await its result."""
+        loop = asyncio.get_event_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    # -- connecting ----------------------------------------------------------------------
+
+    def _on_reader_state(self, state: str, reason: str) -> None:
+        if self._closed:
+            return
+        if state == "connected":
+            self._spawn(self._connected())
+        elif state == "lost":
+            self._set_state(ConnectionState.LOST, reason or "the connection dropped")
+
+    async def _connected(self) -> None:
+        try:
+            version = await self.call(self._client.connect_check)
+        except PodmanTooOld as exc:
+            self._set_state(ConnectionState.UNSUPPORTED, str(exc))
+            return
+        except PodmanError as exc:
+            self._set_state(ConnectionState.LOST, str(exc))
+            return
+        if self._closed:
+            return
+        self.version = version
+        self.version_known.emit(version)
+        await self.reconcile()
+        if not self._closed and self.state is not ConnectionState.LOST:
+            self._set_state(ConnectionState.CONNECTED, "")
+
+    def _set_state(self, state: ConnectionState, reason: str) -> None:
+        if (state, reason) == (self.state, self.reason):
+            return
+        _log.info("%s: %s %s", self.connection.name, state.value, reason)
+        self.state, self.reason = state, reason
+        self.state_changed.emit(state, reason)
+
+    # -- events and reconcile ------------------------------------------------------------
+
+    def _on_event(self, event: PodmanEvent) -> None:
+        if self._closed:
+            return
+        self.event_received.emit(event)
+        self._pending_kinds.update(EVENT_KINDS.get(event.type, ()))
+        if self._pending_kinds and not self._debounce.isActive():
+            # Events are hints: coalesce a burst into one re-list per kind.
+            self._debounce.start()
+
+    def _flush_pending(self) -> None:
+        kinds, self._pending_kinds = tuple(self._pending_kinds), set()
+        self._spawn(self.reconcile(kinds))
+
+    async def reconcile(self, kinds: tuple[str, ...] | None = None) -> None:
+        """List and diff each kind; emit resources_changed for those that changed."""
+        for kind in kinds or RESOURCE_KINDS:
+            if self._closed:
+                return
+            try:
+                items = await self.call(getattr(self._client, kind))
+            except ConnectionLost as exc:
+                self._set_state(ConnectionState.LOST, str(exc))
+                return
+            except PodmanError as exc:
+                _log.warning("listing %s failed: %s", kind, exc)
+                continue
+            key = _KEYS.get(kind, lambda v: v.id)
+            diff = self.reconciler.apply(kind, items, key=key)
+            first = kind not in self._listed
+            self._listed.add(kind)
+            if first or not diff.is_empty:
+                self.resources_changed.emit(kind, diff)
+
+    def items(self, kind: str) -> dict:
+        """The last known objects of one kind, by key."""
+        return dict(self.reconciler.known(kind))
+
+    def _spawn(self, coro: Any) -> None:
+        # qasync needs a reference to running tasks (REFERENCE.md), and so do we, to cancel.
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
