@@ -82,11 +82,12 @@ class Application:
 
     def _on_request(self, request: dict) -> None:
         """A later launch: raise the window, and switch if it named a connection."""
+        _log.info("request from another launch: %s", request)
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
         connection = request.get("connection") or ""
-        if connection:
+        if connection and connection != self.manager.requested:
             self.spawn(self.manager.open_initial(connection))
 
     def show_settings(self) -> None:

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_ID} {__version__}")
     parser.add_argument("--debug", action="store_true", help="verbose logging to the terminal")
     parser.add_argument(
-        "--connection", metavar="NAME|URI", default="",
+        "--connection",
+        metavar="NAME|URI",
+        default="",
         help="open this connection (a name from `podman system connection list`, or a URI)",
     )
     parser.add_argument("--minimized", action="store_true", help="start without a window")
@@ -69,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _connections(as_json: bool) -> int:
     from app.engine.discovery import discover
-    from app.engine.podman_cli import PodmanCli, find_podman
+    from app.engine.podman_cli import PodmanCli
     from app.settings import Settings
 
-    found = discover(PodmanCli(find_podman(Settings().podman_path)))
+    found = discover(PodmanCli.configured(Settings().podman_path))
     for problem in found.problems:
         print(f"warning: {problem}", file=sys.stderr)
     rows = [dict(asdict(c), kind=c.scheme) for c in found.connections]
@@ -96,7 +98,7 @@ def _ping(requested: str) -> int:
     from app.engine.discovery import choose_connection, discover
     from app.engine.endpoint import EndpointError
     from app.engine.errors import PodmanError
-    from app.engine.podman_cli import PodmanCli, find_podman
+    from app.engine.podman_cli import PodmanCli
     from app.settings import Settings
 
     settings = Settings()
@@ -104,9 +106,10 @@ def _ping(requested: str) -> int:
         if looks_like_uri(requested):
             connection = connection_from_argument(requested)
         else:
-            found = discover(PodmanCli(find_podman(settings.podman_path)))
+            found = discover(PodmanCli.configured(settings.podman_path))
             connection = (
-                found.by_name(requested) if requested
+                found.by_name(requested)
+                if requested
                 else choose_connection(found, settings.last_connection)
             )
             if connection is None:
@@ -117,8 +120,10 @@ def _ping(requested: str) -> int:
         print(f"{APP_ID}: {exc}", file=sys.stderr)
         return 2
     if connection.is_ssh:
-        print(f"{APP_ID}: {connection.name}: ssh:// connections need the proxy "
-              f"(`{APP_ID} proxy`)", file=sys.stderr)
+        print(
+            f"{APP_ID}: {connection.name}: ssh:// connections need the proxy (`{APP_ID} proxy`)",
+            file=sys.stderr,
+        )
         return 1
     client = Client(connection.uri)
     try:

@@ -26,7 +26,7 @@ from app.engine.local_service import (
     find_socket_unit,
     is_listening,
 )
-from app.engine.podman_cli import PodmanCli, find_podman
+from app.engine.podman_cli import PodmanCli
 from app.session import Session
 from app.settings import Settings
 
@@ -52,7 +52,7 @@ class ConnectionManager(QObject):
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdc-conn")
 
     def cli(self) -> PodmanCli:
-        return PodmanCli(find_podman(self.settings.podman_path))
+        return PodmanCli.configured(self.settings.podman_path)
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         loop = asyncio.get_event_loop()

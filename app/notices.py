@@ -19,14 +19,20 @@ class Notice:
 
 def install_hint() -> str:
     if sys.platform == "darwin":
-        return "Install it with Homebrew: <code>brew install podman</code>, then run " \
+        return (
+            "Install it with Homebrew: <code>brew install podman</code>, then run "
             "<code>podman machine init</code> and <code>podman machine start</code>."
+        )
     if sys.platform == "win32":
-        return "Install it with <code>winget install RedHat.Podman</code>, then run " \
+        return (
+            "Install it with <code>winget install RedHat.Podman</code>, then run "
             "<code>podman machine init</code> and <code>podman machine start</code>."
-    return "Install it with your package manager, for example " \
-        "<code>sudo apt-get install podman</code> (Debian, Ubuntu) or " \
+        )
+    return (
+        "Install it with your package manager, for example "
+        "<code>sudo apt-get install podman</code> (Debian, Ubuntu) or "
         "<code>sudo dnf install podman</code> (Fedora)."
+    )
 
 
 def podman_missing() -> Notice:
@@ -58,8 +64,10 @@ def socket_unit(unit_path: str, user: bool) -> Notice:
         f"demand (<code>systemctl {scope}enable --now podman.socket</code>): the docker CLI "
         "and other tools then keep working after this app exits. Or the app can run the "
         "service itself until you quit it.",
-        [("enable-socket", "Enable podman.socket"), ("own-service", "Run it only while the "
-         "app is open")],
+        [
+            ("enable-socket", "Enable podman.socket"),
+            ("own-service", "Run it only while the app is open"),
+        ],
     )
 
 

@@ -143,8 +143,7 @@ class Session(QObject):
             return
         self.version = version
         self.version_known.emit(version)
-        await self.reconcile()
-        if not self._closed and self.state is not ConnectionState.LOST:
+        if await self.reconcile() and not self._closed:
             self._set_state(ConnectionState.CONNECTED, "")
 
     def _set_state(self, state: ConnectionState, reason: str) -> None:
@@ -169,16 +168,19 @@ class Session(QObject):
         kinds, self._pending_kinds = tuple(self._pending_kinds), set()
         self._spawn(self.reconcile(kinds))
 
-    async def reconcile(self, kinds: tuple[str, ...] | None = None) -> None:
-        """List and diff each kind; emit resources_changed for those that changed."""
+    async def reconcile(self, kinds: tuple[str, ...] | None = None) -> bool:
+        """List and diff each kind; emit resources_changed for those that changed.
+
+        Returns False when the connection was lost on the way.
+        """
         for kind in kinds or RESOURCE_KINDS:
             if self._closed:
-                return
+                return False
             try:
                 items = await self.call(getattr(self._client, kind))
             except ConnectionLost as exc:
                 self._set_state(ConnectionState.LOST, str(exc))
-                return
+                return False
             except PodmanError as exc:
                 _log.warning("listing %s failed: %s", kind, exc)
                 continue
@@ -188,6 +190,7 @@ class Session(QObject):
             self._listed.add(kind)
             if first or not diff.is_empty:
                 self.resources_changed.emit(kind, diff)
+        return True
 
     def items(self, kind: str) -> dict:
         """The last known objects of one kind, by key."""

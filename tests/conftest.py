@@ -26,7 +26,8 @@ os.environ.update(
         "XDG_CACHE_HOME": str(ROOT / "cache"),
         "XDG_RUNTIME_DIR": str(ROOT / "runtime"),
         "QT_QPA_PLATFORM": "offscreen",
-        "PDC_TESTING": "1",
+        # The "local" connection the app discovers is the test bed's, never the machine's.
+        "PDC_LOCAL_SOCKET": str(ROOT / "runtime" / "podman" / "podman.sock"),
     }
 )
 os.environ.pop("DISPLAY", None)

@@ -41,7 +41,13 @@ class Discovery:
 
 
 def local_socket_path() -> str | None:
-    """Where the local Podman service listens (or would), or None where there is none."""
+    """Where the local Podman service listens (or would), or None where there is none.
+
+    PDC_LOCAL_SOCKET overrides it (a Podman run with a non-default socket; the tests).
+    """
+    override = os.environ.get("PDC_LOCAL_SOCKET")
+    if override:
+        return override
     if not sys.platform.startswith("linux"):
         return None  # macOS and Windows reach Podman through a machine
     if hasattr(os, "geteuid") and os.geteuid() == 0:

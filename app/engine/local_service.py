@@ -55,8 +55,10 @@ def find_socket_unit() -> SocketUnit | None:
     if not sys.platform.startswith("linux") or not os.path.isdir("/run/systemd/system"):
         return None  # no systemd as init (containers, WSL without systemd): nothing to enable
     rootful = hasattr(os, "geteuid") and os.geteuid() == 0
-    dirs = _SYSTEM_UNIT_DIRS if rootful else (
-        str(Path.home() / ".config/systemd/user"), *_USER_UNIT_DIRS
+    dirs = (
+        _SYSTEM_UNIT_DIRS
+        if rootful
+        else (str(Path.home() / ".config/systemd/user"), *_USER_UNIT_DIRS)
     )
     for directory in dirs:
         unit = os.path.join(directory, "podman.socket")
@@ -69,7 +71,10 @@ def enable_socket_unit(unit: SocketUnit) -> tuple[bool, str]:
     """Run ``systemctl enable --now podman.socket``; returns (ok, message)."""
     try:
         proc = subprocess.run(
-            unit.enable_command(), capture_output=True, text=True, timeout=60,
+            unit.enable_command(),
+            capture_output=True,
+            text=True,
+            timeout=60,
             stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -57,6 +57,13 @@ class PodmanCli:
         self.executable = executable or find_podman()
         self.env = env
 
+    @classmethod
+    def configured(cls, path: str = "", env: dict[str, str] | None = None) -> PodmanCli:
+        """The CLI the user's settings name (or PATH's); ``available`` is False if none."""
+        cli = cls(env=env)
+        cli.executable = find_podman(path)
+        return cli
+
     @property
     def available(self) -> bool:
         return self.executable is not None

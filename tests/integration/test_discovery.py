@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(shutil.which("podman") is None, reason="needs po
 def cli(tmp_path):
     """A podman CLI whose connection list lives in a temporary containers.conf."""
     conf = tmp_path / "containers.conf"
-    conf.write_text(open(os.environ["CONTAINERS_CONF"]).read())
+    conf.write_text(Path(os.environ["CONTAINERS_CONF"]).read_text())
     return PodmanCli(env={**os.environ, "CONTAINERS_CONF": str(conf)})
 
 
@@ -60,18 +61,22 @@ def test_choose_connection_order():
 
 
 def test_parses_podman_4_and_5_connection_lists():
-    podman4 = '[{"Name":"m","URI":"ssh://core@127.0.0.1:1/run/user/1/podman/podman.sock",' \
+    podman4 = (
+        '[{"Name":"m","URI":"ssh://core@127.0.0.1:1/run/user/1/podman/podman.sock",'
         '"Identity":"/home/u/.local/share/containers/podman/machine/m","Default":true}]'
-    podman5 = '[{"Name":"m","URI":"ssh://core@127.0.0.1:1/run/user/1/podman/podman.sock",' \
+    )
+    podman5 = (
+        '[{"Name":"m","URI":"ssh://core@127.0.0.1:1/run/user/1/podman/podman.sock",'
         '"Identity":"/k","IsMachine":true,"Default":false,"ReadWrite":true}]'
+    )
     (four,), (five,) = parse_connection_list(podman4), parse_connection_list(podman5)
     assert four.is_machine and four.is_default
     assert five.is_machine and not five.is_default and five.identity == "/k"
 
 
 def test_missing_podman_is_a_state_not_a_crash(tmp_path):
-    cli = PodmanCli(executable=None)
-    cli.executable = None
+    cli = PodmanCli.configured(str(tmp_path / "no-podman-here"))
+    assert not cli.available
     found = discover(cli)
     assert not found.podman_found
     listing = list_machines(cli)

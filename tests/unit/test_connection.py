@@ -28,8 +28,10 @@ def test_ssh_connection_has_no_local_endpoint():
         ("unix:///run/podman/podman.sock", Endpoint("unix", path="/run/podman/podman.sock")),
         ("/tmp/x.sock", Endpoint("unix", path="/tmp/x.sock")),
         ("tcp://127.0.0.1:8080", Endpoint("tcp", host="127.0.0.1", port=8080)),
-        ("npipe:////./pipe/podman-machine-default",
-         Endpoint("npipe", path="\\\\.\\pipe\\podman-machine-default")),
+        (
+            "npipe:////./pipe/podman-machine-default",
+            Endpoint("npipe", path="\\\\.\\pipe\\podman-machine-default"),
+        ),
     ],
 )
 def test_endpoint_parse(uri, expected):

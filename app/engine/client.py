@@ -1,0 +1,244 @@
+"""The engine's client facade: blocking calls to one Podman service, in plain typed data.
+
+It wraps podman-py (over the app's own transport, see podman_adapter) and answers in
+app.engine.dto records and app.engine.errors exceptions, so callers never see
+podman-py, requests or HTTP. Calls block: the app runs them off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from podman import PodmanClient
+
+from app.engine.dto import (
+    ContainerSummary,
+    DiskUsage,
+    ImageSummary,
+    NetworkSummary,
+    PodSummary,
+    SecretSummary,
+    SystemInfo,
+    VersionInfo,
+    VolumeSummary,
+    parse_version,
+)
+from app.engine.endpoint import Endpoint
+from app.engine.errors import ConnectionLost, PodmanTooOld
+from app.engine.podman_adapter import make_podman_client, translated_errors
+
+MINIMUM_PODMAN = (4, 0)
+
+
+def check_version(info: VersionInfo, minimum: tuple[int, ...] = MINIMUM_PODMAN) -> None:
+    """Raise PodmanTooOld when the service's libpod API is older than ``minimum`` or unreadable.
+
+    The libpod API version decides (it follows Podman's own version from 4.0 on); a
+    service that gives none is judged by its version, so a Docker engine (API 1.4x) or
+    Podman 3 is refused with what was found.
+    """
+    found = info.api_version_tuple or info.version_tuple
+    if found and (found + (0,) * len(minimum))[: len(minimum)] >= tuple(minimum):
+        return
+    raise PodmanTooOld(_describe_found(info), ".".join(str(n) for n in minimum))
+
+
+def _describe_found(info: VersionInfo) -> str:
+    if not info.version and not info.api_version:
+        return "with no readable version"
+    if not parse_version(info.api_version) and not parse_version(info.version):
+        return f"with an unreadable version ({info.version or info.api_version!r})"
+    if info.api_version and info.api_version != info.version:
+        return f"{info.version or 'unknown'} (API {info.api_version})"
+    return info.version or info.api_version
+
+
+class Client:
+    """Blocking calls to one Podman service at one local endpoint (unix, npipe or tcp).
+
+    Safe to share between worker threads: the connection pool is. Every failure is an
+    app.engine.errors exception carrying Podman's own message.
+    """
+
+    def __init__(self, endpoint: Endpoint | str, timeout: float = 30.0) -> None:
+        # Endpoint.parse refuses ssh://: remote services are reached through the app's proxy.
+        self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint.parse(endpoint)
+        self.timeout = timeout
+        self._podman = make_podman_client(self.endpoint, timeout)
+
+    @property
+    def podman(self) -> PodmanClient:
+        """The podman-py client underneath, for the few calls this facade does not wrap.
+
+        Wrap its calls in ``translated_errors(client.endpoint)`` to get engine errors.
+        """
+        return self._podman
+
+    def close(self) -> None:
+        """Close pooled connections; the client must not be used afterwards."""
+        self._podman.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Client({self.endpoint.uri!r})"
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        with translated_errors(self.endpoint):
+            return fn(*args, **kwargs)
+
+    # -- service -------------------------------------------------------------------------
+
+    def version(self) -> VersionInfo:
+        """What answers at the endpoint, from the Docker-compatible ``/version``.
+
+        The compatible path exists on every Podman and Docker, so an old or foreign
+        service is identified instead of failing with "not found".
+        """
+        return VersionInfo.from_api(self._get_json("/version", compatible=True))
+
+    def connect_check(self) -> VersionInfo:
+        """version() plus check_version(): raises PodmanTooOld below Podman 4.0."""
+        info = self.version()
+        check_version(info)
+        return info
+
+    def ping(self) -> bool:
+        """Whether the service answers ``/_ping`` (False, not an error, when unreachable)."""
+        try:
+            return bool(self._call(self._podman.ping))
+        except ConnectionLost:
+            return False
+
+    def info(self) -> SystemInfo:
+        return SystemInfo.from_api(self._call(self._podman.info))
+
+    def df(self) -> DiskUsage:
+        return DiskUsage.from_api(self._call(self._podman.df))
+
+    def _get_json(self, path: str, **kwargs: Any) -> Any:
+        with translated_errors(self.endpoint):
+            response = self._podman.api.get(path, **kwargs)
+            response.raise_for_status()
+            return response.json()
+
+    # -- containers ----------------------------------------------------------------------
+
+    def containers(self, all: bool = True) -> list[ContainerSummary]:
+        """Every container (or only running ones), pods' infra containers included."""
+        found = self._call(self._podman.containers.list, all=all)
+        return [ContainerSummary.from_api(c.attrs) for c in found]
+
+    def inspect_container(self, id_or_name: str) -> dict[str, Any]:
+        """The raw inspect JSON (``podman container inspect``)."""
+        return dict(self._call(self._podman.containers.get, id_or_name).attrs)
+
+    def _container(self, id_or_name: str) -> Any:
+        # A model on the id alone: podman-py's get() would cost an inspect per action.
+        return self._podman.containers.prepare_model({"Id": id_or_name})
+
+    def start_container(self, id_or_name: str) -> None:
+        self._call(self._container(id_or_name).start)
+
+    def stop_container(self, id_or_name: str, timeout: int | None = None) -> None:
+        """Stop, killing after ``timeout`` seconds (None: the container's own stop timeout).
+
+        Stopping a stopped container is not an error.
+        """
+        # ignore=True: podman-py otherwise fails decoding Podman's empty 304 answer.
+        self._call(self._container(id_or_name).stop, timeout=timeout, ignore=True)
+
+    def restart_container(self, id_or_name: str, timeout: int | None = None) -> None:
+        self._call(self._container(id_or_name).restart, timeout=timeout)
+
+    def pause_container(self, id_or_name: str) -> None:
+        self._call(self._container(id_or_name).pause)
+
+    def unpause_container(self, id_or_name: str) -> None:
+        self._call(self._container(id_or_name).unpause)
+
+    def kill_container(self, id_or_name: str, signal: str = "SIGKILL") -> None:
+        self._call(self._container(id_or_name).kill, signal=signal)
+
+    def remove_container(self, id_or_name: str, force: bool = False, volumes: bool = False) -> None:
+        """Remove; without ``force`` a running container is refused (Conflict)."""
+        self._call(self._podman.containers.remove, id_or_name, force=force, v=volumes)
+
+    # -- images --------------------------------------------------------------------------
+
+    def images(self) -> list[ImageSummary]:
+        return [ImageSummary.from_api(i.attrs) for i in self._call(self._podman.images.list)]
+
+    def inspect_image(self, id_or_name: str) -> dict[str, Any]:
+        return dict(self._call(self._podman.images.get, id_or_name).attrs)
+
+    def remove_image(self, id_or_name: str, force: bool = False) -> None:
+        """Remove (or untag, for one of several names); an image in use is a Conflict."""
+        self._call(self._podman.images.remove, id_or_name, force=force)
+
+    def prune_images(self, dangling_only: bool = True) -> list[str]:
+        """Remove unused images (only untagged ones by default); returns the removed ids."""
+        report = self._call(self._podman.images.prune, all=not dangling_only)
+        return [str(entry.get("Deleted")) for entry in report.get("ImagesDeleted") or ()]
+
+    # -- volumes -------------------------------------------------------------------------
+
+    def volumes(self) -> list[VolumeSummary]:
+        return [VolumeSummary.from_api(v.attrs) for v in self._call(self._podman.volumes.list)]
+
+    def inspect_volume(self, name: str) -> dict[str, Any]:
+        return dict(self._call(self._podman.volumes.get, name).attrs)
+
+    def remove_volume(self, name: str, force: bool = False) -> None:
+        """Remove; a volume in use is a Conflict unless ``force`` (which removes its users)."""
+        self._call(self._podman.volumes.remove, name, force=force)
+
+    # -- pods ----------------------------------------------------------------------------
+
+    def pods(self) -> list[PodSummary]:
+        return [PodSummary.from_api(p.attrs) for p in self._call(self._podman.pods.list)]
+
+    def inspect_pod(self, id_or_name: str) -> dict[str, Any]:
+        return dict(self._call(self._podman.pods.get, id_or_name).attrs)
+
+    def _pod(self, id_or_name: str) -> Any:
+        return self._podman.pods.prepare_model({"Id": id_or_name})
+
+    def start_pod(self, id_or_name: str) -> None:
+        self._call(self._pod(id_or_name).start)
+
+    def stop_pod(self, id_or_name: str, timeout: int | None = None) -> None:
+        self._call(self._pod(id_or_name).stop, timeout=timeout)
+
+    def remove_pod(self, id_or_name: str, force: bool = False) -> None:
+        self._call(self._podman.pods.remove, id_or_name, force=force)
+
+    # -- networks ------------------------------------------------------------------------
+
+    def networks(self) -> list[NetworkSummary]:
+        return [NetworkSummary.from_api(n.attrs) for n in self._call(self._podman.networks.list)]
+
+    def inspect_network(self, name: str) -> dict[str, Any]:
+        return dict(self._call(self._podman.networks.get, name).attrs)
+
+    def remove_network(self, name: str, force: bool = False) -> None:
+        """Remove; with ``force`` Podman also removes the containers using it."""
+        self._call(self._podman.networks.remove, name, force=force)
+
+    # -- secrets -------------------------------------------------------------------------
+
+    def secrets(self) -> list[SecretSummary]:
+        return [SecretSummary.from_api(s.attrs) for s in self._call(self._podman.secrets.list)]
+
+    def inspect_secret(self, name: str) -> dict[str, Any]:
+        """The secret's metadata; its value is never asked for, and dropped if sent."""
+        attrs = dict(self._call(self._podman.secrets.get, name).attrs)
+        attrs.pop("SecretData", None)
+        return attrs
+
+    def remove_secret(self, name: str) -> None:
+        self._call(self._podman.secrets.remove, name)

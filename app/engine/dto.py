@@ -1,0 +1,610 @@
+"""Plain, immutable records of what Podman lists: containers, images, volumes, pods, ….
+
+Each ``from_api`` reads the libpod list JSON defensively: Podman 4 and 5 (and the
+Docker-compatible API) spell some fields differently, and any key may be missing.
+The records are hashable, so models can diff old and new lists cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, NamedTuple
+
+UTC = timezone.utc
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+HEALTH_STATES = ("healthy", "unhealthy", "starting")
+COMPOSE_PROJECT_LABELS = ("com.docker.compose.project", "io.podman.compose.project")
+
+_TIME = re.compile(
+    r"^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?"
+    r"\s*(Z|[+-]\d\d:?\d\d)?"
+)
+
+
+# -- small parsers -------------------------------------------------------------------------
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A UTC datetime from Podman's RFC 3339 strings (nanoseconds) or Unix seconds.
+
+    Go's zero time (year 1, or -62135596800 as Unix seconds) and 0 mean "never".
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return EPOCH + timedelta(seconds=value) if value > 0 else None
+    if not isinstance(value, str):
+        return None
+    match = _TIME.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, frac, zone = match.groups()
+    if int(year) <= 1:
+        return None
+    micros = int((frac or "0")[:6].ljust(6, "0"))
+    try:
+        stamp = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        return None
+    return (stamp.replace(microsecond=micros, tzinfo=_zone(zone))).astimezone(UTC)
+
+
+def _zone(text: str | None) -> timezone:
+    if not text or text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def parse_version(text: Any) -> tuple[int, ...]:
+    """(major, minor, patch) from "4.3.1", "v5.0.0-dev" or "1.41"; () when unreadable."""
+    match = re.match(r"^\s*v?(\d+(?:\.\d+)*)", str(text or ""))
+    return tuple(int(part) for part in match.group(1).split(".")) if match else ()
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _strs(values: Any) -> tuple[str, ...]:
+    if isinstance(values, str):
+        return (values,) if values else ()
+    if not isinstance(values, Iterable):
+        return ()
+    return tuple(str(v) for v in values if v is not None and v != "")
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _first(d: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
+    """The first of ``keys`` that ``d`` holds with a non-empty value (Podman 4/5/compat)."""
+    for key in keys:
+        value = d.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return default
+
+
+class Labels(Mapping[str, str]):
+    """Read-only, hashable labels: a dict you can keep in a frozen, hashable record."""
+
+    __slots__ = ("_items", "_hash")
+
+    def __init__(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else (items or ())
+        self._items = {str(k): _str(v) for k, v in pairs}
+        self._hash: int | None = None
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._items.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Labels({self._items!r})"
+
+
+# -- version -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """Who answers: Podman's version and its libpod API version (``/version``)."""
+
+    version: str = ""
+    api_version: str = ""  # the libpod API version (4.x+), not the Docker API's 1.4x
+    os: str = ""
+    arch: str = ""
+    go_version: str = ""
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> VersionInfo:
+        """Read ``/version`` (compat or libpod) or the ``version`` part of ``/info``."""
+        engine = _engine_component(d)
+        details = _dict(engine.get("Details"))
+        os_arch = _str(d.get("OsArch")).split("/")
+        return cls(
+            version=_str(_first(d, "Version") or engine.get("Version")),
+            api_version=_str(
+                _first(details, "APIVersion") or _first(d, "APIVersion", "ApiVersion")
+            ),
+            os=_str(_first(d, "Os") or details.get("Os") or os_arch[0]),
+            arch=_str(_first(d, "Arch") or details.get("Arch") or os_arch[-1]),
+            go_version=_str(_first(d, "GoVersion") or details.get("GoVersion")),
+        )
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        return parse_version(self.version)
+
+    @property
+    def api_version_tuple(self) -> tuple[int, ...]:
+        return parse_version(self.api_version)
+
+
+def _engine_component(d: Mapping[str, Any]) -> Mapping[str, Any]:
+    for component in d.get("Components") or ():
+        if isinstance(component, Mapping) and component.get("Name") == "Podman Engine":
+            return component
+    return {}
+
+
+# -- containers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PortMapping:
+    """One published port; ``count`` > 1 is a range (host_port..host_port+count-1)."""
+
+    host_ip: str
+    host_port: int
+    container_port: int
+    protocol: str = "tcp"
+    count: int = 1
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> PortMapping:
+        """Read libpod's ``host_port`` style or the Docker API's ``PublicPort`` style."""
+        return cls(
+            host_ip=_str(_first(d, "host_ip", "IP")),
+            host_port=_int(_first(d, "host_port", "PublicPort")),
+            container_port=_int(_first(d, "container_port", "PrivatePort")),
+            protocol=_str(_first(d, "protocol", "Type", default="tcp")).lower(),
+            count=max(1, _int(d.get("range"), 1)),
+        )
+
+    def __str__(self) -> str:
+        host = f"{self.host_ip or '0.0.0.0'}:{self.host_port}"
+        return f"{host}->{self.container_port}/{self.protocol}"
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerSummary:
+    """One row of the container list (``/libpod/containers/json?all=true``)."""
+
+    id: str
+    name: str
+    image: str = ""
+    image_id: str = ""
+    state: str = ""  # running, exited, created, paused, stopped, …
+    status: str = ""  # human text when the API gives one ("Up 5 minutes"); often empty
+    created: datetime = EPOCH
+    started_at: datetime | None = None
+    exited_at: datetime | None = None
+    exit_code: int = 0
+    ports: tuple[PortMapping, ...] = ()
+    labels: Labels = field(default_factory=Labels)
+    pod_id: str = ""
+    pod_name: str = ""
+    health: str = ""  # "" | healthy | unhealthy | starting
+    command: str = ""
+    networks: tuple[str, ...] = ()
+    mounts: tuple[str, ...] = ()  # destinations inside the container
+    is_infra: bool = False  # a pod's infra container
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> ContainerSummary:
+        """Read one libpod (Podman 4 or 5) or Docker-compatible list entry."""
+        raw_status = _str(d.get("Status"))
+        return cls(
+            id=_str(_first(d, "Id", "ID")),
+            name=_container_name(d),
+            image=_str(d.get("Image")),
+            image_id=_strip_digest_prefix(_str(d.get("ImageID"))),
+            state=_str(d.get("State")).lower(),
+            status="" if raw_status.lower() in HEALTH_STATES else raw_status,
+            created=parse_time(d.get("Created")) or EPOCH,
+            started_at=parse_time(d.get("StartedAt")),
+            exited_at=parse_time(d.get("ExitedAt")),
+            exit_code=_int(d.get("ExitCode")),
+            ports=tuple(PortMapping.from_api(p) for p in d.get("Ports") or () if _dict(p)),
+            labels=Labels(_dict(d.get("Labels"))),
+            pod_id=_str(d.get("Pod")),
+            pod_name=_str(d.get("PodName")),
+            health=_health(raw_status),
+            command=_command(d.get("Command")),
+            networks=_networks(d.get("Networks")),
+            mounts=_mounts(d.get("Mounts")),
+            is_infra=bool(d.get("IsInfra")),
+        )
+
+    def label(self, key: str, default: str = "") -> str:
+        return self.labels.get(key, default)
+
+    @property
+    def compose_project(self) -> str:
+        """The compose project this container belongs to ("" when none)."""
+        return next((self.labels[k] for k in COMPOSE_PROJECT_LABELS if self.labels.get(k)), "")
+
+
+def _container_name(d: Mapping[str, Any]) -> str:
+    names = _strs(d.get("Names"))
+    name = names[0] if names else _str(d.get("Name"))
+    return name.lstrip("/")  # the Docker API prefixes names with "/"
+
+
+def _health(status: str) -> str:
+    """Health from libpod's Status (the bare health word) or a Docker "Up 1m (healthy)"."""
+    lowered = status.lower().strip()
+    if lowered in HEALTH_STATES:
+        return lowered
+    match = re.search(r"\((healthy|unhealthy|health: starting|starting)\)", lowered)
+    return match.group(1).replace("health: ", "") if match else ""
+
+
+def _command(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return " ".join(_strs(value))
+
+
+def _networks(value: Any) -> tuple[str, ...]:
+    if isinstance(value, Mapping):  # the Docker API: NetworkSettings-style {name: {...}}
+        return tuple(str(k) for k in value)
+    return _strs(value)
+
+
+def _mounts(value: Any) -> tuple[str, ...]:
+    """Mount destinations: Podman 4 lists strings, Podman 5 and Docker list mount objects."""
+    result = []
+    for mount in value or ():
+        if isinstance(mount, Mapping):
+            dest = _first(mount, "Destination", "destination", "Target")
+            if dest:
+                result.append(str(dest))
+        elif mount:
+            result.append(str(mount))
+    return tuple(result)
+
+
+def _strip_digest_prefix(image_id: str) -> str:
+    return image_id.removeprefix("sha256:")
+
+
+# -- images ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSummary:
+    """One row of the image list (``/libpod/images/json``)."""
+
+    id: str
+    repo_tags: tuple[str, ...] = ()
+    repository: str = "<none>"
+    tag: str = "<none>"
+    size: int = 0
+    created: datetime = EPOCH
+    containers: int = 0
+    dangling: bool = False
+    digest: str = ""
+    labels: Labels = field(default_factory=Labels)
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> ImageSummary:
+        """Read one libpod (Podman 4 or 5) or Docker-compatible list entry."""
+        tags = tuple(t for t in _strs(d.get("RepoTags")) if t != "<none>:<none>")
+        repository, tag = split_reference(tags[0]) if tags else ("<none>", "<none>")
+        dangling = d.get("Dangling")
+        return cls(
+            id=_strip_digest_prefix(_str(_first(d, "Id", "ID"))),
+            repo_tags=tags,
+            repository=repository,
+            tag=tag,
+            size=_int(_first(d, "Size", "VirtualSize")),
+            created=parse_time(d.get("Created")) or EPOCH,
+            containers=max(0, _int(d.get("Containers"))),
+            dangling=bool(dangling) if isinstance(dangling, bool) else not tags,
+            digest=_str(d.get("Digest")) or _digest_of(_strs(d.get("RepoDigests"))),
+            labels=Labels(_dict(d.get("Labels"))),
+        )
+
+    def label(self, key: str, default: str = "") -> str:
+        return self.labels.get(key, default)
+
+
+def split_reference(reference: str) -> tuple[str, str]:
+    """("localhost/busybox", "test") from "localhost/busybox:test"; a port is no tag."""
+    name, sep, tag = reference.rpartition(":")
+    if not sep or "/" in tag:
+        return reference, "<none>"
+    return name, tag
+
+
+def _digest_of(repo_digests: tuple[str, ...]) -> str:
+    return repo_digests[0].partition("@")[2] if repo_digests else ""
+
+
+# -- volumes, pods, networks, secrets ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeSummary:
+    """One row of the volume list (``/libpod/volumes/json``)."""
+
+    name: str
+    driver: str = "local"
+    mountpoint: str = ""
+    created: datetime | None = None
+    labels: Labels = field(default_factory=Labels)
+    scope: str = "local"
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> VolumeSummary:
+        return cls(
+            name=_str(d.get("Name")),
+            driver=_str(_first(d, "Driver", default="local")),
+            mountpoint=_str(d.get("Mountpoint")),
+            created=parse_time(d.get("CreatedAt")),
+            labels=Labels(_dict(d.get("Labels"))),
+            scope=_str(_first(d, "Scope", default="local")),
+        )
+
+    def label(self, key: str, default: str = "") -> str:
+        return self.labels.get(key, default)
+
+
+class PodContainer(NamedTuple):
+    """A container as the pod list names it: (id, name, status)."""
+
+    id: str
+    name: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class PodSummary:
+    """One row of the pod list (``/libpod/pods/json``)."""
+
+    id: str
+    name: str
+    status: str = ""  # Running, Degraded, Exited, Created, Stopped, Paused, Dead
+    created: datetime = EPOCH
+    infra_id: str = ""
+    containers: tuple[PodContainer, ...] = ()
+    labels: Labels = field(default_factory=Labels)
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> PodSummary:
+        return cls(
+            id=_str(_first(d, "Id", "ID")),
+            name=_str(d.get("Name")),
+            status=_str(d.get("Status")),
+            created=parse_time(d.get("Created")) or EPOCH,
+            infra_id=_str(_first(d, "InfraId", "InfraContainerID")),
+            containers=tuple(_pod_container(c) for c in d.get("Containers") or () if _dict(c)),
+            labels=Labels(_dict(d.get("Labels"))),
+        )
+
+
+def _pod_container(d: Mapping[str, Any]) -> PodContainer:
+    names = d.get("Names")
+    name = names if isinstance(names, str) else ",".join(_strs(names))
+    return PodContainer(_str(_first(d, "Id", "ID")), name, _str(d.get("Status")).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSummary:
+    """One row of the network list (``/libpod/networks/json``)."""
+
+    id: str
+    name: str
+    driver: str = "bridge"
+    subnets: tuple[str, ...] = ()  # CIDRs, IPv4 and IPv6
+    ipv6_enabled: bool = False
+    dns_enabled: bool = False
+    internal: bool = False
+    created: datetime | None = None
+    labels: Labels = field(default_factory=Labels)
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> NetworkSummary:
+        """Read libpod's lower-case network JSON, or the Docker API's (IPAM.Config)."""
+        return cls(
+            id=_str(_first(d, "id", "Id", "ID")),
+            name=_str(_first(d, "name", "Name")),
+            driver=_str(_first(d, "driver", "Driver", default="bridge")),
+            subnets=_subnets(d),
+            ipv6_enabled=bool(_first(d, "ipv6_enabled", "EnableIPv6", default=False)),
+            dns_enabled=bool(d.get("dns_enabled", False)),
+            internal=bool(_first(d, "internal", "Internal", default=False)),
+            created=parse_time(_first(d, "created", "Created")),
+            labels=Labels(_dict(_first(d, "labels", "Labels"))),
+        )
+
+    def label(self, key: str, default: str = "") -> str:
+        return self.labels.get(key, default)
+
+
+def _subnets(d: Mapping[str, Any]) -> tuple[str, ...]:
+    entries = d.get("subnets") or _dict(d.get("IPAM")).get("Config") or ()
+    cidrs = (_first(_dict(e), "subnet", "Subnet") for e in entries)
+    return tuple(str(c) for c in cidrs if c)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSummary:
+    """A secret's metadata. The value is never read, kept or shown."""
+
+    id: str
+    name: str
+    driver: str = ""
+    created: datetime | None = None
+    updated: datetime | None = None
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> SecretSummary:
+        spec = _dict(d.get("Spec"))
+        driver = spec.get("Driver")
+        return cls(
+            id=_str(_first(d, "ID", "Id")),
+            name=_str(_first(spec, "Name") or d.get("Name")),
+            driver=_str(_dict(driver).get("Name") if isinstance(driver, Mapping) else driver),
+            created=parse_time(d.get("CreatedAt")),
+            updated=parse_time(d.get("UpdatedAt")),
+        )
+
+
+# -- system ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SystemInfo:
+    """The service's host and store, from ``/libpod/info``.
+
+    For a machine or remote host these describe the far side (its kernel, its socket).
+    """
+
+    host: str = ""  # hostname
+    os: str = ""
+    arch: str = ""
+    kernel: str = ""
+    distribution: str = ""
+    cpus: int = 0
+    memory_total: int = 0
+    memory_free: int = 0
+    rootless: bool = False
+    socket_path: str = ""
+    containers_running: int = 0
+    containers_paused: int = 0
+    containers_stopped: int = 0
+    containers_total: int = 0
+    images: int = 0
+    podman_version: str = ""
+    api_version: str = ""
+    graph_root: str = ""
+    runtime: str = ""
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> SystemInfo:
+        host, store, version = _dict(d.get("host")), _dict(d.get("store")), _dict(d.get("version"))
+        ctrs = _dict(store.get("containerStore"))
+        dist = _dict(host.get("distribution"))
+        return cls(
+            host=_str(host.get("hostname")),
+            os=_str(host.get("os")),
+            arch=_str(host.get("arch")),
+            kernel=_str(host.get("kernel")),
+            distribution=" ".join(_strs((dist.get("distribution"), dist.get("version")))),
+            cpus=_int(host.get("cpus")),
+            memory_total=_int(host.get("memTotal")),
+            memory_free=_int(host.get("memFree")),
+            rootless=bool(_dict(host.get("security")).get("rootless", False)),
+            socket_path=_socket_path(_dict(host.get("remoteSocket")).get("path")),
+            containers_running=_int(ctrs.get("running")),
+            containers_paused=_int(ctrs.get("paused")),
+            containers_stopped=_int(ctrs.get("stopped")),
+            containers_total=_int(ctrs.get("number")),
+            images=_int(_dict(store.get("imageStore")).get("number")),
+            podman_version=_str(version.get("Version")),
+            api_version=_str(version.get("APIVersion")),
+            graph_root=_str(store.get("graphRoot")),
+            runtime=_str(_dict(host.get("ociRuntime")).get("name")),
+        )
+
+
+def _socket_path(uri: Any) -> str:
+    return _str(uri).removeprefix("unix://")
+
+
+@dataclass(frozen=True, slots=True)
+class DiskUsage:
+    """Space used and reclaimable, from ``/libpod/system/df``, summed like ``podman system df``.
+
+    Image sizes: Podman 5 reports the sum of all layers (``ImagesSize``); Podman 4 does
+    not, so there each image's full size is summed, counting shared layers once per image.
+    """
+
+    images_count: int = 0
+    images_active: int = 0
+    images_size: int = 0
+    images_reclaimable: int = 0
+    containers_count: int = 0
+    containers_active: int = 0
+    containers_size: int = 0
+    containers_reclaimable: int = 0
+    volumes_count: int = 0
+    volumes_active: int = 0
+    volumes_size: int = 0
+    volumes_reclaimable: int = 0
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> DiskUsage:
+        images = _unique_images(d.get("Images") or ())
+        containers = [c for c in d.get("Containers") or () if isinstance(c, Mapping)]
+        volumes = [v for v in d.get("Volumes") or () if isinstance(v, Mapping)]
+        images_size = _int(d.get("ImagesSize")) or sum(_int(i.get("Size")) for i in images)
+        used = sum(_int(i.get("UniqueSize")) for i in images if _int(i.get("Containers")) > 0)
+        stopped = [c for c in containers if _str(c.get("Status")).lower() != "running"]
+        return cls(
+            images_count=len(images),
+            images_active=sum(1 for i in images if _int(i.get("Containers")) > 0),
+            images_size=images_size,
+            images_reclaimable=max(0, images_size - used),
+            containers_count=len(containers),
+            containers_active=len(containers) - len(stopped),
+            containers_size=sum(_int(c.get("RWSize")) for c in containers),
+            containers_reclaimable=sum(_int(c.get("RWSize")) for c in stopped),
+            volumes_count=len(volumes),
+            volumes_active=sum(1 for v in volumes if _int(v.get("Links")) > 0),
+            volumes_size=sum(_int(v.get("Size")) for v in volumes),
+            volumes_reclaimable=sum(_int(v.get("ReclaimableSize")) for v in volumes),
+        )
+
+    @property
+    def total_size(self) -> int:
+        return self.images_size + self.containers_size + self.volumes_size
+
+    @property
+    def reclaimable(self) -> int:
+        return self.images_reclaimable + self.containers_reclaimable + self.volumes_reclaimable
+
+
+def _unique_images(entries: Iterable[Any]) -> list[Mapping[str, Any]]:
+    """One entry per image ID: df lists an image once per tag."""
+    seen: dict[str, Mapping[str, Any]] = {}
+    for entry in entries:
+        if isinstance(entry, Mapping):
+            seen.setdefault(_str(_first(entry, "ImageID", "Id")), entry)
+    return list(seen.values())

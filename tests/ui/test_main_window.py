@@ -1,0 +1,142 @@
+"""The window shell against the real, isolated Podman service."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app.connection_manager import ConnectionManager
+from app.engine.connection import Connection
+from app.models.connection_state import ConnectionState
+from app.settings import Settings
+from app.ui.main_window import MainWindow
+from tests.bed.fake_old_podman import FakeOldPodman
+from tests.bed.podman import TEST_IMAGE
+from tests.ui.conftest import spawn
+
+
+@pytest.fixture
+def shell(qtbot, qloop, tmp_path):
+    settings = Settings(tmp_path / "settings.ini")
+    manager = ConnectionManager(settings)
+    window = MainWindow(settings)
+    manager.session_changed.connect(window.set_session)
+    manager.notice_changed.connect(window.show_notice)
+    qtbot.addWidget(window)
+    window.show()
+    yield manager, window
+    manager.shutdown()
+
+
+def _is(state):
+    return lambda got, _reason: got is state
+
+
+def open_and_wait(qtbot, manager, target, state=ConnectionState.CONNECTED):
+    """Open ``target`` and wait for its session to reach ``state``."""
+    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
+        spawn(manager.open_initial(target))
+    session = opened.args[0]
+    if session.state is not state:
+        with qtbot.waitSignal(session.state_changed, timeout=15_000, check_params_cb=_is(state)):
+            pass
+    return session
+
+
+def test_window_opens_on_the_service_with_a_true_status_bar(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("run", "-d", "--name", "shell-a", TEST_IMAGE, "sleep", "600")
+    session = open_and_wait(qtbot, manager, podman.uri)
+    status = window.connection_status
+    assert status.state_label.text() == "Connected"
+    version = podman.cli("version", "--format", "{{.Server.Version}}")
+    assert status.version_label.text() == f"· Podman {version}"
+    assert window.overview.counts["containers"].text() == "1"
+    assert session.connection.uri == podman.uri
+
+    # A container made from the CLI reaches the window through the events stream.
+    with qtbot.waitSignal(
+        session.resources_changed,
+        timeout=10_000,
+        check_params_cb=lambda kind, diff: kind == "containers" and diff.added,
+    ):
+        podman.cli("run", "-d", "--name", "shell-b", TEST_IMAGE, "sleep", "600")
+    assert window.overview.counts["containers"].text() == "2"
+    assert window.overview.running.text() == "2"
+
+
+def test_status_bar_shows_a_lost_service_and_its_recovery(qtbot, fresh_podman, shell):
+    manager, window = shell
+    session = open_and_wait(qtbot, manager, fresh_podman.uri)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=15_000, check_params_cb=_is(ConnectionState.LOST)
+    ):
+        fresh_podman.stop_service(kill=True)
+    assert window.connection_status.state_label.text().startswith("Connection lost")
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_is(ConnectionState.CONNECTED)
+    ):
+        fresh_podman.start_service()
+    assert window.connection_status.state_label.text() == "Connected"
+
+
+def test_too_old_podman_is_explained(qtbot, shell, tmp_path):
+    manager, window = shell
+    fake = FakeOldPodman(tmp_path / "old.sock").start()
+    try:
+        open_and_wait(qtbot, manager, fake.uri, ConnectionState.UNSUPPORTED)
+        assert window.pages.currentWidget() is window.notice_page
+        assert window.notice_page.title.text() == "This Podman is too old"
+        assert "3.4.4" in window.notice_page.text.text()
+        assert "4.0" in window.notice_page.text.text()
+    finally:
+        manager.shutdown()
+        fake.stop()
+
+
+def test_missing_podman_is_explained(qtbot, shell):
+    manager, window = shell
+    manager.settings.podman_path = "/nonexistent/podman"
+    with qtbot.waitSignal(
+        manager.notice_changed, timeout=10_000, check_params_cb=lambda n: n is not None
+    ):
+        spawn(manager.open_initial(""))
+    assert manager.notice.kind == "podman-missing"
+    assert window.pages.currentWidget() is window.notice_page
+    assert "apt-get install podman" in window.notice_page.text.text()
+    assert window.findChild(object, "notice-retry") is not None
+
+
+def test_unknown_connection_name_is_explained(qtbot, shell):
+    manager, window = shell
+    with qtbot.waitSignal(
+        manager.notice_changed, timeout=10_000, check_params_cb=lambda n: n is not None
+    ):
+        spawn(manager.open_initial("no-such-connection"))
+    assert manager.notice.kind == "unknown-connection"
+    assert "no-such-connection" in window.notice_page.title.text()
+
+
+def test_nothing_listening_starts_the_apps_own_service_and_stops_it(qtbot, podman, shell):
+    """The embedded default: no systemd here, so the app runs `podman system service`."""
+    manager, window = shell
+    local = os.environ["PDC_LOCAL_SOCKET"]
+    assert not os.path.exists(local)
+    session = open_and_wait(qtbot, manager, "")
+    assert session.connection.source == "own-service"
+    own_socket = session.connection.uri.removeprefix("unix://")
+    assert os.path.exists(own_socket)
+    assert oct(os.stat(own_socket).st_mode & 0o777) == oct(0o600)
+    assert window.connection_status.state_label.text() == "Connected"
+    manager.shutdown()
+    assert not os.path.exists(own_socket)
+
+
+def test_ssh_connection_says_it_needs_the_proxy(qtbot, shell):
+    manager, window = shell
+    with qtbot.waitSignal(
+        manager.notice_changed, timeout=10_000, check_params_cb=lambda n: n is not None
+    ):
+        spawn(manager.open(Connection("devbox", "ssh://core@127.0.0.1:2222/run/p.sock")))
+    assert manager.notice.kind == "needs-proxy"
