@@ -44,7 +44,7 @@ class Application:
         m, w = self.manager, self.window
         m.session_changed.connect(w.set_session)
         m.notice_changed.connect(w.show_notice)
-        w.notice_action.connect(lambda action: self.spawn(m.act(action)))
+        w.notice_action.connect(self._on_notice_action)
         w.settings_requested.connect(self.show_settings)
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)
@@ -89,6 +89,12 @@ class Application:
         connection = request.get("connection") or ""
         if connection and connection != self.manager.requested:
             self.spawn(self.manager.open_initial(connection))
+
+    def _on_notice_action(self, action: str) -> None:
+        if action == "settings":
+            self.show_settings()
+        else:
+            self.spawn(self.manager.act(action))
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.window)

@@ -33,7 +33,8 @@ class NoticePage(QWidget):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.text.setOpenExternalLinks(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.text.setMaximumWidth(640)
+        # A fixed width keeps word-wrapped text from collapsing to a sliver when centred.
+        self.text.setFixedWidth(600)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
         layout.addWidget(self.title)
@@ -48,6 +49,8 @@ class NoticePage(QWidget):
         self.notice = notice
         self.title.setText(notice.title)
         self.text.setText(notice.text)
+        # Rich text under-reports its wrapped height in a centred layout; ask for it.
+        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
         while self.buttons.count() > 1:
             item = self.buttons.takeAt(1)
             if item.widget():

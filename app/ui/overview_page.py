@@ -67,8 +67,13 @@ class OverviewPage(QWidget):
         self.running.setText("–")
         if session is None:
             return
-        self.heading.setText(session.connection.name)
-        self.detail.setText(session.connection.describe())
+        conn = session.connection
+        self.heading.setText(
+            "Local Podman (service run by this app)" if conn.source == "own-service" else conn.name
+        )
+        detail = conn.describe()
+        self.detail.setText(detail if detail != conn.name else "")
+        self.detail.setVisible(detail != conn.name)
         session.resources_changed.connect(self._on_changed)
 
     def _on_changed(self, kind: str, _diff: object) -> None:

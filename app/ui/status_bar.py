@@ -51,6 +51,7 @@ class ConnectionStatus(QWidget):
         self.version_label = QLabel(self)
         for widget in (self.dot, self.state_label, self.connection_label, self.version_label):
             layout.addWidget(widget)
+        layout.addStretch(1)
         self.state = ConnectionState.UNAVAILABLE
         self.reason = ""
         self.set_connection("", "")
