@@ -24,7 +24,7 @@ from app.engine.dto import (
     parse_version,
 )
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ConnectionLost, PodmanTooOld
+from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.podman_adapter import make_podman_client, translated_errors
 
 MINIMUM_PODMAN = (4, 0)
@@ -242,3 +242,35 @@ class Client:
 
     def remove_secret(self, name: str) -> None:
         self._call(self._podman.secrets.remove, name)
+
+    # -- who uses what (added for the main window's confirmations and "used by" column) --
+
+    def volume_users(self) -> dict[str, tuple[str, ...]]:
+        """Volume name -> names of the containers mounting it, in one request.
+
+        The libpod list gives only mount destinations; the Docker-compatible list names
+        each mount's volume.
+        """
+        users: dict[str, list[str]] = {}
+        entries = self._get_json("/containers/json", compatible=True, params={"all": "true"})
+        for entry in entries or ():
+            names = entry.get("Names") or [""]
+            name = str(names[0]).lstrip("/")
+            for mount in entry.get("Mounts") or ():
+                if mount.get("Type") == "volume" and mount.get("Name"):
+                    users.setdefault(str(mount["Name"]), []).append(name)
+        return {volume: tuple(sorted(names)) for volume, names in users.items()}
+
+    def secret_users(self, secret_name_or_id: str) -> list[str]:
+        """Names of the containers that use a secret, from each container's inspect data."""
+        found = []
+        for container in self.containers():
+            try:
+                attrs = self.inspect_container(container.id)
+            except PodmanError:
+                continue  # removed meanwhile
+            for secret in (attrs.get("Config") or {}).get("Secrets") or ():
+                if secret_name_or_id in (secret.get("Name"), secret.get("ID")):
+                    found.append(container.name)
+                    break
+        return found

@@ -6,6 +6,8 @@ where Podman gave one, so the UI can show it without a traceback.
 
 from __future__ import annotations
 
+import socket
+
 
 class PodmanError(Exception):
     """Base of every error the engine raises."""
@@ -57,3 +59,20 @@ def error_for_status(status: int, message: str) -> ApiError:
     if status == 409:
         return Conflict(message, status)
     return ApiError(message, status)
+
+
+def describe_os_error(exc: BaseException) -> str:
+    """A transport failure in words a Podman user understands."""
+    if isinstance(exc, FileNotFoundError):
+        return "nothing is listening there (no such socket)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the connection was refused (is the Podman service running?)"
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "no answer in time"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, BrokenPipeError | ConnectionResetError):
+        return "the service closed the connection"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__

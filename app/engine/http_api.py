@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ConnectionLost, error_for_status
+from app.engine.errors import ConnectionLost, describe_os_error, error_for_status
 
 # Podman accepts a newer version prefix than it implements; v4.0.0 is the oldest
 # libpod API the app supports and the one every call below exists in.
@@ -33,19 +33,8 @@ class EndpointConnection(http.client.HTTPConnection):
         try:
             self.sock = self.endpoint.connect(self.timeout)
         except (OSError, ValueError) as exc:
-            raise ConnectionLost(f"Cannot reach Podman at {self.endpoint}: {_reason(exc)}") from exc
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "nothing is listening there (no such socket)"
-    if isinstance(exc, ConnectionRefusedError):
-        return "the connection was refused (is the Podman service running?)"
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "no answer in time"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            why = describe_os_error(exc)
+            raise ConnectionLost(f"Cannot reach Podman at {self.endpoint}: {why}") from exc
 
 
 def _url(path: str, params: dict[str, Any] | None) -> str:
@@ -95,7 +84,7 @@ def request(
         data = resp.read()
     except (OSError, http.client.HTTPException) as exc:
         raise ConnectionLost(
-            f"Lost the connection to Podman at {endpoint}: {_reason(exc)}"
+            f"Lost the connection to Podman at {endpoint}: {describe_os_error(exc)}"
         ) from exc
     finally:
         conn.close()
@@ -137,7 +126,7 @@ class Stream:
                 return
             if isinstance(exc, AttributeError):
                 raise
-            raise ConnectionLost(f"The stream from Podman broke: {_reason(exc)}") from exc
+            raise ConnectionLost(f"The stream from Podman broke: {describe_os_error(exc)}") from exc
 
     def close(self) -> None:
         self._closed = True
@@ -166,7 +155,8 @@ def open_stream(
         conn.sock.settimeout(None)  # then the stream may stay quiet for as long as it likes
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
-        raise ConnectionLost(f"Cannot open a stream from {endpoint}: {_reason(exc)}") from exc
+        why = describe_os_error(exc)
+        raise ConnectionLost(f"Cannot open a stream from {endpoint}: {why}") from exc
     except ConnectionLost:
         conn.close()
         raise

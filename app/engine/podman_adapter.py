@@ -23,6 +23,7 @@ from podman.api.client import APIClient
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
+from app.engine import errors
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, Conflict, ConnectionLost, PodmanError, error_for_status
 from app.engine.http_api import LIBPOD_PREFIX
@@ -211,17 +212,7 @@ def _before_request(exc: BaseException) -> bool:
 
 
 def describe_os_error(exc: BaseException) -> str:
-    """A transport failure in words a Podman user understands."""
-    if isinstance(exc, FileNotFoundError):
-        return "nothing is listening there (no such socket)"
-    if isinstance(exc, ConnectionRefusedError):
-        return "the connection was refused (is the Podman service running?)"
-    if isinstance(exc, socket.timeout | TimeoutError | requests.exceptions.Timeout):
+    """A transport failure in words a Podman user understands (requests' timeouts too)."""
+    if isinstance(exc, requests.exceptions.Timeout):
         return "no answer in time"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, BrokenPipeError | ConnectionResetError):
-        return "the service closed the connection"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
+    return errors.describe_os_error(exc)
