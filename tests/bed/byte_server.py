@@ -54,7 +54,9 @@ class ByteServer:
                 self.connections += 1
                 self.open_connections += 1
                 self._conns.add(conn)
-                thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+                thread = threading.Thread(
+                    target=self._serve, args=(conn,), name="byte-server-conn", daemon=True
+                )
                 self._threads.append(thread)
             thread.start()
 

@@ -1,0 +1,126 @@
+"""One small interface over the byte streams the pump moves data between.
+
+A client is a socket (or, on Windows, a named pipe); an upstream is a socket or a paramiko
+channel. They differ in how they half-close and in how another thread unblocks them.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import threading
+from typing import Protocol
+
+from paramiko import Channel, SSHException
+
+from app.proxy.channel_delivery import DirectPipe
+
+
+class ByteStream(Protocol):
+    def read(self, buf: memoryview) -> memoryview | bytes:
+        """Block for data; an empty result means the peer finished sending (EOF)."""
+
+    def write(self, data: memoryview | bytes) -> None:
+        """Send everything, blocking while the peer is slow (that is the backpressure)."""
+
+    def shutdown_write(self) -> None:
+        """Tell the peer no more data comes, and keep reading."""
+
+    def peer_gone(self) -> bool:
+        """After EOF: whether the peer is entirely gone (not merely half-closed)."""
+
+    def wait_gone(self) -> None:
+        """After EOF: block until the peer is gone or abort() is called (see SocketStream)."""
+
+    def abort(self) -> None:
+        """Unblock every read and write at once, from any thread."""
+
+    def close(self) -> None: ...
+
+
+class SocketStream:
+    """A connected stream socket (unix or TCP)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        sock.settimeout(None)
+        self.sock = sock
+        self._aborted = threading.Event()
+
+    def read(self, buf: memoryview) -> memoryview:
+        return buf[: self.sock.recv_into(buf)]
+
+    def write(self, data: memoryview | bytes) -> None:
+        self.sock.sendall(data)
+
+    def shutdown_write(self) -> None:
+        self.sock.shutdown(socket.SHUT_WR)
+
+    def peer_gone(self) -> bool:
+        return False  # a socket cannot tell a half-close from a close without writing
+
+    def wait_gone(self) -> None:
+        # A client killed while its upstream is silent (an idle events stream) would hold
+        # the connection forever. On a unix socket the kernel reports POLLHUP once the peer
+        # has closed entirely, but not after a mere shutdown(SHUT_WR), so wait for that.
+        # TCP cannot tell the two apart: wait for abort(); the connection then ends when
+        # the upstream finishes or next writes to the gone client.
+        if self.sock.family != socket.AF_UNIX or not hasattr(select, "poll"):
+            self._aborted.wait()
+            return
+        poller = select.poll()
+        poller.register(self.sock.fileno(), 0)  # POLLHUP and POLLERR are always reported
+        # The timeout only guards kernels that report no POLLHUP after our own shutdown.
+        while not self._aborted.is_set():
+            try:
+                if poller.poll(500):
+                    return
+            except OSError:
+                return
+
+    def abort(self) -> None:
+        self._aborted.set()
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already disconnected
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class ChannelStream:
+    """A paramiko channel (one direct-streamlocal forward over the shared SSH session)."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        buffer = channel.in_buffer
+        # Set when the channel was made by channel_delivery.direct_channel.
+        self.pipe: DirectPipe | None = buffer if isinstance(buffer, DirectPipe) else None
+
+    def read(self, buf: memoryview) -> bytes:
+        return self.channel.recv(len(buf))
+
+    def write(self, data: memoryview | bytes) -> None:
+        self.channel.sendall(data)
+
+    def shutdown_write(self) -> None:
+        self.channel.shutdown_write()
+
+    def peer_gone(self) -> bool:
+        # closed: the server closed the channel or the SSH session died under it.
+        return self.channel.closed or not self.channel.get_transport().is_active()
+
+    def wait_gone(self) -> None:
+        """The pump notices a dead channel through the other direction's reads."""
+
+    def abort(self) -> None:
+        try:
+            self.channel.close()
+        except (EOFError, OSError, SSHException):
+            pass  # the session died under the channel: it is closed either way
+
+    def close(self) -> None:
+        """Close for good; the client socket may be closed after this, not before."""
+        if self.pipe is not None:
+            self.pipe.detach()
+        self.abort()
