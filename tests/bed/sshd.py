@@ -110,14 +110,16 @@ LogLevel ERROR
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
     def stop(self) -> None:
-        """Stop sshd and every session it forked (they share its process group)."""
+        """Stop sshd and every session it forked, as a machine that goes away would."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        try:
-            os.killpg(proc.pid, 15)
-        except ProcessLookupError:
-            pass
+        # Each connection's sshd calls setsid(), so the process group alone misses them.
+        for pid in [*_descendants(proc.pid), proc.pid]:
+            try:
+                os.kill(pid, 9 if pid != proc.pid else 15)
+            except ProcessLookupError:
+                pass
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -127,3 +129,24 @@ LogLevel ERROR
     @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (read from /proc), children before their parents."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found: list[int] = []
+    stack = list(children.get(pid, []))
+    while stack:
+        child = stack.pop()
+        found.append(child)
+        stack.extend(children.get(child, []))
+    return list(reversed(found))

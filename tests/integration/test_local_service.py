@@ -63,5 +63,9 @@ def test_socket_unit_needs_a_running_systemd():
     else:
         assert unit is None or unit.path.endswith("podman.socket")
     assert SocketUnit("/x", user=True).enable_command() == [
-        "systemctl", "--user", "enable", "--now", "podman.socket"
+        "systemctl",
+        "--user",
+        "enable",
+        "--now",
+        "podman.socket",
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import signal
 import socket
 import subprocess
 import threading
@@ -62,33 +61,8 @@ def wait_for_upstream(proxy: ProxyThread, state: UpstreamState, timeout: float =
 
 
 def kill_sshd_and_sessions(sshd) -> None:
-    """Stop sshd and kill its live sessions: each session calls setsid(), so stopping the
-    server's process group (SshServer.stop) leaves them running, as a real sshd restart does."""
-    sessions = _descendants(sshd._proc.pid)
+    """Stop sshd; SshServer.stop also kills its live sessions, as a machine going away does."""
     sshd.stop()
-    for pid in sessions:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def endpoint(proxy: ProxyThread) -> Endpoint:
@@ -299,8 +273,8 @@ def test_a_slow_reader_is_held_back_by_the_ssh_window(ssh_proxy, tmp_path):
                 seen.append(proxy.status().bytes_to_clients)
                 tick.wait(0.02)
             assert seen[-1] < 16 * 1024 * 1024
-            client.recv(1 << 20)  # reading again lets it flow
-            wait_until(lambda: proxy.status().bytes_to_clients > seen[-1])
+            # Reading again lets it flow (one recv may free less than a pump chunk).
+            wait_until(lambda: client.recv(1 << 20) and proxy.status().bytes_to_clients > seen[-1])
     finally:
         server.close()
 
