@@ -4,19 +4,22 @@ It decides; the window lays out. Discovery, the local-socket check and the app's
 Podman service all run off the GUI thread.
 
 Signals:
-    discovery_changed(Discovery), session_changed(Session | None), notice_changed(Notice | None)
+    discovery_changed(Discovery), session_changed(Session | None), notice_changed(Notice | None),
+    docker_socket_changed(): the Docker-compatible socket's proxy started, stopped or failed
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app import log, notices, paths
+from app import docker_socket, log, notices, paths
 from app.engine import discovery as disco
 from app.engine.connection import Connection, connection_from_argument, looks_like_uri
 from app.engine.local_service import (
@@ -27,6 +30,9 @@ from app.engine.local_service import (
     is_listening,
 )
 from app.engine.podman_cli import PodmanCli
+from app.proxy.listeners import ListenerError
+from app.proxy.proxy import ProxyConfig
+from app.proxy_runner import Prompts, ProxyRunner
 from app.session import Session
 from app.settings import Settings
 
@@ -39,10 +45,19 @@ class ConnectionManager(QObject):
     discovery_changed = Signal(object)
     session_changed = Signal(object)
     notice_changed = Signal(object)
+    docker_socket_changed = Signal()
 
-    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+    def __init__(
+        self, settings: Settings, prompts: Prompts | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.prompts = prompts
+        # The proxy serving the Docker-compatible socket, when one does, and why not.
+        self.docker_proxy: ProxyRunner | None = None
+        self.docker_error = ""
+        self._local_docker_proxy: ProxyRunner | None = None
+        self._stoppers: list[threading.Thread] = []
         self.discovery = disco.Discovery()
         self.session: Session | None = None
         self.notice: notices.Notice | None = None
@@ -98,11 +113,16 @@ class ConnectionManager(QObject):
             if connection is None:
                 return
         if connection.is_ssh:
-            self._replace_session(None)
-            self._set_notice(notices.needs_proxy(connection.name))
-            return
-        session = Session(connection, parent=self)
-        self._replace_session(session)
+            runner = await self._start_ssh_proxy(connection)
+            if runner is None:
+                return
+            session = Session(connection, proxy=runner, parent=self)
+            self._replace_session(session)
+        else:
+            session = Session(connection, parent=self)
+            self._replace_session(session)
+            await self._expose_local(connection)
+        self.docker_socket_changed.emit()
         if connection.source in ("podman", "local"):
             self.settings.last_connection = connection.name
         session.start()
@@ -140,6 +160,72 @@ class ConnectionManager(QObject):
             self._own_service = service
         return Connection(OWN_SERVICE_NAME, self._own_service.uri, source="own-service")
 
+    # -- proxies ---------------------------------------------------------------------
+
+    def docker_address(self) -> str:
+        """Where the Docker-compatible socket should listen ("" when it is turned off)."""
+        if not self.settings.docker_socket_enabled:
+            return ""
+        return docker_socket.normalise(self.settings.docker_socket_address) or (
+            docker_socket.default_address()
+        )
+
+    def _private_address(self, connection: Connection) -> str:
+        digest = hashlib.sha1(connection.uri.encode()).hexdigest()[:10]
+        return f"unix://{paths.runtime_dir() / f'proxy-{digest}.sock'}"
+
+    async def _start_ssh_proxy(self, connection: Connection) -> ProxyRunner | None:
+        """A proxy from a local socket to the connection's Podman socket over SSH.
+
+        It listens at the Docker-compatible address when that is on (the app's client
+        uses the same socket), else privately. Only the listener opens here; SSH is
+        reached in the background and its state shows in the status bar.
+        """
+        self.docker_error = ""
+        docker = self.docker_address()
+        for listen in filter(None, (docker, self._private_address(connection))):
+            config = ProxyConfig(
+                listen=listen,
+                upstream=connection.uri,
+                identity=connection.identity or None,
+                is_machine=connection.is_machine,
+            )
+            runner = ProxyRunner(config, self.prompts, parent=self)
+            try:
+                await self._run(runner.start)
+            except (ListenerError, OSError, ValueError) as exc:
+                if listen == docker:
+                    self.docker_error = f"{listen}: {exc}"
+                    _log.warning("Docker-compatible socket unavailable: %s", self.docker_error)
+                    continue
+                self._replace_session(None)
+                self._set_notice(notices.proxy_failed(connection.name, str(exc)))
+                return None
+            self.docker_proxy = runner if listen == docker else None
+            return runner
+        return None
+
+    async def _expose_local(self, connection: Connection) -> None:
+        """For a native socket, a proxy with a unix upstream serves Docker clients."""
+        self.docker_error = ""
+        docker = self.docker_address()
+        if not docker or connection.scheme != "unix":
+            return
+        runner = ProxyRunner(ProxyConfig(listen=docker, upstream=connection.uri), parent=self)
+        try:
+            await self._run(runner.start)
+        except (ListenerError, OSError, ValueError) as exc:
+            self.docker_error = f"{docker}: {exc}"
+            _log.warning("Docker-compatible socket unavailable: %s", self.docker_error)
+            return
+        self._local_docker_proxy = self.docker_proxy = runner
+
+    def _stop_later(self, runner: ProxyRunner) -> None:
+        # A proxy takes up to a second to stop: off the GUI thread, joined at exit.
+        thread = threading.Thread(target=runner.stop, name="pdc-proxy-stop")
+        thread.start()
+        self._stoppers.append(thread)
+
     # -- notice actions --------------------------------------------------------------
 
     async def act(self, action: str) -> None:
@@ -163,7 +249,14 @@ class ConnectionManager(QObject):
         old, self.session = self.session, session
         if old is not None:
             old.close()
+            if old.stopper is not None:
+                self._stoppers.append(old.stopper)
             old.deleteLater()
+        if self._local_docker_proxy is not None:
+            self._stop_later(self._local_docker_proxy)
+            self._local_docker_proxy = None
+        if session is None or session.proxy is not self.docker_proxy:
+            self.docker_proxy = None
         self.session_changed.emit(session)
 
     def _set_notice(self, notice: notices.Notice | None) -> None:
@@ -173,6 +266,9 @@ class ConnectionManager(QObject):
     def shutdown(self) -> None:
         """Close the session and stop the app's own service (on exit)."""
         self._replace_session(None)
+        for thread in self._stoppers:
+            thread.join(timeout=3)
+        self._stoppers.clear()
         if self._own_service is not None:
             self._own_service.stop()
             self._own_service = None

@@ -102,11 +102,11 @@ def service_failed(message: str) -> Notice:
     )
 
 
-def needs_proxy(name: str) -> Notice:
+def proxy_failed(name: str, message: str) -> Notice:
     return Notice(
-        "needs-proxy",
-        f"“{name}” is reached over SSH",
-        "This connection goes through the app's socket proxy, which is not available in "
-        "this build yet.",
-        [("retry", "Retry")],
+        "proxy-failed",
+        f"“{name}” cannot be reached",
+        f"This connection goes over SSH through the app's socket proxy, which could not "
+        f"start: {message}",
+        [("retry", "Retry"), ("settings", "Settings…")],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -22,6 +23,8 @@ from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.events import EventReader, PodmanEvent
 from app.engine.reconcile import Reconciler
 from app.models.connection_state import ConnectionState
+from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
+from app.proxy_runner import ProxyRunner
 
 _log = log.get("session")
 
@@ -63,10 +66,14 @@ class Session(QObject):
         endpoint_uri: str | None = None,
         reconcile_interval_ms: int = 30_000,
         parent: QObject | None = None,
+        proxy: ProxyRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.connection = connection
-        self.endpoint_uri = endpoint_uri or connection.uri
+        # An ssh:// connection is reached through its proxy's local end, like any client.
+        self.proxy = proxy
+        self.endpoint_uri = proxy.endpoint if proxy is not None else endpoint_uri or connection.uri
+        self.stopper: threading.Thread | None = None
         self.state = ConnectionState.CONNECTING
         self.reason = ""
         self.version = None
@@ -82,6 +89,8 @@ class Session(QObject):
         self._debounce.timeout.connect(self._flush_pending)
         self._reconcile_timer = QTimer(self, interval=reconcile_interval_ms)
         self._reconcile_timer.timeout.connect(lambda: self._spawn(self.reconcile()))
+        if proxy is not None:
+            proxy.status_changed.connect(self._on_proxy_status)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -110,6 +119,11 @@ class Session(QObject):
             task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._client.close()
+        if self.proxy is not None:
+            # Stopping a proxy takes up to a second: not on the GUI thread. Whoever exits
+            # the app joins ``stopper`` so the socket is gone before the process is.
+            self.stopper = threading.Thread(target=self.proxy.stop, name="pdc-proxy-stop")
+            self.stopper.start()
 
     @property
     def client(self) -> Client:
@@ -128,7 +142,31 @@ class Session(QObject):
         if state == "connected":
             self._spawn(self._connected())
         elif state == "lost":
-            self._set_state(ConnectionState.LOST, reason or "the connection dropped")
+            if self.state is ConnectionState.UNAVAILABLE:
+                return  # the proxy already said why, and it needs the user
+            proxy_reason = self._proxy_reason()
+            why = proxy_reason or reason or "the connection dropped"
+            self._set_state(ConnectionState.LOST, why)
+
+    def _proxy_reason(self) -> str:
+        """While SSH is down, its reason beats the 502 the events stream sees."""
+        if self.proxy is None:
+            return ""
+        status = self.proxy.status()
+        if status.upstream_state is UpstreamState.UP:
+            return ""
+        return f"SSH: {status.last_error}" if status.last_error else ""
+
+    def _on_proxy_status(self, status: ProxyStatus) -> None:
+        if self._closed:
+            return
+        if status.state is ProxyState.FAILED or status.upstream_state is UpstreamState.FAILED:
+            self._set_state(ConnectionState.UNAVAILABLE, status.last_error or "the proxy failed")
+        elif status.upstream_state is UpstreamState.DOWN:
+            self._set_state(ConnectionState.LOST, f"SSH: {status.last_error or 'connection lost'}")
+        elif status.upstream_state is UpstreamState.CONNECTING:
+            target = self.connection.describe()
+            self._set_state(ConnectionState.CONNECTING, f"over SSH to {target}")
 
     async def _connected(self) -> None:
         try:

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(tempfile.mkdtemp(prefix="pdc-t-"))  # short: unix socket paths max 107 bytes
-for _name in ("config", "state", "data", "cache", "runtime"):
+for _name in ("config", "state", "data", "cache", "runtime", "home"):
     (ROOT / _name).mkdir(mode=0o700)
 os.environ.update(
     {
+        # ~/.ssh/known_hosts and the like: the tests' own, never the user's.
+        "HOME": str(ROOT / "home"),
         "XDG_CONFIG_HOME": str(ROOT / "config"),
         "XDG_STATE_HOME": str(ROOT / "state"),
         "XDG_DATA_HOME": str(ROOT / "data"),

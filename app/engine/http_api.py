@@ -105,9 +105,13 @@ class Stream:
     reader blocked in ``lines()`` returns at once.
     """
 
-    def __init__(self, conn: EndpointConnection, response: http.client.HTTPResponse) -> None:
+    def __init__(
+        self, conn: EndpointConnection, response: http.client.HTTPResponse, sock: socket.socket
+    ) -> None:
         self._conn = conn
         self._response = response
+        # http.client drops conn.sock when the response says "Connection: close"; keep ours.
+        self._sock = sock
         self._closed = False
 
     def lines(self) -> Iterator[bytes]:
@@ -130,13 +134,12 @@ class Stream:
 
     def close(self) -> None:
         self._closed = True
-        sock = self._conn.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._conn.close()
+        self._sock.close()
 
 
 def open_stream(
@@ -150,9 +153,10 @@ def open_stream(
     conn = EndpointConnection(endpoint, connect_timeout)
     try:
         conn.connect()
+        sock = conn.sock
         conn.request("GET", _url(path, params))
         resp = conn.getresponse()  # headers within connect_timeout, or ConnectionLost
-        conn.sock.settimeout(None)  # then the stream may stay quiet for as long as it likes
+        sock.settimeout(None)  # then the stream may stay quiet for as long as it likes
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
         why = describe_os_error(exc)
@@ -164,4 +168,4 @@ def open_stream(
         data = resp.read()
         conn.close()
         raise error_for_status(resp.status, _error_message(data, resp.status))
-    return Stream(conn, resp)
+    return Stream(conn, resp, sock)

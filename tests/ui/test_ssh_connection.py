@@ -1,0 +1,150 @@
+"""ssh:// connections in the app: through the proxy, over the real sshd, to the real Podman.
+
+The test sshd on 127.0.0.1 stands in for a podman machine or a remote host (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.connection_manager import ConnectionManager
+from app.engine import http_api
+from app.engine.connection import Connection
+from app.engine.endpoint import Endpoint
+from app.models.connection_state import ConnectionState
+from app.settings import Settings
+from app.ui.docker_socket_panel import DockerSocketPanel
+from app.ui.main_window import MainWindow
+from app.ui.proxy_prompts import DialogPrompts
+from tests.bed.podman import TEST_IMAGE
+from tests.ui.conftest import spawn
+
+
+@pytest.fixture
+def app_parts(qtbot, qloop, tmp_path):
+    settings = Settings(tmp_path / "settings.ini")
+    window = MainWindow(settings)
+    manager = ConnectionManager(settings, DialogPrompts(lambda: window))
+    manager.session_changed.connect(window.set_session)
+    manager.notice_changed.connect(window.show_notice)
+    qtbot.addWidget(window)
+    window.show()
+    yield manager, window
+    manager.shutdown()
+
+
+def _known_hosts() -> Path:
+    return Path(os.environ["HOME"]) / ".ssh" / "known_hosts"
+
+
+def _state(state):
+    return lambda got, _reason: got is state
+
+
+def _open(qtbot, manager, connection):
+    with qtbot.waitSignal(manager.session_changed, timeout=10_000) as opened:
+        spawn(manager.open(connection))
+    return opened.args[0]
+
+
+def _answer_host_key(qtbot, window, trust: bool) -> str:
+    qtbot.waitUntil(
+        lambda: window.findChild(QMessageBox, "hostKeyDialog") is not None, timeout=15_000
+    )
+    box = window.findChild(QMessageBox, "hostKeyDialog")
+    text = box.informativeText()
+    button = (
+        box.findChild(object, "trustHostKey")
+        if trust
+        else box.button(QMessageBox.StandardButton.Cancel)
+    )
+    button.click()
+    return text
+
+
+def test_remote_connection_asks_for_the_host_key_then_shows_podman(qtbot, podman, sshd, app_parts):
+    manager, window = app_parts
+    _known_hosts().unlink(missing_ok=True)
+    podman.cli("run", "-d", "--name", "over-ssh", TEST_IMAGE, "sleep", "600")
+    remote = Connection("devbox", sshd.uri(podman.socket_path), identity=str(sshd.client_key))
+    session = _open(qtbot, manager, remote)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.CONNECTED)
+    ):
+        shown = _answer_host_key(qtbot, window, trust=True)
+    assert "SHA256:" in shown
+    assert sshd.host_public_key.split()[1] in _known_hosts().read_text()
+    assert session.endpoint_uri.startswith("unix://")  # the app's client uses the proxy
+    assert window.connection_status.state_label.text() == "Connected"
+    assert window.connection_status.connection_label.text() == "· devbox"
+    assert any(c.name == "over-ssh" for c in session.items("containers").values())
+
+
+def test_refused_host_key_is_shown_and_nothing_connects(qtbot, podman, sshd, app_parts):
+    manager, window = app_parts
+    _known_hosts().unlink(missing_ok=True)
+    remote = Connection("devbox", sshd.uri(podman.socket_path), identity=str(sshd.client_key))
+    session = _open(qtbot, manager, remote)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.UNAVAILABLE)
+    ):
+        _answer_host_key(qtbot, window, trust=False)
+    assert "host key" in session.reason.lower()
+    assert not _known_hosts().exists() or sshd.host_public_key.split()[1] not in (
+        _known_hosts().read_text()
+    )
+
+
+def test_machine_connection_serves_docker_clients_and_survives_an_sshd_restart(
+    qtbot, podman, sshd, app_parts
+):
+    """A machine's key is trusted as Podman trusts it: no question; the Docker socket is on."""
+    manager, window = app_parts
+    machine = Connection(
+        "podman-machine-default",
+        sshd.uri(podman.socket_path),
+        identity=str(sshd.client_key),
+        is_machine=True,
+    )
+    session = _open(qtbot, manager, machine)
+    if session.state is not ConnectionState.CONNECTED:
+        with qtbot.waitSignal(
+            session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.CONNECTED)
+        ):
+            pass
+    docker = manager.docker_address()
+    assert manager.docker_proxy is session.proxy and session.endpoint_uri == docker
+    assert http_api.request(Endpoint.parse(docker), "GET", "/_ping") == "OK"
+
+    panel = DockerSocketPanel(manager, window)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.export_line.text() == f"export DOCKER_HOST={docker}"
+    assert panel.endpoint.text() == docker
+
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.LOST)
+    ):
+        sshd.stop()
+    assert "SSH" in window.connection_status.state_label.text()
+    with qtbot.waitSignal(
+        session.state_changed, timeout=30_000, check_params_cb=_state(ConnectionState.CONNECTED)
+    ):
+        sshd.start()
+
+
+def test_local_connection_also_serves_docker_clients(qtbot, podman, app_parts):
+    manager, _window = app_parts
+    local = Connection("local", podman.uri, source="podman")
+    with qtbot.waitSignal(manager.docker_socket_changed, timeout=10_000):
+        spawn(manager.open(local))
+    session = manager.session
+    assert session.proxy is None and session.endpoint_uri == podman.uri
+    assert manager.docker_proxy is not None
+    docker = manager.docker_address()
+    version = http_api.request(Endpoint.parse(docker), "GET", "/version")
+    assert version["Version"] == podman.cli("version", "--format", "{{.Server.Version}}")
