@@ -20,7 +20,10 @@ from app.connection_manager import ConnectionManager
 from app.crash import CrashHandler
 from app.settings import Settings
 from app.single_instance import InstanceServer, send_to_running
+from app.ui.docker_socket_panel import DockerSocketPanel
+from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.main_window import MainWindow
+from app.ui.proxy_prompts import DialogPrompts
 from app.ui.settings_dialog import SettingsDialog
 
 _log = log.get("app")
@@ -32,7 +35,8 @@ class Application:
     def __init__(self, qapp: QApplication, log_file: str) -> None:
         self.qapp = qapp
         self.settings = Settings()
-        self.manager = ConnectionManager(self.settings)
+        self.prompts = DialogPrompts(lambda: self.window)
+        self.manager = ConnectionManager(self.settings, self.prompts)
         self.window = MainWindow(self.settings)
         self.crash = CrashHandler(log_file, self._show_crash)
         self.instance = InstanceServer()
@@ -50,6 +54,9 @@ class Application:
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
         self.instance.request_received.connect(self._on_request)
+        tools = self.window.menuBar().addMenu("&Tools")
+        tools.addAction("&Docker-compatible Socket…", self.show_docker_socket)
+        self._docker_panel: DockerSocketPanel | None = None
 
     def spawn(self, coro: Any) -> None:
         # Keep a reference: qasync drops unreferenced tasks (REFERENCE.md).
@@ -98,8 +105,15 @@ class Application:
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.window)
+        dialog.add_section(DockerSocketSection(dialog))
         if dialog.exec():
             self.spawn(self.manager.open_initial(self.manager.requested))
+
+    def show_docker_socket(self) -> None:
+        if self._docker_panel is None:
+            self._docker_panel = DockerSocketPanel(self.manager, self.window)
+        self._docker_panel.show()
+        self._docker_panel.raise_()
 
     def _about(self) -> None:
         QMessageBox.about(

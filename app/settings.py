@@ -60,8 +60,21 @@ class Settings:
     last_connection = _Setting("connection/last", "")
     podman_path = _Setting("general/podman_path", "")
     theme = _Setting("general/theme", "system")
+    docker_socket_enabled = _Setting("docker/enabled", True)
+    docker_socket_address = _Setting("docker/address", "")  # "" = the platform's default
     window_geometry = _Setting("window/geometry", QByteArray())
     window_state = _Setting("window/state", QByteArray())
+    # the main window's lists (issue 3)
+    close_to_tray = _Setting("general/close_to_tray", False)
+    window_page = _Setting("window/page", "containers")
+    show_infra_containers = _Setting("containers/show_infra", False)
+    headers_containers = _Setting("views/containers_header", QByteArray())
+    headers_images = _Setting("views/images_header", QByteArray())
+    headers_volumes = _Setting("views/volumes_header", QByteArray())
+    headers_machines = _Setting("views/machines_header", QByteArray())
+    headers_pods = _Setting("views/pods_header", QByteArray())
+    headers_networks = _Setting("views/networks_header", QByteArray())
+    headers_secrets = _Setting("views/secrets_header", QByteArray())
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_dir() / "settings.ini"
