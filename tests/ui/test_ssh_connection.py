@@ -6,6 +6,7 @@ The test sshd on 127.0.0.1 stands in for a podman machine or a remote host (DESI
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,44 @@ def test_local_connection_also_serves_docker_clients(qtbot, podman, app_parts):
     docker = manager.docker_address()
     version = http_api.request(Endpoint.parse(docker), "GET", "/version")
     assert version["Version"] == podman.cli("version", "--format", "{{.Server.Version}}")
+
+
+def test_encrypted_key_asks_for_its_passphrase(qtbot, podman, sshd, app_parts, tmp_path):
+    """The passphrase dialog: a wrong answer is asked again, the right one connects."""
+    from PySide6.QtWidgets import QInputDialog
+
+    manager, window = app_parts
+    locked = tmp_path / "id_locked"
+    locked.write_bytes(sshd.client_key.read_bytes())
+    locked.chmod(0o600)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-p", "-f", str(locked), "-N", "s3cret-phrase"],
+        check=True,
+        capture_output=True,
+    )
+    machine = Connection(
+        "locked", sshd.uri(podman.socket_path), identity=str(locked), is_machine=True
+    )
+    session = _open(qtbot, manager, machine)
+
+    def answer(text: str) -> str:
+        qtbot.waitUntil(
+            lambda: window.findChild(QInputDialog, "passphraseDialog") is not None,
+            timeout=15_000,
+        )
+        dialog = window.findChild(QInputDialog, "passphraseDialog")
+        label = dialog.labelText()
+        dialog.setTextValue(text)
+        dialog.setObjectName("answered")
+        dialog.accept()
+        return label
+
+    first = answer("wrong-guess")
+    assert str(locked) in first and "wrong" not in first.lower()
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.CONNECTED)
+    ):
+        second = answer("s3cret-phrase")
+    assert "wrong" in second.lower()
+    log_text = (Path(os.environ["XDG_STATE_HOME"])).rglob("*.log")
+    assert all("s3cret-phrase" not in p.read_text(errors="replace") for p in log_text)
