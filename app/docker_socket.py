@@ -6,12 +6,12 @@ a proxy on the chosen address.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 from urllib.parse import urlparse
 
 from app import paths
+from app.proxy.uris import is_loopback
 
 DOCKER_PIPE = "npipe:////./pipe/docker_engine"
 OWN_PIPE = "npipe:////./pipe/podman-desktop-companion"
@@ -55,11 +55,7 @@ def validate(text: str) -> str:
             return f"“{text}”: the port must be a number from 1 to 65535."
         if not port:
             return f"“{text}”: a TCP address needs a port, e.g. tcp://127.0.0.1:2375."
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback:
+        if not is_loopback(host):
             return (
                 f"“{host}” is not a loopback address. An unauthenticated Podman socket "
                 "must only listen on 127.0.0.1 or ::1."

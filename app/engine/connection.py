@@ -17,6 +17,11 @@ class SshTarget:
     port: int
     socket_path: str
 
+    @property
+    def uri(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ssh://{self.user}@{host}:{self.port}{self.socket_path}"
+
 
 @dataclass(frozen=True)
 class Connection:

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
-from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
+from app.engine.connection import SshTarget
 from app.engine.endpoint import Endpoint, EndpointError
+
+__all__ = ["ProxyUriError", "SshTarget", "is_loopback", "parse_upstream"]
 
 
 class ProxyUriError(ValueError):
     """An address the proxy cannot use; the message names it and says why."""
-
-
-@dataclass(frozen=True)
-class SshTarget:
-    """``ssh://user@host:port/remote/socket/path``: a Podman socket behind an SSH server."""
-
-    user: str
-    host: str
-    port: int
-    socket_path: str
-
-    @property
-    def uri(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ssh://{self.user}@{host}:{self.port}{self.socket_path}"
 
 
 def is_loopback(host: str) -> bool:
