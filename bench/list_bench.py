@@ -1,0 +1,344 @@
+"""Benchmark of the main window's lists (a script, not a test): ``python bench/list_bench.py``.
+
+An isolated Podman holds 1,000 containers (200 running), 200 images and 200 volumes (made
+once, kept under --base for later runs). Each figure is measured with the real window,
+offscreen, in a child process, as the app runs:
+
+- launch to all container rows painted, beside ``podman ps -a --format json`` (same run);
+- peak RSS after load;
+- the longest gap between 10 ms GUI-thread heartbeats while the first full listing is
+  fetched, diffed and inserted, and during a later full reconcile;
+- over 50 stop/start trials: CLI return -> event on a bare ``/events`` stream (Podman's
+  share), and that arrival -> the row painted (the app's added latency);
+- CPU used by the app over an idle period with 200 running containers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+T_START = time.perf_counter()
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.bed.podman import TEST_IMAGE, IsolatedPodman  # noqa: E402
+
+CONTAINERS, RUNNING, IMAGES, VOLUMES = 1000, 200, 200, 200
+TRIALS = 50
+TRIAL_NAMES = [f"a-trial-{i}" for i in range(5)]  # sort first, so their rows are on screen
+
+
+# -- the store -----------------------------------------------------------------------------
+
+
+def populate(bed: IsolatedPodman, cache: Path) -> None:
+    marker = bed.base / "populated"
+    if marker.exists():
+        return
+    bed.ensure_image(cache)
+    print("populating the isolated Podman (once)…", file=sys.stderr, flush=True)
+    with ThreadPoolExecutor(6) as pool:
+        names = TRIAL_NAMES + [f"c-{i:04d}" for i in range(CONTAINERS - len(TRIAL_NAMES))]
+        list(pool.map(lambda n: bed.cli("create", "--name", n, TEST_IMAGE, "sleep", "1d"), names))
+        list(pool.map(lambda i: bed.cli("volume", "create", f"vol-{i:03d}"), range(VOLUMES)))
+        list(pool.map(lambda i: _import_image(bed, i), range(IMAGES - 1)))
+    for start in range(0, RUNNING, 50):
+        bed.cli("start", *names[start : start + 50], timeout=600)
+    marker.write_text("ok")
+
+
+def _import_image(bed: IsolatedPodman, index: int) -> None:
+    data = f"image {index}\n".encode()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo(f"etc/bench-{index}")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    path = bed.base / f"img-{index}.tar"
+    path.write_bytes(buf.getvalue())
+    bed.cli("import", str(path), f"localhost/bench-{index:03d}:latest")
+    path.unlink()
+
+
+def ensure_running(bed: IsolatedPodman) -> None:
+    """Start what a previous run (or a reboot) left stopped."""
+    stopped = bed.cli(
+        "ps",
+        "-a",
+        "--filter",
+        "status=exited",
+        "--filter",
+        "status=created",
+        "--format",
+        "{{.Names}}",
+    ).split()
+    wanted = set(TRIAL_NAMES + [f"c-{i:04d}" for i in range(RUNNING - len(TRIAL_NAMES))])
+    todo = [n for n in stopped if n in wanted]
+    for start in range(0, len(todo), 50):
+        bed.cli("start", *todo[start : start + 50], timeout=600)
+
+
+# -- the child: the real window, offscreen ---------------------------------------------------
+
+
+def child(mode: str, uri: str, seconds: float) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    import asyncio
+    import resource
+    import tempfile
+
+    import qasync
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.connection_manager import ConnectionManager
+    from app.settings import Settings
+    from app.ui.main_window import MainWindow
+
+    app = QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    beats: list[float] = []
+    heart = QTimer(interval=10)
+    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
+    heart.start()
+    settings = Settings(Path(tempfile.mkdtemp()) / "s.ini")
+    manager = ConnectionManager(settings)
+    window = MainWindow(settings)
+    manager.session_changed.connect(window.set_session)
+    window.resize(1180, 720)
+    window.show()
+    view = window.containers
+    paints: list[float] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                paints.append(time.perf_counter())
+            return False
+
+    spy = PaintSpy()
+    view.tree.viewport().installEventFilter(spy)
+    out: dict = {}
+
+    def max_gap(since: float, until: float) -> float:
+        stamps = [since] + [b for b in beats if since <= b <= until] + [until]
+        return max(b - a for a, b in zip(stamps, stamps[1:], strict=False)) * 1000
+
+    async def wait_for(predicate, timeout=60.0):
+        deadline = time.perf_counter() + timeout
+        while not predicate():
+            if time.perf_counter() > deadline:
+                raise TimeoutError
+            await asyncio.sleep(0.001)
+
+    async def main() -> None:
+        t_open = time.perf_counter()
+        await manager.open_initial(uri)
+        await wait_for(lambda: view.model.rowCount() >= CONTAINERS)
+        t_rows = time.perf_counter()
+        await wait_for(lambda: paints and paints[-1] >= t_rows)
+        t_painted = paints[-1]
+        out["launch_s"] = t_painted - T_START
+        out["open_to_painted_s"] = t_painted - t_open
+        out["load_gap_ms"] = max_gap(t_open, t_painted)
+        await asyncio.sleep(1.0)
+        out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t0 = time.perf_counter()
+        await manager.session.reconcile()
+        out["reconcile_gap_ms"] = max_gap(t0, time.perf_counter())
+        out["reconcile_s"] = time.perf_counter() - t0
+        if mode == "events":
+            out["trials"] = await trials(manager.session, view, paints, wait_for)
+        elif mode == "idle":
+            heart.stop()
+            await asyncio.sleep(3.0)
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            await asyncio.sleep(seconds)
+            cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+            out["idle_cpu_pct"] = 100 * cpu / wall
+        print("RESULT " + json.dumps(out), flush=True)
+
+    with loop:
+        loop.run_until_complete(main())
+    manager.shutdown()
+
+
+async def trials(session, view, paints, wait_for) -> list[dict]:
+    import asyncio
+
+    from app.engine.endpoint import Endpoint
+
+    arrivals: list[tuple[float, str]] = []
+    stream = _bare_events(Endpoint.parse(session.endpoint_uri), arrivals)
+    await asyncio.sleep(0.5)
+    env = {**os.environ}
+    loop = asyncio.get_event_loop()
+    keys = {view.model.item(k).name: k for k in view.model.items()}
+    results = []
+    for n in range(TRIALS):
+        name = TRIAL_NAMES[(n // 2) % len(TRIAL_NAMES)]
+        verb, want = ("stop", "exited") if n % 2 == 0 else ("start", "running")
+        key = keys[name]
+        view.select_keys([key])
+        view.tree.scrollTo(view.proxy.mapFromSource(view.model.index(view.model.row_of(key), 0)))
+        mark = len(arrivals)
+        t_cmd = time.perf_counter()
+        args = ["podman", verb, *(["-t", "0"] if verb == "stop" else []), name]
+        t_cli = await loop.run_in_executor(None, _run_cli, args, env)
+        await wait_for(lambda k=key, m=mark: any(i == k for _, i in arrivals[m:]), 10)
+        t_event = next(t for t, i in arrivals[mark:] if i == key)
+        await wait_for(lambda k=key, w=want: view.model.item(k).state == w, 10)
+        t_state = time.perf_counter()
+        await wait_for(lambda t=t_state: paints and paints[-1] >= t, 5)
+        results.append(
+            {
+                "cli": t_cli - t_cmd,
+                "podman_ms": (t_event - t_cli) * 1000,
+                "app_ms": (paints[-1] - t_event) * 1000,
+            }
+        )
+        await asyncio.sleep(0.3)  # let the debounce and list settle between trials
+    stream.close()
+    return results
+
+
+def _run_cli(args: list[str], env: dict) -> float:
+    subprocess.run(args, env=env, capture_output=True, check=True)
+    return time.perf_counter()
+
+
+def _bare_events(endpoint, arrivals: list) -> socket.socket:
+    sock = endpoint.connect(10)
+    sock.settimeout(None)
+    sock.sendall(b"GET /v4.0.0/libpod/events?stream=true HTTP/1.1\r\nHost: d\r\n\r\n")
+
+    def read() -> None:
+        buf = b""
+        try:
+            while chunk := sock.recv(65536):
+                buf += chunk
+                *lines, buf = buf.split(b"\n")
+                now = time.perf_counter()
+                for line in lines:
+                    line = line.strip()
+                    if line.startswith(b"{"):
+                        event = json.loads(line)
+                        arrivals.append((now, event.get("Actor", {}).get("ID", "")))
+        except OSError:
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
+    return sock
+
+
+# -- the parent ------------------------------------------------------------------------------
+
+
+def run_child(mode: str, uri: str, env: dict, seconds: float = 0) -> dict:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", mode, uri, str(seconds)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"child failed: {proc.stderr[-3000:]}")
+    result = json.loads(line[7:])
+    result["wall_s"] = time.perf_counter() - start
+    return result
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="/tmp/pdc-list-bench", help="kept Podman store")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=60.0, help="idle seconds per run")
+    parser.add_argument("--idle-runs", type=int, default=1)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1], float(args.child[2]))
+        return 0
+    bed = IsolatedPodman(Path(args.base))
+    populate(bed, Path(args.base) / "cache")
+    bed.start_service()
+    try:
+        ensure_running(bed)
+        env = {**bed.env, "XDG_CONFIG_HOME": str(Path(args.base) / "xdg")}
+        launches, cli_s = [], []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            bed.cli("ps", "-a", "--format", "json")
+            cli_s.append(time.perf_counter() - t0)
+            launches.append(run_child("launch", bed.uri, env))
+        med = lambda key: statistics.median(r[key] for r in launches)  # noqa: E731
+        print(
+            f"containers {CONTAINERS} ({RUNNING} running), images {IMAGES}, volumes {VOLUMES};"
+            f" medians of {args.runs} runs"
+        )
+        cli = statistics.median(cli_s)
+        print(
+            f"launch -> all container rows painted: {med('launch_s'):.3f} s "
+            f"(connect -> painted {med('open_to_painted_s'):.3f} s)"
+        )
+        print(
+            f"podman ps -a --format json:          {cli:.3f} s   "
+            f"ratio {med('launch_s') / cli:.2f}x "
+            f"(connect->painted {med('open_to_painted_s') / cli:.2f}x)"
+        )
+        print(f"peak RSS after load:                 {med('rss_mb'):.1f} MB")
+        print(
+            f"longest GUI stall, first full load:  {med('load_gap_ms'):.1f} ms "
+            f"(worst run {max(r['load_gap_ms'] for r in launches):.1f} ms)"
+        )
+        print(
+            f"longest GUI stall, full reconcile:   {med('reconcile_gap_ms'):.1f} ms "
+            f"(reconcile took {med('reconcile_s') * 1000:.0f} ms)"
+        )
+        events = run_child("events", bed.uri, env)["trials"]
+        podman_ms = [t["podman_ms"] for t in events]
+        app_ms = [t["app_ms"] for t in events]
+        print(
+            f"event lag, CLI return -> bare /events ({len(events)} trials): "
+            f"p50 {pct(podman_ms, 0.5):.0f} ms, p95 {pct(podman_ms, 0.95):.0f} ms"
+        )
+        print(
+            f"app added latency, event -> row painted: "
+            f"p50 {pct(app_ms, 0.5):.0f} ms, p95 {pct(app_ms, 0.95):.0f} ms"
+        )
+        idle = [
+            run_child("idle", bed.uri, env, args.idle)["idle_cpu_pct"]
+            for _ in range(args.idle_runs)
+        ]
+        print(
+            f"idle CPU over {args.idle:.0f} s ({RUNNING} running): "
+            f"{statistics.median(idle):.2f}% of one core (median of {len(idle)})"
+        )
+    finally:
+        bed.stop_service()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
