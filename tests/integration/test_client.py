@@ -15,6 +15,7 @@ from app.engine.dto import ContainerSummary
 from app.engine.endpoint import EndpointError
 from app.engine.errors import ApiError, Conflict, ConnectionLost, NotFound
 from tests.bed.podman import TEST_IMAGE
+from tests.bed.sshd import free_port
 from tests.conftest import windows_only
 
 
@@ -113,17 +114,24 @@ def test_a_server_dropping_the_connection_mid_request_is_connection_lost(tmp_pat
         server.close()
 
 
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("0.0.0.0", 0))
+        return sock.getsockname()[1]
+
+
 # -- containers ------------------------------------------------------------------------
 
 
 def test_containers_list_what_the_cli_made(client, podman):
+    tcp_port, udp_port = free_port(), free_udp_port()
     _run(
         podman,
         "web",
         "-p",
-        "127.0.0.1:18080:80",
+        f"127.0.0.1:{tcp_port}:80",
         "-p",
-        "18053:53/udp",
+        f"{udp_port}:53/udp",
         "--label",
         "com.docker.compose.project=shop",
         "-v",
@@ -139,7 +147,7 @@ def test_containers_list_what_the_cli_made(client, podman):
     assert web.command == "sleep 1000" and web.mounts == ("/data",)
     assert web.compose_project == "shop" and web.label("com.docker.compose.project") == "shop"
     ports = {(p.host_ip, p.host_port, p.container_port, p.protocol) for p in web.ports}
-    assert ports == {("127.0.0.1", 18080, 80, "tcp"), ("", 18053, 53, "udp")}
+    assert ports == {("127.0.0.1", tcp_port, 80, "tcp"), ("", udp_port, 53, "udp")}
     assert _recent(web.created) and web.started_at is not None and web.exited_at is None
     assert fresh.state == "created" and fresh.started_at is None
     assert failed.state == "exited" and failed.exit_code == 3 and failed.exited_at is not None
