@@ -7,7 +7,6 @@ import os
 import pytest
 
 from app.connection_manager import ConnectionManager
-from app.engine.connection import Connection
 from app.models.connection_state import ConnectionState
 from app.settings import Settings
 from app.ui.main_window import MainWindow
@@ -131,12 +130,3 @@ def test_nothing_listening_starts_the_apps_own_service_and_stops_it(qtbot, podma
     assert window.connection_status.state_label.text() == "Connected"
     manager.shutdown()
     assert not os.path.exists(own_socket)
-
-
-def test_ssh_connection_says_it_needs_the_proxy(qtbot, shell):
-    manager, window = shell
-    with qtbot.waitSignal(
-        manager.notice_changed, timeout=10_000, check_params_cb=lambda n: n is not None
-    ):
-        spawn(manager.open(Connection("devbox", "ssh://core@127.0.0.1:2222/run/p.sock")))
-    assert manager.notice.kind == "needs-proxy"
