@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import APP_ID, APP_NAME, __version__, log, paths
 from app.connection_manager import ConnectionManager
 from app.crash import CrashHandler
+from app.display import missing_display
 from app.settings import Settings
 from app.single_instance import InstanceServer, send_to_running
 from app.ui.docker_socket_panel import DockerSocketPanel
@@ -161,6 +162,10 @@ def _install_sigint(qapp: QApplication, on_interrupt: Any) -> None:
 
 def run_gui(connection: str = "", minimized: bool = False, debug: bool = False) -> int:
     log_file = log.setup(paths.log_file(), debug)
+    problem = missing_display()
+    if problem:
+        print(f"{APP_ID}: {problem}", file=sys.stderr)
+        return 1
     import qasync
 
     QApplication.setApplicationName(APP_ID)

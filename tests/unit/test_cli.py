@@ -81,3 +81,13 @@ def test_unknown_connection_name_is_a_bad_argument():
     proc = run_app("ping", "--connection", "no-such-connection")
     assert proc.returncode == 2
     assert "no connection named 'no-such-connection'" in proc.stderr
+
+
+def test_no_display_is_one_line_not_a_qt_abort():
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    proc = run_app(env=env)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "podman-desktop-companion: no display: run the app in a desktop session (DISPLAY or "
+        "WAYLAND_DISPLAY is not set), or use a headless command: connections, ping, proxy"
+    ]
