@@ -169,19 +169,25 @@ class Session(QObject):
             self._set_state(ConnectionState.CONNECTING, f"over SSH to {target}")
 
     async def _connected(self) -> None:
+        # The lists are fetched while the version is checked: a switch shows its rows
+        # after the slower of the two, not after both.
+        fetches = self._fetch(RESOURCE_KINDS)
         try:
             version = await self.call(self._client.connect_check)
         except PodmanTooOld as exc:
+            _discard(fetches)
             self._set_state(ConnectionState.UNSUPPORTED, str(exc))
             return
         except PodmanError as exc:
+            _discard(fetches)
             self._set_state(ConnectionState.LOST, str(exc))
             return
         if self._closed:
+            _discard(fetches)
             return
         self.version = version
         self.version_known.emit(version)
-        if await self.reconcile() and not self._closed:
+        if await self._apply(fetches) and not self._closed:
             self._set_state(ConnectionState.CONNECTED, "")
 
     def _set_state(self, state: ConnectionState, reason: str) -> None:
@@ -211,24 +217,37 @@ class Session(QObject):
 
         Returns False when the connection was lost on the way.
         """
-        for kind in kinds or RESOURCE_KINDS:
-            if self._closed:
-                return False
-            try:
-                items = await self.call(getattr(self._client, kind))
-            except ConnectionLost as exc:
-                self._set_state(ConnectionState.LOST, str(exc))
-                return False
-            except PodmanError as exc:
-                _log.warning("listing %s failed: %s", kind, exc)
-                continue
-            key = _KEYS.get(kind, lambda v: v.id)
-            diff = self.reconciler.apply(kind, items, key=key)
-            first = kind not in self._listed
-            self._listed.add(kind)
-            if first or not diff.is_empty:
-                self.resources_changed.emit(kind, diff)
-        return True
+        return await self._apply(self._fetch(kinds or RESOURCE_KINDS))
+
+    def _fetch(self, kinds: tuple[str, ...]) -> dict[str, asyncio.Future]:
+        """Start listing every kind at once (the executor bounds how many run)."""
+        return {
+            kind: asyncio.ensure_future(self.call(getattr(self._client, kind))) for kind in kinds
+        }
+
+    async def _apply(self, fetches: dict[str, asyncio.Future]) -> bool:
+        """Diff each listing as it arrives, in the order given (containers first)."""
+        try:
+            for kind, fetch in fetches.items():
+                if self._closed:
+                    return False
+                try:
+                    items = await fetch
+                except ConnectionLost as exc:
+                    self._set_state(ConnectionState.LOST, str(exc))
+                    return False
+                except PodmanError as exc:
+                    _log.warning("listing %s failed: %s", kind, exc)
+                    continue
+                key = _KEYS.get(kind, lambda v: v.id)
+                diff = self.reconciler.apply(kind, items, key=key)
+                first = kind not in self._listed
+                self._listed.add(kind)
+                if first or not diff.is_empty:
+                    self.resources_changed.emit(kind, diff)
+            return True
+        finally:
+            _discard(fetches)
 
     def items(self, kind: str) -> dict:
         """The last known objects of one kind, by key."""
@@ -239,3 +258,12 @@ class Session(QObject):
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _discard(fetches: dict[str, asyncio.Future]) -> None:
+    """Cancel what is still running; mark failures seen (no "never retrieved" noise)."""
+    for fetch in fetches.values():
+        if not fetch.done():
+            fetch.cancel()
+        elif not fetch.cancelled():
+            fetch.exception()
