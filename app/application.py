@@ -19,13 +19,18 @@ from app import APP_ID, APP_NAME, __version__, log, paths
 from app.connection_manager import ConnectionManager
 from app.crash import CrashHandler
 from app.display import missing_display
+from app.inspector_manager import InspectorManager
+from app.responsiveness import tune_for_gui
 from app.settings import Settings
 from app.single_instance import InstanceServer, send_to_running
+from app.ui import theme
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.tray import TrayLauncher
+from app.ui.tray_settings_section import TraySettingsSection
 
 _log = log.get("app")
 
@@ -36,6 +41,7 @@ class Application:
     def __init__(self, qapp: QApplication, log_file: str) -> None:
         self.qapp = qapp
         self.settings = Settings()
+        theme.apply(self.settings.theme)
         self.prompts = DialogPrompts(lambda: self.window)
         self.manager = ConnectionManager(self.settings, self.prompts)
         self.window = MainWindow(self.settings)
@@ -54,10 +60,16 @@ class Application:
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
+        self.inspectors = InspectorManager(m)  # the container inspector (issue 6)
+        w.inspect_requested.connect(self.inspectors.open)
         self.instance.request_received.connect(self._on_request)
         tools = self.window.menuBar().addMenu("&Tools")
         tools.addAction("&Docker-compatible Socket…", self.show_docker_socket)
         self._docker_panel: DockerSocketPanel | None = None
+        # The tray, the machine switcher and machine management (issue 5).
+        self.launcher = TrayLauncher(
+            self.settings, m, w, self.spawn, self.show_settings, self.quit, parent=w
+        )
 
     def spawn(self, coro: Any) -> None:
         # Keep a reference: qasync drops unreferenced tasks (REFERENCE.md).
@@ -65,13 +77,15 @@ class Application:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def start(self, connection: str, minimized: bool) -> None:
+    def start(self, connection: str, minimized: bool, inspect: str = "") -> None:
+        if inspect:
+            self.inspectors.open_on_next_session(inspect)
         self.crash.install()
         asyncio.get_event_loop().set_exception_handler(self.crash.asyncio_handler)
         self.instance.listen()
-        if not minimized:
-            self.window.show()
+        self.launcher.start(minimized)  # shows the window unless it starts in the tray
         self.spawn(self.manager.open_initial(connection))
+        tune_for_gui()
 
     async def run_until_quit(self) -> None:
         await self._quit
@@ -81,6 +95,8 @@ class Application:
             self._quit.set_result(None)
 
     def shutdown(self) -> None:
+        self.inspectors.close_all()
+        self.launcher.shutdown()
         self.manager.shutdown()
         self.instance.close()
         self.settings.sync()
@@ -95,8 +111,13 @@ class Application:
         self.window.raise_()
         self.window.activateWindow()
         connection = request.get("connection") or ""
+        inspect = request.get("inspect") or ""
         if connection and connection != self.manager.requested:
+            if inspect:
+                self.inspectors.open_on_next_session(inspect)
             self.spawn(self.manager.open_initial(connection))
+        elif inspect:
+            self.inspectors.open(inspect)
 
     def _on_notice_action(self, action: str) -> None:
         if action == "settings":
@@ -107,7 +128,9 @@ class Application:
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.add_section(DockerSocketSection(dialog))
+        dialog.add_section(TraySettingsSection(dialog, self.launcher.tray is not None))
         if dialog.exec():
+            theme.apply(self.settings.theme)
             self.spawn(self.manager.open_initial(self.manager.requested))
 
     def show_docker_socket(self) -> None:
@@ -160,7 +183,9 @@ def _install_sigint(qapp: QApplication, on_interrupt: Any) -> None:
     qapp._pdc_signal_sockets = (reader, writer, notifier)  # keep them alive
 
 
-def run_gui(connection: str = "", minimized: bool = False, debug: bool = False) -> int:
+def run_gui(
+    connection: str = "", minimized: bool = False, debug: bool = False, inspect: str = ""
+) -> int:
     log_file = log.setup(paths.log_file(), debug)
     problem = missing_display()
     if problem:
@@ -172,7 +197,7 @@ def run_gui(connection: str = "", minimized: bool = False, debug: bool = False) 
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setDesktopFileName(APP_ID)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    if send_to_running({"connection": connection}):
+    if send_to_running({"connection": connection, **({"inspect": inspect} if inspect else {})}):
         print(f"{APP_NAME} is already running; it was brought to the front.", file=sys.stderr)
         return 0
     qapp.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "app.svg")))
@@ -183,7 +208,7 @@ def run_gui(connection: str = "", minimized: bool = False, debug: bool = False) 
     qapp.aboutToQuit.connect(app.quit)
     _log.info("%s %s starting", APP_NAME, __version__)
     try:
-        app.start(connection, minimized)
+        app.start(connection, minimized, inspect)
         loop.run_until_complete(app.run_until_quit())
     finally:
         app.shutdown()

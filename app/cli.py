@@ -4,6 +4,7 @@
   python -m app --version
   python -m app connections [--json]
   python -m app ping [--connection NAME|URI]
+  python -m app inspect NAME|ID [--connection NAME|URI]
 
 A bad argument prints one line and exits 2; an unreachable connection, one line and 1.
 """
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     conns.add_argument("--json", action="store_true", help="print JSON")
     ping = sub.add_parser("ping", help="check that a connection answers and print its version")
     ping.add_argument("--connection", metavar="NAME|URI", default="", dest="ping_connection")
+    inspect = sub.add_parser("inspect", help="open a container's inspector window")
+    inspect.add_argument("container", metavar="NAME|ID")
+    inspect.add_argument("--connection", metavar="NAME|URI", default="", dest="inspect_connection")
     try:
         from app.proxy.headless_cli import add_proxy_arguments
     except ImportError:
@@ -58,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _connections(args.json)
         if args.command == "ping":
             return _ping(args.ping_connection or args.connection)
+        if args.command == "inspect":
+            return _inspect(args.container, args.inspect_connection or args.connection, args.debug)
         if args.command == "proxy":
             from app.proxy.headless_cli import run_proxy_command
 
@@ -135,3 +141,62 @@ def _ping(requested: str) -> int:
         client.close()
     print(f"{connection.name}: Podman {info.version} (API {info.api_version}) at {connection.uri}")
     return 0
+
+
+def _inspect(container: str, requested: str, debug: bool) -> int:
+    """Hand the request to a running instance, else check the container exists, then
+    open the app with its inspector."""
+    from app.single_instance import send_to_running
+
+    if send_to_running({"inspect": container, "connection": requested}):
+        print(f"{APP_ID}: the running instance opens the inspector of {container}.")
+        return 0
+    from app.engine.client import Client
+    from app.engine.connection import connection_from_argument, looks_like_uri
+    from app.engine.discovery import choose_connection, discover
+    from app.engine.endpoint import EndpointError
+    from app.engine.errors import ConnectionLost, NotFound, PodmanError
+    from app.engine.podman_cli import PodmanCli
+    from app.settings import Settings
+
+    try:
+        if looks_like_uri(requested):
+            connection = connection_from_argument(requested)
+        else:
+            found = discover(PodmanCli.configured(Settings().podman_path))
+            connection = (
+                found.by_name(requested)
+                if requested
+                else choose_connection(found, Settings().last_connection)
+            )
+    except EndpointError as exc:
+        print(f"{APP_ID}: {exc}", file=sys.stderr)
+        return 2
+    if connection is None and requested:
+        print(f"{APP_ID}: no connection named {requested!r}", file=sys.stderr)
+        return 2
+    # ssh:// needs the app's proxy, and a local socket nobody serves yet the app's own
+    # service: there the window itself says when the container does not exist.
+    if connection is not None and not connection.is_ssh:
+        client = Client(connection.uri)
+        try:
+            client.inspect_container(container)
+        except NotFound:
+            where = connection.name or connection.uri
+            print(
+                f"{APP_ID}: no container named or with the id {container!r} on {where}",
+                file=sys.stderr,
+            )
+            return 1
+        except ConnectionLost as exc:
+            if connection.source != "local":
+                print(f"{APP_ID}: {connection.name}: {exc}", file=sys.stderr)
+                return 1
+        except PodmanError as exc:
+            print(f"{APP_ID}: {connection.name}: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            client.close()
+    from app.application import run_gui
+
+    return run_gui(requested, debug=debug, inspect=container)

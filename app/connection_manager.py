@@ -5,7 +5,8 @@ Podman service all run off the GUI thread.
 
 Signals:
     discovery_changed(Discovery), session_changed(Session | None), notice_changed(Notice | None),
-    docker_socket_changed(): the Docker-compatible socket's proxy started, stopped or failed
+    docker_socket_changed(): the Docker-compatible socket's proxy started, stopped or failed,
+    switch_failed(str name, str reason): a switch did not happen; the previous session stays
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from PySide6.QtCore import QObject, Signal
 
 from app import docker_socket, log, notices, paths
 from app.engine import discovery as disco
+from app.engine import http_api
 from app.engine.connection import Connection, connection_from_argument, looks_like_uri
+from app.engine.endpoint import Endpoint
+from app.engine.errors import PodmanError
 from app.engine.local_service import (
     OwnService,
     SocketUnit,
@@ -46,6 +50,7 @@ class ConnectionManager(QObject):
     session_changed = Signal(object)
     notice_changed = Signal(object)
     docker_socket_changed = Signal()
+    switch_failed = Signal(str, str)
 
     def __init__(
         self, settings: Settings, prompts: Prompts | None = None, parent: QObject | None = None
@@ -65,6 +70,7 @@ class ConnectionManager(QObject):
         self._own_service: OwnService | None = None
         self._socket_unit: SocketUnit | None = None
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdc-conn")
+        self._switching = False
 
     def cli(self) -> PodmanCli:
         return PodmanCli.configured(self.settings.podman_path)
@@ -86,6 +92,11 @@ class ConnectionManager(QObject):
         if chosen is None:
             return
         await self.open(chosen)
+
+    async def refresh_discovery(self) -> None:
+        """Re-read Podman's connection list (after adding, removing or a new default)."""
+        self.discovery = await self._run(disco.discover, self.cli())
+        self.discovery_changed.emit(self.discovery)
 
     def _resolve(self, requested: str) -> Connection | None:
         if requested:
@@ -126,6 +137,87 @@ class ConnectionManager(QObject):
         if connection.source in ("podman", "local"):
             self.settings.last_connection = connection.name
         session.start()
+
+    async def switch_to(self, connection: Connection) -> bool:
+        """Replace the session with one on ``connection`` only once it answers.
+
+        The new connection is tried first (for ssh://, through its own proxy, which the
+        new session then keeps); if it does not answer, the previous session stays
+        active and ``switch_failed`` says why. Podman's default connection is untouched.
+        """
+        if self._switching:
+            self.switch_failed.emit(connection.name, "another switch is still in progress")
+            return False
+        self._switching = True
+        try:
+            return await self._switch_to(connection)
+        finally:
+            self._switching = False
+
+    async def _switch_to(self, connection: Connection) -> bool:
+        if self.session is None:
+            await self.open(connection)
+            return self.session is not None and self.session.connection == connection
+        if self.session.connection == connection:
+            return True
+        runner = None
+        if connection.is_ssh:
+            runner, reason = await self._try_ssh_proxy(connection)
+        else:
+            reason = await self._run(_probe, connection.uri)
+        if reason and connection.source == "local":
+            # Nothing listens at the local socket: the usual path offers the app's own
+            # service or the socket unit, as at startup.
+            await self.open(connection)
+            return self.session is not None and self.session.connection == connection
+        if reason:
+            _log.info("switch to %s failed: %s", connection.name, reason)
+            self.switch_failed.emit(connection.name, reason)
+            return False
+        if self.docker_address():
+            # The Docker-compatible socket moves to the new connection: the old session's
+            # proxies let go of its address first, then the usual path binds it there.
+            if runner is not None:
+                await self._run(runner.stop)
+            await self._release_session()
+            await self.open(connection)
+            return self.session is not None and self.session.connection == connection
+        self._set_notice(None)
+        session = Session(connection, proxy=runner, parent=self)
+        self._replace_session(session)
+        if runner is None:
+            await self._expose_local(connection)
+        self.docker_socket_changed.emit()
+        if connection.source in ("podman", "local"):
+            self.settings.last_connection = connection.name
+        session.start()
+        return True
+
+    async def _release_session(self) -> None:
+        """Close the session and wait (off the GUI thread) until its proxies have stopped."""
+        self._replace_session(None)
+        stoppers, self._stoppers = self._stoppers, []
+        await self._run(_join_all, stoppers)
+
+    async def _try_ssh_proxy(self, connection: Connection) -> tuple[ProxyRunner | None, str]:
+        """A private proxy to ``connection`` that answered a ping, or why there is none."""
+        config = ProxyConfig(
+            listen=self._private_address(connection),
+            upstream=connection.uri,
+            identity=connection.identity or None,
+            is_machine=connection.is_machine,
+        )
+        runner = ProxyRunner(config, self.prompts, parent=self)
+        try:
+            await self._run(runner.start)
+        except (ListenerError, OSError, ValueError) as exc:
+            return None, f"the proxy could not start: {exc}"
+        reason = await self._run(_probe, runner.endpoint)
+        if reason:
+            status = runner.status()
+            self._stop_later(runner)
+            return None, (f"SSH: {status.last_error}" if status.last_error else reason)
+        return runner, ""
 
     async def _ensure_local_service(self, connection: Connection) -> Connection | None:
         """The local socket, or the app's own service when nothing listens there."""
@@ -273,3 +365,25 @@ class ConnectionManager(QObject):
             self._own_service.stop()
             self._own_service = None
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+# A switch waits this long for the new connection's first answer. SSH itself gives up
+# much sooner on an unreachable host; the margin is for a host-key or passphrase
+# question the proxy asks meanwhile.
+SWITCH_PROBE_TIMEOUT_S = 90.0
+
+
+def _probe(uri: str) -> str:
+    """Empty when a Podman API answers /_ping at ``uri``, else why not (blocking)."""
+    try:
+        http_api.request(Endpoint.parse(uri), "GET", "/_ping", timeout=SWITCH_PROBE_TIMEOUT_S)
+    except PodmanError as exc:
+        return str(exc)
+    except (OSError, ValueError) as exc:
+        return str(exc)
+    return ""
+
+
+def _join_all(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.join(timeout=3)

@@ -65,7 +65,7 @@ class Settings:
     window_geometry = _Setting("window/geometry", QByteArray())
     window_state = _Setting("window/state", QByteArray())
     # the main window's lists (issue 3)
-    close_to_tray = _Setting("general/close_to_tray", False)
+    close_to_tray = _Setting("general/close_to_tray", True)
     window_page = _Setting("window/page", "containers")
     show_infra_containers = _Setting("containers/show_infra", False)
     headers_containers = _Setting("views/containers_header", QByteArray())
@@ -75,6 +75,10 @@ class Settings:
     headers_pods = _Setting("views/pods_header", QByteArray())
     headers_networks = _Setting("views/networks_header", QByteArray())
     headers_secrets = _Setting("views/secrets_header", QByteArray())
+    # the tray, machines and notifications (issue 5)
+    notifications_enabled = _Setting("tray/notifications", True)
+    start_default_machine = _Setting("machines/start_default_on_launch", False)
+    tray_notice_shown = _Setting("tray/close_notice_shown", False)
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_dir() / "settings.ini"

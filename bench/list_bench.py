@@ -132,6 +132,23 @@ def child(mode: str, uri: str, seconds: float) -> None:
     spy = PaintSpy()
     view.tree.viewport().installEventFilter(spy)
     out: dict = {}
+    # When the model reached a state, taken in the GUI thread as it happens (polling
+    # would see it late, after the paint it caused).
+    marks: dict = {}
+
+    def on_rows(*_args) -> None:
+        if "rows" not in marks and view.model.rowCount() >= CONTAINERS:
+            marks["rows"] = time.perf_counter()
+
+    def on_changed(*_args) -> None:
+        target = marks.get("target")
+        if target and "state" not in marks:
+            item = view.model.item(target[0])
+            if item is not None and item.state == target[1]:
+                marks["state"] = time.perf_counter()
+
+    view.model.rowsInserted.connect(on_rows)
+    view.model.dataChanged.connect(on_changed)
 
     def max_gap(since: float, until: float) -> float:
         stamps = [since] + [b for b in beats if since <= b <= until] + [until]
@@ -147,8 +164,8 @@ def child(mode: str, uri: str, seconds: float) -> None:
     async def main() -> None:
         t_open = time.perf_counter()
         await manager.open_initial(uri)
-        await wait_for(lambda: view.model.rowCount() >= CONTAINERS)
-        t_rows = time.perf_counter()
+        await wait_for(lambda: "rows" in marks)
+        t_rows = marks["rows"]
         await wait_for(lambda: paints and paints[-1] >= t_rows)
         t_painted = paints[-1]
         out["launch_s"] = t_painted - T_START
@@ -161,7 +178,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
         out["reconcile_gap_ms"] = max_gap(t0, time.perf_counter())
         out["reconcile_s"] = time.perf_counter() - t0
         if mode == "events":
-            out["trials"] = await trials(manager.session, view, paints, wait_for)
+            out["trials"] = await trials(manager.session, view, paints, wait_for, marks)
         elif mode == "idle":
             heart.stop()
             await asyncio.sleep(3.0)
@@ -176,7 +193,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
     manager.shutdown()
 
 
-async def trials(session, view, paints, wait_for) -> list[dict]:
+async def trials(session, view, paints, wait_for, marks) -> list[dict]:
     import asyncio
 
     from app.engine.endpoint import Endpoint
@@ -195,13 +212,15 @@ async def trials(session, view, paints, wait_for) -> list[dict]:
         view.select_keys([key])
         view.tree.scrollTo(view.proxy.mapFromSource(view.model.index(view.model.row_of(key), 0)))
         mark = len(arrivals)
+        marks.pop("state", None)
+        marks["target"] = (key, want)
         t_cmd = time.perf_counter()
         args = ["podman", verb, *(["-t", "0"] if verb == "stop" else []), name]
         t_cli = await loop.run_in_executor(None, _run_cli, args, env)
         await wait_for(lambda k=key, m=mark: any(i == k for _, i in arrivals[m:]), 10)
         t_event = next(t for t, i in arrivals[mark:] if i == key)
-        await wait_for(lambda k=key, w=want: view.model.item(k).state == w, 10)
-        t_state = time.perf_counter()
+        await wait_for(lambda: "state" in marks, 10)
+        t_state = marks["state"]
         await wait_for(lambda t=t_state: paints and paints[-1] >= t, 5)
         results.append(
             {

@@ -1,6 +1,6 @@
 """Save a PNG of the main window on a connection, for looking at what we build.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot.py OUT.png [URI] [--dark]
+QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot.py OUT.png [URI] [--dark]
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ def main() -> int:
     window.resize(1000, 620)
     window.show()
     with loop:
-        loop.run_until_complete(shoot(Path(args[0]), args[1] if len(args) > 1 else "", window,
-                                      manager))
+        loop.run_until_complete(
+            shoot(Path(args[0]), args[1] if len(args) > 1 else "", window, manager)
+        )
     manager.shutdown()
     return 0
 

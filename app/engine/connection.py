@@ -61,6 +61,15 @@ class Connection:
             return target.user == "root" or target.socket_path.startswith("/run/podman/")
         return self.uri.endswith("/run/podman/podman.sock")
 
+    @property
+    def port_host(self) -> str:
+        """Where published ports are reached (DESIGN.md "Ports"): a remote host's name,
+        else localhost (a machine forwards its ports to the host's loopback)."""
+        if not self.is_ssh or self.is_machine:
+            return "localhost"
+        host = urlparse(self.uri).hostname or "localhost"
+        return "localhost" if host in ("127.0.0.1", "::1") else host
+
     def endpoint(self) -> Endpoint:
         """The local endpoint of a non-ssh connection."""
         if self.is_ssh:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,7 +37,7 @@ class EndpointConnection(http.client.HTTPConnection):
             raise ConnectionLost(f"Cannot reach Podman at {self.endpoint}: {why}") from exc
 
 
-def _url(path: str, params: dict[str, Any] | None) -> str:
+def url(path: str, params: dict[str, Any] | None) -> str:
     if params:
         clean = {k: v for k, v in params.items() if v is not None}
         for key, value in clean.items():
@@ -50,7 +50,7 @@ def _url(path: str, params: dict[str, Any] | None) -> str:
     return path
 
 
-def _error_message(body: bytes, status: int) -> str:
+def error_message(body: bytes, status: int) -> str:
     try:
         data = json.loads(body)
     except ValueError:
@@ -79,7 +79,7 @@ def request(
     try:
         payload = None if body is None else json.dumps(body).encode()
         headers = {"Content-Type": "application/json"} if payload is not None else {}
-        conn.request(method, _url(path, params), body=payload, headers=headers)
+        conn.request(method, url(path, params), body=payload, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
     except (OSError, http.client.HTTPException) as exc:
@@ -89,7 +89,7 @@ def request(
     finally:
         conn.close()
     if resp.status >= 400:
-        raise error_for_status(resp.status, _error_message(data, resp.status))
+        raise error_for_status(resp.status, error_message(data, resp.status))
     if not data:
         return None
     try:
@@ -132,6 +132,21 @@ class Stream:
                 raise
             raise ConnectionLost(f"The stream from Podman broke: {describe_os_error(exc)}") from exc
 
+    def chunks(self, size: int = 256 * 1024) -> Iterator[bytes]:
+        """Yield the body as it arrives (binary frames, not lines); ends like lines()."""
+        try:
+            while not self._closed:
+                data = self._response.read1(size)
+                if not data:
+                    return
+                yield data
+        except (OSError, ValueError, AttributeError, http.client.HTTPException) as exc:
+            if self._closed:
+                return
+            if isinstance(exc, AttributeError):
+                raise
+            raise ConnectionLost(f"The stream from Podman broke: {describe_os_error(exc)}") from exc
+
     def close(self) -> None:
         self._closed = True
         try:
@@ -142,19 +157,39 @@ class Stream:
         self._sock.close()
 
 
+class _Http10Connection(EndpointConnection):
+    """HTTP/1.0: Podman then writes a stream's body plainly instead of one chunk per
+    line, which costs as much to parse as the data itself for a log flood."""
+
+    _http_vsn = 10
+    _http_vsn_str = "HTTP/1.0"
+
+
 def open_stream(
     endpoint: Endpoint,
     path: str,
     *,
     params: dict[str, Any] | None = None,
     connect_timeout: float = 10.0,
+    wait_for_headers: bool = False,
+    http10: bool = False,
+    on_socket: Callable[[socket.socket], None] | None = None,
 ) -> Stream:
-    """Open a streaming GET (no read timeout once connected)."""
-    conn = EndpointConnection(endpoint, connect_timeout)
+    """Open a streaming GET (no read timeout once the headers are in).
+
+    ``wait_for_headers``: wait for the headers for ever (Podman sends those of a followed
+    logs response only with the container's first output). ``on_socket`` gets the socket
+    once connected, so another thread can shut it down while the headers are awaited.
+    """
+    conn = (_Http10Connection if http10 else EndpointConnection)(endpoint, connect_timeout)
     try:
         conn.connect()
         sock = conn.sock
-        conn.request("GET", _url(path, params))
+        if on_socket is not None:
+            on_socket(sock)
+        conn.request("GET", url(path, params))
+        if wait_for_headers:
+            sock.settimeout(None)
         resp = conn.getresponse()  # headers within connect_timeout, or ConnectionLost
         sock.settimeout(None)  # then the stream may stay quiet for as long as it likes
     except (OSError, http.client.HTTPException) as exc:
@@ -167,5 +202,5 @@ def open_stream(
     if resp.status >= 400:
         data = resp.read()
         conn.close()
-        raise error_for_status(resp.status, _error_message(data, resp.status))
+        raise error_for_status(resp.status, error_message(data, resp.status))
     return Stream(conn, resp, sock)

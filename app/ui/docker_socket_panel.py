@@ -48,7 +48,8 @@ class DockerSocketPanel(QDialog):
         self.error.setWordWrap(True)
         self.warning = QLabel(
             "⚠ This socket listens on TCP with no authentication: anyone who can reach "
-            "the port controls Podman (and, on a rootful machine, the machine).", self
+            "the port controls Podman (and, on a rootful machine, the machine).",
+            self,
         )
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #b35c00")
@@ -120,7 +121,8 @@ class DockerSocketPanel(QDialog):
         ok = status.upstream_state.usable
         self.summary.setText(
             "Docker clients can use Podman through this socket."
-            if ok else "The socket is open, but Podman cannot be reached right now."
+            if ok
+            else "The socket is open, but Podman cannot be reached right now."
         )
         self.endpoint.setText(status.listening)
         self.upstream.setText(status.upstream)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
-from app.settings import Settings
+from app.settings import THEMES, Settings
+
+_THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
 
 class SettingsSection(QWidget):
@@ -54,6 +58,15 @@ class GeneralSection(SettingsSection):
         row.addWidget(self.podman_path, 1)
         row.addWidget(browse)
         form.addRow("Podman executable:", row)
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("theme")
+        for theme in THEMES:
+            self.theme.addItem(_THEME_LABELS[theme], theme)
+        form.addRow("Appearance:", self.theme)
+        self.close_to_tray = QCheckBox("Keep running in the tray when the window closes", self)
+        self.close_to_tray.setObjectName("closeToTray")
+        self.close_to_tray.setToolTip("Only where the desktop has a system tray")
+        form.addRow("", self.close_to_tray)
         log_label = QLabel(str(paths.log_file()), self)
         log_label.setWordWrap(True)
         form.addRow("Log file:", log_label)
@@ -65,6 +78,9 @@ class GeneralSection(SettingsSection):
 
     def load(self, settings: Settings) -> None:
         self.podman_path.setText(settings.podman_path)
+        index = self.theme.findData(settings.theme)
+        self.theme.setCurrentIndex(max(0, index))
+        self.close_to_tray.setChecked(settings.close_to_tray)
 
     def validate(self) -> str:
         path = self.podman_path.text().strip()
@@ -74,6 +90,8 @@ class GeneralSection(SettingsSection):
 
     def save(self, settings: Settings) -> None:
         settings.podman_path = self.podman_path.text().strip()
+        settings.theme = self.theme.currentData()
+        settings.close_to_tray = self.close_to_tray.isChecked()
 
 
 class SettingsDialog(QDialog):

@@ -20,7 +20,10 @@ class AppProcess:
     def __init__(self, *args: str, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app", "--debug", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -73,7 +76,10 @@ def test_app_connects_hands_a_second_launch_over_and_exits_cleanly(podman, app_e
         app.wait_for(f"{podman.uri}: connected")
         second = subprocess.run(
             [sys.executable, "-m", "app", "--connection", podman.uri],
-            capture_output=True, text=True, timeout=30, env=app_env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=app_env,
         )
         assert second.returncode == 0, second.stderr
         assert "already running" in second.stderr

@@ -14,6 +14,7 @@ def test_uncaught_errors_are_logged_and_shown_once(qtbot, tmp_path):
     handler = CrashHandler(str(log_file), lambda summary, path: shown.append((summary, path)))
     handler.install()
     try:
+
         def boom(message: str) -> None:
             raise ValueError(message)
 
@@ -31,7 +32,7 @@ def test_uncaught_errors_are_logged_and_shown_once(qtbot, tmp_path):
 
 
 def test_log_file_is_size_capped(tmp_path):
-    log_file = log.setup(tmp_path / "capped.log")
+    log.setup(tmp_path / "capped.log")
     logger = log.get("test")
     for index in range(30_000):
         logger.info("line %d %s", index, "x" * 60)

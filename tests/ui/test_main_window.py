@@ -51,7 +51,7 @@ def test_window_opens_on_the_service_with_a_true_status_bar(qtbot, podman, shell
     assert status.state_label.text() == "Connected"
     version = podman.cli("version", "--format", "{{.Server.Version}}")
     assert status.version_label.text() == f"· Podman {version}"
-    assert window.overview.counts["containers"].text() == "1"
+    assert window.sidebar.count_text("containers") == "1"
     assert session.connection.uri == podman.uri
 
     # A container made from the CLI reaches the window through the events stream.
@@ -61,8 +61,9 @@ def test_window_opens_on_the_service_with_a_true_status_bar(qtbot, podman, shell
         check_params_cb=lambda kind, diff: kind == "containers" and diff.added,
     ):
         podman.cli("run", "-d", "--name", "shell-b", TEST_IMAGE, "sleep", "600")
-    assert window.overview.counts["containers"].text() == "2"
-    assert window.overview.running.text() == "2"
+    assert window.sidebar.count_text("containers") == "2"
+    states = [c.state for c in window.containers.model.items().values()]
+    assert states == ["running", "running"]
 
 
 def test_status_bar_shows_a_lost_service_and_its_recovery(qtbot, fresh_podman, shell):

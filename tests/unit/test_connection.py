@@ -56,3 +56,11 @@ def test_argument_connections():
     assert conn.uri == "unix:///run/x.sock" and conn.source == "argument"
     with pytest.raises(EndpointError):
         connection_from_argument("gopher://x")
+
+
+def test_published_ports_open_on_the_right_host():
+    assert Connection("l", "unix:///run/podman/podman.sock").port_host == "localhost"
+    machine = Connection("m", "ssh://core@127.0.0.1:4022/run/p.sock", is_machine=True)
+    assert machine.port_host == "localhost"  # machines forward ports to the loopback
+    remote = Connection("r", "ssh://me@build.example.org:22/run/p.sock")
+    assert remote.port_host == "build.example.org"

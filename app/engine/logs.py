@@ -1,0 +1,452 @@
+"""A container's logs: the frame decoder, resume without repeats, and a follower thread.
+
+Without a TTY Podman multiplexes stdout and stderr with Docker's 8-byte frame headers
+(stream type, three zero bytes, big-endian length); with a TTY the body is raw. Podman
+4.3's libpod endpoint frames even TTY output, so the decoder sniffs the first bytes
+rather than trusting Config.Tty. Timestamps are always asked for: they are what a
+resumed stream (``since=``) is lined up on, whether or not the view shows them.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
+
+from app.engine.endpoint import Endpoint
+from app.engine.errors import (
+    ApiError,
+    ConnectionLost,
+    PodmanError,
+)
+from app.engine.events import parse_rfc3339_ns
+from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
+
+log = logging.getLogger("app.engine.logs")
+
+STDIN, STDOUT, STDERR = 0, 1, 2
+_HEADER = struct.Struct(">BxxxL")
+_READ_SIZE = 256 * 1024
+
+
+Record = tuple[int, bytes]  # (stream, b"TIMESTAMP text") as Podman sent it, no newline
+
+
+class LogLine(NamedTuple):
+    """One line a container wrote: which stream (0 when a TTY merges them), when, what."""
+
+    stream: int
+    timestamp: str  # as Podman wrote it ("" when it sent none)
+    text: str
+
+    @property
+    def time_ns(self) -> int:
+        return parse_rfc3339_ns(self.timestamp) if self.timestamp else 0
+
+
+def split_timestamp(record: str) -> tuple[str, str]:
+    """("2026-11-28T12:19:07Z", "text") from a timestamped record; ("", record) otherwise."""
+    head, sep, rest = record.partition(" ")
+    if sep and len(head) >= 20 and head[4:5] == "-" and head[10:11] == "T":
+        return head, rest
+    return "", record
+
+
+def record_timestamp(data: bytes) -> bytes:
+    """The timestamp a record starts with (b"" if none)."""
+    cut = data.find(b" ", 0, 48)
+    if cut >= 20 and data[4:5] == b"-" and data[10:11] == b"T":
+        return data[:cut]
+    return b""
+
+
+def to_row(record: Record) -> tuple[int, str, str]:
+    """Decode a record into a plain (stream, timestamp, text) tuple; done only for the
+    lines that are shown (see LogDecoder). Plain tuples of strings are untracked by the
+    cyclic GC, so a view can keep 100,000 of them without slowing every collection."""
+    stream, data = record
+    timestamp, text = split_timestamp(data.decode("utf-8", "replace"))
+    return (stream, timestamp, text.rstrip("\r"))
+
+
+def to_line(record: Record) -> LogLine:
+    return LogLine(*to_row(record))
+
+
+class LogDecoder:
+    """Bytes of a logs response in, records out; feed it chunks of any size.
+
+    Records stay bytes: a container writing 10 MB/s sends far more lines than a window
+    shows, so decoding waits until a line is shown. A frame holds one record; a record
+    without a final newline is a partial line (k8s-file "P") whose rest comes in the
+    next frame of the same stream.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._framed: bool | None = None  # unknown until the first bytes
+        self._partial: dict[int, bytes] = {}
+
+    def feed(self, data: bytes) -> list[Record]:
+        self._buffer += data
+        if self._framed is None:
+            if len(self._buffer) < 8:
+                return []
+            head = self._buffer[:4]
+            self._framed = head[0] in (STDIN, STDOUT, STDERR) and head[1:4] == b"\0\0\0"
+        return self._frames() if self._framed else self._raw()
+
+    def flush(self) -> list[Record]:
+        """The partial lines still held, at the end of a stream."""
+        out = list(self._partial.items())
+        self._partial.clear()
+        if self._buffer and not self._framed:
+            out.append((0, bytes(self._buffer)))
+        self._buffer.clear()
+        return out
+
+    def _frames(self) -> list[Record]:
+        out: list[Record] = []
+        buf = self._buffer
+        unpack = _HEADER.unpack_from
+        pos, end = 0, len(buf)
+        while end - pos >= 8:
+            stream, size = unpack(buf, pos)
+            stop = pos + 8 + size
+            if stop > end:
+                break
+            payload = bytes(buf[pos + 8 : stop])
+            pos = stop
+            if not self._partial and payload.find(b"\n") == size - 1:
+                out.append((stream, payload[:-1]))  # the usual frame: one whole line
+            else:
+                self._records(stream, payload, out)
+        del buf[:pos]
+        return out
+
+    def _raw(self) -> list[Record]:
+        cut = self._buffer.rfind(b"\n")
+        if cut < 0:
+            return []
+        lines = bytes(self._buffer[:cut]).split(b"\n")
+        del self._buffer[: cut + 1]
+        return [(0, line) for line in lines]
+
+    def _records(self, stream: int, payload: bytes, out: list[Record]) -> None:
+        for record in payload.splitlines(keepends=True):
+            complete = record.endswith(b"\n")
+            record = record.rstrip(b"\n")
+            held = self._partial.pop(stream, None)
+            if held is not None:
+                stamp = record_timestamp(record)
+                record = held + (record[len(stamp) + 1 :] if stamp else record)
+            if complete:
+                out.append((stream, record))
+            else:
+                self._partial[stream] = record
+
+
+class LogResume:
+    """Where a followed stream stopped, so a new one (``since=``) repeats nothing.
+
+    Podman 4.3 writes whole-second timestamps and ``since`` keeps lines strictly after
+    it, so a resumed stream starts again at the last second seen; the lines of that
+    second already delivered are recognised, in order, and dropped. Only the start of
+    a resumed stream is looked at line by line; after that a batch costs one look at
+    its last second.
+    """
+
+    def __init__(self) -> None:
+        self.timestamp = b""
+        self._time_ns = 0
+        self._at_last: list[Record] = []  # delivered at ``timestamp``
+        self._skip: deque[Record] = deque()
+        self._resuming = False
+        self.dropped = 0
+
+    def since(self) -> str | None:
+        return self.timestamp.decode() if self.timestamp else None
+
+    def rewind(self) -> None:
+        """A new stream from ``since()`` begins: expect the last second's lines again."""
+        self._skip = deque(self._at_last)
+        self._resuming = bool(self.timestamp)
+
+    def filter(self, records: list[Record]) -> list[Record]:
+        """The records not delivered before, noting where this batch ends."""
+        if self._resuming:
+            records = self._filter_resumed(records)
+        if records:
+            self._note_tail(records)
+        return records
+
+    def _filter_resumed(self, records: list[Record]) -> list[Record]:
+        out: list[Record] = []
+        for i, record in enumerate(records):
+            stamp = record_timestamp(record[1])
+            if not stamp:
+                out.append(record)
+            elif stamp == self.timestamp:
+                if self._skip and self._skip[0] == record:
+                    self._skip.popleft()
+                    self.dropped += 1
+                else:
+                    self._skip.clear()
+                    out.append(record)
+            elif parse_rfc3339_ns(stamp.decode()) < self._time_ns:
+                self.dropped += 1  # before where it stopped: already delivered
+            else:
+                self._resuming = False
+                self._skip.clear()
+                out.extend(records[i:])
+                break
+        return out
+
+    def _note_tail(self, records: list[Record]) -> None:
+        stamp = record_timestamp(records[-1][1])
+        if not stamp:
+            return
+        prefix = stamp + b" "
+        first = len(records) - 1
+        while first > 0 and records[first - 1][1].startswith(prefix):
+            first -= 1
+        if first == 0 and stamp == self.timestamp:
+            self._at_last.extend(records)
+        else:
+            self.timestamp = stamp
+            self._time_ns = parse_rfc3339_ns(stamp.decode())
+            self._at_last = list(records[first:])
+
+
+def logs_path(container_id: str) -> str:
+    return f"{LIBPOD_PREFIX}/containers/{container_id}/logs"
+
+
+def open_logs(
+    endpoint: Endpoint,
+    container_id: str,
+    params: dict[str, Any],
+    on_socket: Callable[[Any], None] | None = None,
+    connect_timeout: float = 10.0,
+) -> Stream:
+    """Open a logs response, waiting for its headers for ever.
+
+    Podman sends the headers of a followed logs response only with the first output,
+    so a quiet container would look like a dead connection. HTTP/1.0 makes Podman write
+    the body plainly instead of one chunk per line. ``on_socket`` receives the socket as
+    soon as it is connected, so another thread can shut it down meanwhile.
+    """
+    try:
+        return open_stream(
+            endpoint,
+            logs_path(container_id),
+            params=params,
+            connect_timeout=connect_timeout,
+            wait_for_headers=True,
+            http10=True,
+            on_socket=on_socket,
+        )
+    except ConnectionLost as exc:
+        raise ConnectionLost(f"Cannot open the logs: {exc}") from exc
+
+
+def chunks(stream: Stream) -> Iterator[bytes]:
+    """The raw body of a stream as it arrives (frames are binary, not lines)."""
+    return stream.chunks(_READ_SIZE)
+
+
+def read_logs(
+    endpoint: Endpoint, container_id: str, *, tail: int | None = None, until: str | None = None
+) -> list[LogLine]:
+    """The logs so far (not followed), the last ``tail`` lines when given.
+
+    ``until`` keeps only lines before that time; Podman applies ``tail`` before
+    ``until``, so with ``until`` the tail is taken here, holding at most ``tail`` lines.
+    """
+    params: dict[str, Any] = {"stdout": True, "stderr": True, "timestamps": True}
+    if until:
+        params["until"] = until
+    elif tail is not None:
+        params["tail"] = tail
+    kept: deque[Record] = deque(maxlen=tail)
+    decoder = LogDecoder()
+    stream = open_logs(endpoint, container_id, params)
+    try:
+        for data in chunks(stream):
+            kept.extend(decoder.feed(data))
+        kept.extend(decoder.flush())
+    finally:
+        stream.close()
+    return [to_line(record) for record in kept]
+
+
+class LogFollower:
+    """Follows a container's logs on its own daemon thread.
+
+    ``on_records(list[Record])`` gets each read's new lines; ``on_state(state,
+    reason)`` gets "connected", "ended" (the container stopped: call ``resume()`` when
+    it runs again) and "lost" (then it reconnects with backoff). Both run on the
+    follower's thread: wrap them with ``loop.call_soon_threadsafe``.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        container_id: str,
+        on_records: Callable[[list[Record]], None],
+        on_state: Callable[[str, str], None] | None = None,
+        tail: int = 1000,
+        backoff: Iterable[float] = (0.2, 0.5, 1, 2, 5),
+    ) -> None:
+        self.endpoint = endpoint
+        self.container_id = container_id
+        self.tail = tail
+        self.resume_point = LogResume()
+        self._on_records = on_records
+        self._on_state = on_state
+        self._backoff = tuple(backoff) or (1.0,)
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._stream: Stream | None = None
+        self._sock: Any = None  # while waiting for the headers
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._run, name=f"podman-logs {self.container_id[:12]}", daemon=True
+        )
+        self._thread.start()
+
+    def resume(self) -> None:
+        """Open a new stream now (the container runs again, or the connection is back)."""
+        self._wake.set()
+
+    def drop(self) -> None:
+        """Break the current stream as a lost connection would (for tests)."""
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        with self._lock:
+            sock = self._sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _remember(self, sock: Any) -> None:
+        # Connected: Podman sends its headers only with the first output, so this is
+        # the moment the stream is known to be up.
+        with self._lock:
+            self._sock = sock
+        if self._stopping.is_set():
+            self._shutdown()
+        else:
+            self._state("connected", "")
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        self._stopping.set()
+        self._wake.set()
+        self._shutdown()
+        with self._lock:
+            stream = self._stream
+        if stream is not None:
+            stream.close()
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            state, reason = self._session()
+            if self._stopping.is_set():
+                break
+            self._state(state, reason)
+            if state == "ended":
+                failures = 0
+                self._wake.wait()  # until resume() or stop()
+            else:
+                failures += 1
+                delay = self._backoff[min(failures - 1, len(self._backoff) - 1)]
+                self._wake.wait(delay)
+            self._wake.clear()
+
+    def _params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "follow": True,
+            "stdout": True,
+            "stderr": True,
+            "timestamps": True,
+        }
+        since = self.resume_point.since()
+        if since:
+            params["since"] = since
+        else:
+            params["tail"] = self.tail
+        return params
+
+    def _session(self) -> tuple[str, str]:
+        # Lines are matched against the last second seen from the first byte on.
+        self.resume_point.rewind()
+        try:
+            stream = open_logs(
+                self.endpoint, self.container_id, self._params(), on_socket=self._remember
+            )
+        except ApiError as exc:
+            self._forget_socket()
+            return "lost", f"Podman refused the logs: {exc.message}"
+        except PodmanError as exc:
+            self._forget_socket()
+            return "lost", str(exc)
+        with self._lock:
+            if self._stopping.is_set():
+                stream.close()
+                return "ended", ""
+            self._stream = stream
+        decoder = LogDecoder()
+        try:
+            for data in chunks(stream):
+                self._deliver(decoder.feed(data))
+            self._deliver(decoder.flush())
+            return "ended", ""
+        except PodmanError as exc:
+            return "lost", str(exc)
+        except Exception as exc:  # the thread must never die
+            log.exception("reading the logs of %s failed", self.container_id)
+            return "lost", f"The logs stream broke: {exc}"
+        finally:
+            with self._lock:
+                self._stream = None
+            self._forget_socket()
+            stream.close()
+
+    def _forget_socket(self) -> None:
+        with self._lock:
+            self._sock = None
+
+    def _deliver(self, records: list[Record]) -> None:
+        fresh = self.resume_point.filter(records)
+        if fresh and not self._stopping.is_set():
+            try:
+                self._on_records(fresh)
+            except Exception:
+                log.exception("a logs callback failed")
+
+    def _state(self, state: str, reason: str) -> None:
+        if self._on_state is not None and not self._stopping.is_set():
+            try:
+                self._on_state(state, reason)
+            except Exception:
+                log.exception("a logs callback failed")

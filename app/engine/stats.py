@@ -1,0 +1,256 @@
+"""A container's resource use: samples parsed from the stats stream, their recent
+history with rates, and a reader thread for the stream.
+
+The libpod stream sends ``{"Error": …, "Stats": [{…}]}`` per interval; the
+Docker-compatible one sends Docker's layout. Both parse into the same StatsSample.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.engine.endpoint import Endpoint
+from app.engine.errors import ApiError, PodmanError
+from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
+
+log = logging.getLogger("app.engine.stats")
+
+HISTORY_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class StatsSample:
+    """One reading; byte counters are totals since the container started."""
+
+    at: float  # time.monotonic() when it arrived
+    cpu_percent: float
+    mem_used: int
+    mem_limit: int
+    net_rx: int
+    net_tx: int
+    block_read: int
+    block_write: int
+    pids: int
+
+    @property
+    def mem_percent(self) -> float:
+        return 100.0 * self.mem_used / self.mem_limit if self.mem_limit else 0.0
+
+
+def _num(value: Any, kind: type = int) -> Any:
+    try:
+        return kind(value or 0)
+    except (TypeError, ValueError):
+        return kind(0)
+
+
+def parse_stats(data: Mapping[str, Any], at: float | None = None) -> StatsSample | None:
+    """A sample from one JSON object of either stream (None if it holds none)."""
+    at = time.monotonic() if at is None else at
+    if "Stats" in data:
+        entries = data.get("Stats") or []
+        if not entries or not isinstance(entries[0], Mapping):
+            return None
+        s = entries[0]
+        return StatsSample(
+            at,
+            _num(s.get("CPU"), float),
+            _num(s.get("MemUsage")),
+            _num(s.get("MemLimit")),
+            _num(s.get("NetInput")),
+            _num(s.get("NetOutput")),
+            _num(s.get("BlockInput")),
+            _num(s.get("BlockOutput")),
+            _num(s.get("PIDs")),
+        )
+    if "cpu_stats" in data:
+        return _parse_docker(data, at)
+    return None
+
+
+def _parse_docker(data: Mapping[str, Any], at: float) -> StatsSample:
+    cpu, pre = data.get("cpu_stats") or {}, data.get("precpu_stats") or {}
+    delta = _num((cpu.get("cpu_usage") or {}).get("total_usage")) - _num(
+        (pre.get("cpu_usage") or {}).get("total_usage")
+    )
+    system = _num(cpu.get("system_cpu_usage")) - _num(pre.get("system_cpu_usage"))
+    cpus = _num(cpu.get("online_cpus")) or 1
+    percent = 100.0 * delta / system * cpus if system > 0 and delta > 0 else 0.0
+    mem = data.get("memory_stats") or {}
+    rx = tx = 0
+    for net in (data.get("networks") or {}).values():
+        rx += _num(net.get("rx_bytes"))
+        tx += _num(net.get("tx_bytes"))
+    read = write = 0
+    for entry in (data.get("blkio_stats") or {}).get("io_service_bytes_recursive") or ():
+        op = str(entry.get("op", "")).lower()
+        if op == "read":
+            read += _num(entry.get("value"))
+        elif op == "write":
+            write += _num(entry.get("value"))
+    pids = _num((data.get("pids_stats") or {}).get("current"))
+    return StatsSample(
+        at, percent, _num(mem.get("usage")), _num(mem.get("limit")), rx, tx, read, write, pids
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """Bytes per second between two samples."""
+
+    net_rx: float = 0.0
+    net_tx: float = 0.0
+    block_read: float = 0.0
+    block_write: float = 0.0
+
+
+class StatsHistory:
+    """The samples of the last ``seconds`` and the rates between them."""
+
+    def __init__(self, seconds: float = HISTORY_SECONDS) -> None:
+        self.seconds = seconds
+        self.samples: deque[StatsSample] = deque()
+        self.rates: deque[tuple[float, Rates]] = deque()
+
+    @property
+    def latest(self) -> StatsSample | None:
+        return self.samples[-1] if self.samples else None
+
+    @property
+    def latest_rates(self) -> Rates:
+        return self.rates[-1][1] if self.rates else Rates()
+
+    def add(self, sample: StatsSample) -> None:
+        prev = self.latest
+        if prev is not None and sample.at > prev.at:
+            span = sample.at - prev.at
+
+            def rate(new: int, old: int) -> float:
+                # A restarted container's counters start again from zero.
+                return max(0, new - old) / span
+
+            self.rates.append(
+                (
+                    sample.at,
+                    Rates(
+                        rate(sample.net_rx, prev.net_rx),
+                        rate(sample.net_tx, prev.net_tx),
+                        rate(sample.block_read, prev.block_read),
+                        rate(sample.block_write, prev.block_write),
+                    ),
+                )
+            )
+        self.samples.append(sample)
+        horizon = sample.at - self.seconds
+        while self.samples and self.samples[0].at < horizon:
+            self.samples.popleft()
+        while self.rates and self.rates[0][0] < horizon:
+            self.rates.popleft()
+
+
+class StatsReader:
+    """Reads one container's stats stream on its own daemon thread until stopped.
+
+    ``on_sample(StatsSample)`` and ``on_state(state, reason)`` ("connected", "lost")
+    run on the reader's thread. A stream that ends (the container stopped) is opened
+    again after a pause, so the reader needs no restart when the container does.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        container_id: str,
+        on_sample: Callable[[StatsSample], None],
+        on_state: Callable[[str, str], None] | None = None,
+        interval: int = 1,
+        retry_delay: float = 2.0,
+    ) -> None:
+        self.endpoint = endpoint
+        self.container_id = container_id
+        self.interval = interval
+        self.retry_delay = retry_delay
+        self._on_sample = on_sample
+        self._on_state = on_state
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._stream: Stream | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._run, name=f"podman-stats {self.container_id[:12]}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        self._stopping.set()
+        with self._lock:
+            stream = self._stream
+        if stream is not None:
+            stream.close()
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            reason = self._session()
+            if self._stopping.is_set():
+                break
+            self._call(self._on_state, "lost", reason)
+            self._stopping.wait(self.retry_delay)
+
+    def _session(self) -> str:
+        params = {"containers": self.container_id, "stream": True, "interval": self.interval}
+        try:
+            stream = open_stream(self.endpoint, f"{LIBPOD_PREFIX}/containers/stats", params=params)
+        except ApiError as exc:
+            return exc.message
+        except PodmanError as exc:
+            return str(exc)
+        with self._lock:
+            if self._stopping.is_set():
+                stream.close()
+                return ""
+            self._stream = stream
+        self._call(self._on_state, "connected", "")
+        try:
+            for line in stream.lines():
+                self._line(line)
+            return "The stats stream ended (the container stopped?)"
+        except PodmanError as exc:
+            return str(exc)
+        finally:
+            with self._lock:
+                self._stream = None
+            stream.close()
+
+    def _line(self, line: bytes) -> None:
+        try:
+            data = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(data, dict):
+            return
+        if data.get("Error"):
+            log.debug("stats error for %s: %s", self.container_id, data["Error"])
+        sample = parse_stats(data)
+        if sample is not None:
+            self._call(self._on_sample, sample)
+
+    def _call(self, callback: Callable[..., None] | None, *args: Any) -> None:
+        if callback is None or self._stopping.is_set():
+            return
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("a stats callback failed")

@@ -1,0 +1,284 @@
+"""The Containers page: start, stop, restart, pause, resume, kill, remove; ports open in
+the browser; a filter by pod or compose project; a compose project acts together.
+
+Signals:
+    inspect_requested(str container_id): Enter or double-click on a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+from PySide6.QtCore import QModelIndex, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QComboBox, QMenu, QWidget
+
+from app.models.container_model import ContainerModel
+from app.models.container_status import ContainerStatus as S
+from app.models.resource_model import LINK_ROLE
+from app.settings import Settings
+from app.ui.confirmation import Confirmation
+from app.ui.resource_view import ResourceView
+
+EMPTY = """
+<h3>No containers yet</h3>
+<p>Run your first one from a terminal, for example a web server:</p>
+<p><code>podman run -d -p 8080:80 docker.io/library/nginx</code></p>
+<p>It appears here at once; its port becomes a link to
+<a href="http://localhost:8080">http://localhost:8080</a>.</p>
+"""
+
+
+class ContainersView(ResourceView):
+    inspect_requested = Signal(str)
+
+    title = "Containers"
+    noun = "container"
+    empty_html = EMPTY
+    related_kinds = ("pods",)
+    column_widths = {
+        "name": 150,
+        "state": 100,
+        "status": 185,
+        "image": 125,
+        "ports": 125,
+        "project": 75,
+        "pod": 80,
+        "created": 110,
+    }
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(ContainerModel(), settings, parent)
+        self.model.setParent(self)
+        self.scope = QComboBox(self)
+        self.scope.setObjectName("containerScope")
+        self.scope.setToolTip("Show the containers of one pod or compose project")
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.scope.currentIndexChanged.connect(self._apply_predicate)
+        self.show_infra = QCheckBox("Pod infra", self)
+        self.show_infra.setToolTip("Show the infra container each pod keeps for its namespaces")
+        self.show_infra.setChecked(settings.show_infra_containers)
+        self.show_infra.toggled.connect(self._on_show_infra)
+        self.top.addWidget(self.scope)
+        self.top.addWidget(self.show_infra)
+        self._scopes: list[tuple[str, str]] = []
+        self.model.count_changed.connect(self._refresh_scopes)
+        self.model.dataChanged.connect(lambda *_: self._refresh_scopes())
+        self._refresh_scopes()
+        self._apply_predicate()
+        self.tree.doubleClicked.connect(self._on_double_click)
+        self.tree.clicked.connect(self._on_click)
+        for key in (QKeySequence("Return"), QKeySequence("Enter")):
+            shortcut = QShortcut(key, self.tree)
+            shortcut.setContext(shortcut.context().WidgetShortcut)
+            shortcut.activated.connect(self._inspect_current)
+
+    def _build_actions(self) -> None:
+        self.start = self.add_action("Start", self._start)
+        self.stop = self.add_action("Stop", self._stop)
+        self.restart = self.add_action("Restart", self._restart)
+        self.pause = self.add_action("Pause", self._pause)
+        self.unpause = self.add_action("Resume", self._unpause, "Unpause the container")
+        self.kill = self.add_action("Kill", self._kill, "Send SIGKILL")
+        self.toolbar.addSeparator()
+        self.remove = self.add_action("Remove…", self.remove_selected)
+        self.start_project = QAction(self)
+        self.start_project.triggered.connect(lambda: self._project_action(start=True))
+        self.stop_project = QAction(self)
+        self.stop_project.triggered.connect(lambda: self._project_action(start=False))
+        self.inspect = QAction("Inspect", self)
+        self.inspect.triggered.connect(self._inspect_current)
+
+    # -- enabling --------------------------------------------------------------------
+
+    def statuses(self) -> list[S]:
+        return [self.model.status(key) for key in self.selected_keys()]
+
+    def update_actions(self) -> None:
+        statuses = self.statuses() if self.connected else []
+        for action, allowed in (
+            (self.start, S.can_start),
+            (self.stop, S.can_stop),
+            (self.restart, S.can_restart),
+            (self.pause, S.can_pause),
+            (self.unpause, S.can_unpause),
+            (self.kill, S.can_kill),
+            (self.remove, S.can_remove),
+        ):
+            action.setEnabled(any(allowed(s) for s in statuses))
+        project = self._selected_project()
+        for action, verb in ((self.start_project, "Start"), (self.stop_project, "Stop")):
+            action.setText(f"{verb} All in Project “{project}”")
+            action.setVisible(bool(project))
+            action.setEnabled(bool(project) and self.connected)
+        self.inspect.setEnabled(len(statuses) == 1)
+
+    def context_actions(self) -> Sequence[QAction | None]:
+        return [
+            self.inspect, None, self.start, self.stop, self.restart, self.pause, self.unpause,
+            self.kill, None, self.start_project, self.stop_project, None, self.remove,
+        ]  # fmt: skip
+
+    # -- actions ---------------------------------------------------------------------
+
+    def _keys_where(self, allowed) -> list[Hashable]:
+        return [k for k in self.selected_keys() if allowed(self.model.status(k))]
+
+    def _start(self) -> None:
+        keys = self._keys_where(S.can_start)
+        self.run_action(keys, S.STARTING, self.session.client.start_container, "start")
+
+    def _stop(self) -> None:
+        keys = self._keys_where(S.can_stop)
+        self.run_action(keys, S.STOPPING, self.session.client.stop_container, "stop")
+
+    def _restart(self) -> None:
+        keys = self._keys_where(S.can_restart)
+        call = self.session.client.restart_container
+        self.run_action(keys, S.RESTARTING, call, "restart")
+
+    def _pause(self) -> None:
+        keys = self._keys_where(S.can_pause)
+        self.run_action(keys, S.PAUSING, self.session.client.pause_container, "pause")
+
+    def _unpause(self) -> None:
+        keys = self._keys_where(S.can_unpause)
+        call = self.session.client.unpause_container
+        self.run_action(keys, S.RESUMING, call, "resume")
+
+    def _kill(self) -> None:
+        keys = self._keys_where(S.can_kill)
+        self.run_action(keys, S.KILLING, self.session.client.kill_container, "kill")
+
+    def remove_selected(self) -> None:
+        keys = self._keys_where(S.can_remove)
+        if keys and self.session is not None and self.connected:
+            self.spawn(self._remove(keys))
+
+    async def _remove(self, keys: list[Hashable]) -> None:
+        running = [k for k in keys if self.model.status(k).needs_force_to_remove()]
+        names = [self.model.item(k).name for k in keys]
+        what = f"container “{names[0]}”" if len(keys) == 1 else f"{len(keys)} containers"
+        answer = await self.confirm(
+            Confirmation(
+                title="Remove containers",
+                text=f"Remove {what}? Its writable layer is deleted; this cannot be undone."
+                if len(keys) == 1
+                else f"Remove {what}? Their writable layers are deleted; this cannot be undone.",
+                items=names,
+                force_text=(
+                    f"Stop and remove the {len(running)} running (force)" if running else ""
+                ),
+            )
+        )
+        if not answer.accepted or self.session is None:
+            return
+        client = self.session.client
+
+        def remove(key: Hashable) -> None:
+            client.remove_container(key, force=answer.force)
+
+        await self.run_action(keys, S.REMOVING, remove, "remove")
+
+    def _project_action(self, start: bool) -> None:
+        project = self._selected_project()
+        if not project or self.session is None:
+            return
+        members = [k for k, c in self.model.items().items() if c.compose_project == project]
+        allowed = S.can_start if start else S.can_stop
+        keys = [k for k in members if allowed(self.model.status(k))]
+        client = self.session.client
+        if start:
+            self.run_action(keys, S.STARTING, client.start_container, "start")
+        else:
+            self.run_action(keys, S.STOPPING, client.stop_container, "stop")
+
+    def _selected_project(self) -> str:
+        projects = {c.compose_project for c in self.selected_items()}
+        return projects.pop() if len(projects) == 1 else ""
+
+    # -- inspect and ports -----------------------------------------------------------
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.isValid() and not index.data(LINK_ROLE):
+            self.inspect_requested.emit(str(self.key_at(index)))
+
+    def _inspect_current(self) -> None:
+        index = self.tree.currentIndex()
+        if index.isValid():
+            self.inspect_requested.emit(str(self.key_at(index)))
+
+    def _on_click(self, index: QModelIndex) -> None:
+        urls = index.data(LINK_ROLE)
+        if not urls:
+            return
+        if len(urls) == 1:
+            QDesktopServices.openUrl(QUrl(urls[0]))
+            return
+        menu = QMenu(self)
+        for url in urls:
+            menu.addAction(f"Open {url}", lambda u=url: QDesktopServices.openUrl(QUrl(u)))
+        menu.popup(self.tree.viewport().mapToGlobal(self.tree.visualRect(index).bottomLeft()))
+
+    # -- scope: by pod or project, infra hidden --------------------------------------
+
+    def _refresh_scopes(self) -> None:
+        items = self.model.items().values()
+        scopes = [("", "")]
+        scopes += sorted({("pod", c.pod_name) for c in items if c.pod_name})
+        scopes += sorted({("project", c.compose_project) for c in items if c.compose_project})
+        if scopes == self._scopes:
+            return
+        current = self._scopes[self.scope.currentIndex()] if self._scopes else ("", "")
+        self._scopes = scopes
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        for kind, name in scopes:
+            label = {"": "All containers", "pod": "Pod: ", "project": "Project: "}[kind]
+            self.scope.addItem(label + name)
+        self.scope.setCurrentIndex(scopes.index(current) if current in scopes else 0)
+        self.scope.blockSignals(False)
+        self.scope.setVisible(len(scopes) > 1)
+        if current not in scopes:
+            self._apply_predicate()
+
+    def set_scope(self, kind: str, name: str) -> None:
+        """Show only one pod's ("pod") or compose project's ("project") containers."""
+        self._refresh_scopes()
+        self.scope.setCurrentIndex(self._scopes.index((kind, name)))
+
+    def _apply_predicate(self) -> None:
+        index = self.scope.currentIndex()
+        kind, name = self._scopes[index] if 0 <= index < len(self._scopes) else ("", "")
+        infra = self.show_infra.isChecked()
+
+        def accepts(c) -> bool:
+            if c.is_infra and not infra:
+                return False
+            if kind == "pod":
+                return c.pod_name == name
+            if kind == "project":
+                return c.compose_project == name
+            return True
+
+        self.proxy.set_predicate(accepts)
+        self._update_empty()
+
+    def _on_show_infra(self, checked: bool) -> None:
+        self.settings.show_infra_containers = checked
+        self._apply_predicate()
+        self.model.count_changed.emit(self.model.rowCount())
+
+    def visible_count(self) -> int:
+        """How many containers the sidebar counts: pods' infra containers only when shown."""
+        if self.show_infra.isChecked():
+            return self.model.rowCount()
+        return sum(1 for c in self.model.items().values() if not c.is_infra)
+
+    def filter_hint(self) -> str:
+        return "<p>Clear the search box (Esc) or choose “All containers”.</p>"
+
+    def _update_empty(self, *args) -> None:
+        super()._update_empty(*args)
+        if self.proxy.rowCount() == 0 and self.model.rowCount() > 0 and not self.proxy.text:
+            self.empty.setText("<p>No containers in this view.</p>" + self.filter_hint())

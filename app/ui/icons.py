@@ -1,0 +1,32 @@
+"""The app's own SVG icons (resources/icons), drawn in the palette's text colour so they
+suit light and dark schemes alike."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+from app import paths
+
+
+@lru_cache(maxsize=64)
+def icon(name: str, color: str) -> QIcon:
+    """``resources/icons/NAME.svg`` with its ``currentColor`` strokes in ``color``."""
+    path = paths.resources_dir() / "icons" / f"{name}.svg"
+    try:
+        svg = path.read_text().replace("currentColor", color)
+    except OSError:
+        return QIcon()
+    renderer = QSvgRenderer(QByteArray(svg.encode()))
+    result = QIcon()
+    for size in (16, 24, 32, 48):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter, QRectF(0, 0, size, size))
+        painter.end()
+        result.addPixmap(pixmap)
+    return result

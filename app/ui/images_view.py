@@ -1,0 +1,103 @@
+"""The Images page: remove (force offered when containers use it) and prune dangling
+images, where the confirmation lists exactly the images that will go."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.models.image_model import ImageModel
+from app.settings import Settings
+from app.ui.confirmation import Confirmation
+from app.ui.resource_view import ResourceView
+
+EMPTY = """
+<h3>No images yet</h3>
+<p>Images are the templates containers start from. Pull one from a terminal:</p>
+<p><code>podman pull docker.io/library/nginx</code></p>
+<p>or build your own with <code>podman build -t myapp .</code></p>
+"""
+
+
+def image_label(image) -> str:
+    name = image.repo_tags[0] if image.repo_tags else "<none> (dangling)"
+    return f"{name}  {image.id[:12]}"
+
+
+class ImagesView(ResourceView):
+    title = "Images"
+    noun = "image"
+    empty_html = EMPTY
+    related_kinds = ("containers",)
+    column_widths = {"repository": 260, "tag": 110, "id": 120, "size": 90, "created": 130}
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(ImageModel(), settings, parent)
+        self.model.setParent(self)
+        self.model.count_changed.connect(lambda _n: self.update_actions())
+
+    def _build_actions(self) -> None:
+        self.remove = self.add_action("Remove…", self.remove_selected)
+        self.prune = self.add_action(
+            "Prune Dangling…", self._prune, "Remove the images that have no name or tag"
+        )
+
+    def update_actions(self) -> None:
+        keys = self.selected_keys() if self.connected else []
+        self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
+        self.prune.setEnabled(self.connected and bool(self.model.dangling()))
+
+    def display_name(self, key) -> str:
+        image = self.model.item(key)
+        return f"image {image_label(image)}" if image else str(key)
+
+    def remove_selected(self) -> None:
+        keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
+        if keys and self.connected:
+            self.spawn(self._remove(keys))
+
+    async def _remove(self, keys: list) -> None:
+        images = [self.model.item(k) for k in keys]
+        used = sum(i.containers for i in images)
+        answer = await self.confirm(
+            Confirmation(
+                title="Remove images",
+                text="Remove this image?" if len(keys) == 1 else f"Remove {len(keys)} images?",
+                items=[image_label(i) for i in images],
+                details=(
+                    f"Containers use {'it' if len(keys) == 1 else 'them'} ({used}): Podman "
+                    "refuses unless you force, which also removes those containers."
+                    if used
+                    else ""
+                ),
+                force_text="Force: also remove the containers using them" if used else "",
+            )
+        )
+        if answer.accepted and self.session is not None:
+            client = self.session.client
+            await self.run_action(
+                keys, "Removing…", lambda k: client.remove_image(k, force=answer.force), "remove"
+            )
+
+    def _prune(self) -> None:
+        if self.connected:
+            self.spawn(self._prune_dangling())
+
+    async def _prune_dangling(self) -> None:
+        # Exactly the listed ids are removed: an image that becomes dangling meanwhile is
+        # not taken by surprise (unlike a server-side prune).
+        dangling = self.model.dangling()
+        if not dangling:
+            return
+        answer = await self.confirm(
+            Confirmation(
+                title="Prune dangling images",
+                text=f"Remove these {len(dangling)} dangling images (no name or tag)?",
+                items=[f"{i.id[:12]}  {i.created:%Y-%m-%d}" for i in dangling],
+                action="Prune",
+            )
+        )
+        if answer.accepted and self.session is not None:
+            client = self.session.client
+            await self.run_action(
+                [i.id for i in dangling], "Removing…", client.remove_image, "remove"
+            )

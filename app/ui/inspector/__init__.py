@@ -1,0 +1,1 @@
+"""The container inspector window and its tabs."""

@@ -1,0 +1,419 @@
+"""The container inspector: one window per container, with its actions and five tabs.
+
+It follows the session's events: a state change refreshes the header and tabs, and a
+removed container leaves the window saying so, its actions disabled.
+
+Signals:
+    loaded(dict): the inspect JSON was (re)read and shown.
+    removed(): the container is gone (removed, or never existed).
+    closed(): the window closed and stopped its streams.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import log
+from app.engine.connection import Connection
+from app.engine.errors import NotFound, PodmanError
+from app.engine.events import PodmanEvent
+from app.engine.top import top
+from app.models import dots
+from app.models.connection_state import ConnectionState
+from app.models.container_status import ContainerStatus as S
+from app.session import Session
+from app.ui import confirmation
+from app.ui.inspector.inspect_tab import InspectTab
+from app.ui.inspector.logs_tab import LogsTab
+from app.ui.inspector.processes_tab import ProcessesTab
+from app.ui.inspector.stats_tab import StatsTab
+from app.ui.inspector.summary_tab import SummaryTab, ports
+
+_log = log.get("ui")
+
+
+def port_urls(attrs: dict, connection: Connection) -> list[str]:
+    """http:// addresses of the container's published TCP ports."""
+    host = connection.port_host
+    urls = []
+    for port, _address, host_port in ports(attrs):
+        if port.endswith("/udp") or not host_port:
+            continue
+        url = f"http://{host}:{host_port}"
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+class ContainerInspector(QMainWindow):
+    loaded = Signal(dict)
+    removed = Signal()
+    closed = Signal()
+
+    def __init__(self, session: Session, ref: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.session = session
+        self.ref = ref
+        self.container_id = ""  # the full id, once Podman answered
+        self.name = ref
+        self.attrs: dict[str, Any] = {}
+        self.status = S.UNKNOWN
+        self.gone = False
+        self.detached = False
+        self._busy = False
+        self._tasks: set[asyncio.Future] = set()
+        self._refresh_timer = QTimer(self, singleShot=True, interval=150)
+        self._refresh_timer.timeout.connect(lambda: self._spawn(self.refresh()))
+        self.setWindowTitle(f"{ref} — container")
+        self.resize(1000, 720)
+        self._build()
+        session.event_received.connect(self._on_event)
+        session.state_changed.connect(self._on_session_state)
+        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 6)
+        self.banner = QLabel("", central)
+        self.banner.setObjectName("inspectorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.name_label = QLabel(self.ref, central)
+        self.name_label.setObjectName("inspectorName")
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.image_label = QLabel("", central)
+        self.image_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        state_row = QHBoxLayout()
+        self.state_dot = QLabel(central)
+        self.state_label = QLabel("Loading…", central)
+        self.state_label.setObjectName("inspectorState")
+        state_row.addWidget(self.state_dot)
+        state_row.addWidget(self.state_label)
+        state_row.addStretch(1)
+        titles.addWidget(self.name_label)
+        titles.addWidget(self.image_label)
+        titles.addLayout(state_row)
+        header.addLayout(titles, 1)
+
+        self.start_button = QPushButton("Start", central)
+        self.stop_button = QPushButton("Stop", central)
+        self.restart_button = QPushButton("Restart", central)
+        self.pause_button = QPushButton("Pause", central)
+        self.remove_button = QPushButton("Remove…", central)
+        self.port_button = QToolButton(central)
+        self.port_button.setText("Open port")
+        self.port_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.port_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.port_menu = QMenu(self.port_button)
+        self.port_button.setMenu(self.port_menu)
+        self.start_button.clicked.connect(lambda: self._act(S.STARTING, "start_container"))
+        self.stop_button.clicked.connect(lambda: self._act(S.STOPPING, "stop_container"))
+        self.restart_button.clicked.connect(lambda: self._act(S.RESTARTING, "restart_container"))
+        self.pause_button.clicked.connect(self._pause_or_resume)
+        self.remove_button.clicked.connect(lambda: self._spawn(self.remove()))
+        for button in (
+            self.start_button,
+            self.stop_button,
+            self.restart_button,
+            self.pause_button,
+            self.port_button,
+            self.remove_button,
+        ):
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+
+        endpoint = self.session.endpoint_uri
+        self.tabs = QTabWidget(central)
+        self.tabs.setObjectName("inspectorTabs")
+        self.summary = SummaryTab()
+        self.logs = LogsTab(endpoint, self.ref, self._is_running)
+        self.inspect = InspectTab()
+        self.stats = StatsTab(endpoint, self.ref)
+        self.processes = ProcessesTab(self._top)
+        self.tabs.addTab(self.summary, "Summary")
+        self.tabs.addTab(self.logs, "Logs")
+        self.tabs.addTab(self.inspect, "Inspect")
+        self.tabs.addTab(self.stats, "Stats")
+        self.tabs.addTab(self.processes, "Processes")
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self._update_actions()
+
+    def _focus_search(self) -> None:
+        search = getattr(self.tabs.currentWidget(), "search", None)
+        if search is not None:
+            search.setFocus()
+            search.selectAll()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load once the session is connected (it may still be connecting)."""
+        if self.session.state is ConnectionState.CONNECTED:
+            self._spawn(self.refresh())
+        else:
+            self.state_label.setText(f"Connecting to {self.session.connection.name}…")
+
+    async def refresh(self) -> bool:
+        """Read the container again; False when it is gone or cannot be read."""
+        if self.gone or self.detached:
+            return False
+        try:
+            attrs = await self.session.call(
+                self.session.client.inspect_container, self.container_id or self.ref
+            )
+        except NotFound:
+            self.mark_removed(not self.container_id)
+            return False
+        except PodmanError as exc:
+            self._show_banner(f"Cannot read the container: {exc}")
+            return False
+        if self.gone or self.detached:
+            return False
+        first = not self.container_id
+        was_running = self.status is S.RUNNING
+        self.attrs = attrs
+        self.container_id = attrs.get("Id", self.ref)
+        self.name = attrs.get("Name") or self.ref
+        self.status = S.from_state((attrs.get("State") or {}).get("Status", ""))
+        if self.banner.text().startswith("Cannot read"):
+            self.banner.hide()
+        self._show(attrs)
+        if first:
+            for tab in (self.logs, self.stats):
+                tab.container_id = self.container_id
+            self.logs.start()
+        elif self.status is S.RUNNING and not was_running:
+            self.logs.container_started()
+        self.loaded.emit(attrs)
+        return True
+
+    def _pod_name(self, pod_id: str) -> str:
+        if not pod_id:
+            return ""
+        for key, pod in self.session.items("pods").items():
+            if key == pod_id:
+                return getattr(pod, "name", "")
+        return ""
+
+    def _show(self, attrs: dict) -> None:
+        self.setWindowTitle(f"{self.name} — container")
+        self.name_label.setText(self.name)
+        image = attrs.get("ImageName") or ""
+        self.image_label.setText(f"{image}  ·  {str(attrs.get('Image', ''))[:12]}")
+        self._show_state()
+        self.summary.set_data(attrs, self._pod_name(attrs.get("Pod") or ""))
+        self.stats.memory_limited = bool((attrs.get("HostConfig") or {}).get("Memory"))
+        self.inspect.set_data(attrs)
+        self.port_menu.clear()
+        for url in port_urls(attrs, self.session.connection):
+            self.port_menu.addAction(url, lambda u=url: self.open_url(u))
+        self._update_actions()
+
+    def _show_state(self) -> None:
+        state = self.attrs.get("State") or {}
+        text = self.status.label
+        if self.status in (S.EXITED, S.STOPPED) and "ExitCode" in state:
+            text += f" (exit code {state['ExitCode']})"
+        health = (state.get("Health") or state.get("Healthcheck") or {}).get("Status")
+        if health:
+            text += f" · {health}"
+        self.state_label.setText(text)
+        color = dots.RED if health == "unhealthy" else self.status.color
+        self.state_dot.setPixmap(dots.dot(color, self.status.is_transition()).pixmap(12, 12))
+
+    def _update_actions(self) -> None:
+        live = bool(self.container_id) and not self.gone and not self.detached and not self._busy
+        s = self.status
+        self.start_button.setEnabled(live and s.can_start())
+        self.stop_button.setEnabled(live and s.can_stop())
+        self.restart_button.setEnabled(live and s.can_restart())
+        self.pause_button.setText("Resume" if s is S.PAUSED else "Pause")
+        self.pause_button.setEnabled(live and (s.can_pause() or s.can_unpause()))
+        self.remove_button.setEnabled(live and s.can_remove())
+        has_ports = bool(self.port_menu.actions())
+        self.port_button.setEnabled(live and has_ports and s is S.RUNNING)
+        self.port_button.setToolTip("" if has_ports else "No published TCP port")
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    # -- following -----------------------------------------------------------------------
+
+    def _on_event(self, event: PodmanEvent) -> None:
+        if event.type != "container" or self.gone or self.detached:
+            return
+        ours = (self.container_id and event.id == self.container_id) or (
+            event.name and event.name == self.name
+        )
+        if not ours:
+            return
+        if event.action == "remove":
+            self.mark_removed()
+        elif self.container_id:
+            if event.action in ("start", "restart"):
+                self.logs.container_started()  # a quick restart may never read as stopped
+            self._refresh_timer.start()
+
+    def _on_session_state(self, state: ConnectionState, reason: str) -> None:
+        if self.detached or self.gone:
+            return
+        if state is ConnectionState.CONNECTED:
+            if self.banner.text().startswith("Connection"):
+                self.banner.hide()
+            self._spawn(self.refresh())
+        elif state in (ConnectionState.LOST, ConnectionState.UNAVAILABLE):
+            self._show_banner(f"Connection lost: {reason}. The window updates when it is back.")
+
+    def mark_removed(self, never_existed: bool = False) -> None:
+        if self.gone:
+            return
+        self.gone = True
+        connection = self.session.connection.name
+        if never_existed:
+            text = f"There is no container named or with the id “{self.ref}” on {connection}."
+            self.state_label.setText("Not found")
+        else:
+            text = f"The container {self.name} was removed. What is shown is how it last was."
+            self.state_label.setText("Removed")
+        self.state_dot.setPixmap(dots.dot(dots.GREY, True).pixmap(12, 12))
+        self._show_banner(text)
+        self.logs.container_removed()
+        self.stats.set_enabled_streaming(False)
+        self.processes.set_enabled_refresh(False)
+        self._update_actions()
+        self.removed.emit()
+
+    def detach(self, why: str) -> None:
+        """The session went away (the app switched connections): stop, and say so."""
+        if self.detached:
+            return
+        self.detached = True
+        self._show_banner(why)
+        self._stop_streams()
+        self._update_actions()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _act(self, transition: S, method: str, *args: Any) -> None:
+        self._spawn(self._run_action(transition, method, *args))
+
+    async def _run_action(self, transition: S, method: str, *args: Any) -> bool:
+        if not self.container_id or self._busy:
+            return False
+        self._busy = True
+        self.status = transition
+        self._show_state()
+        self._update_actions()
+        try:
+            await self.session.call(getattr(self.session.client, method), self.container_id, *args)
+            ok = True
+        except NotFound:
+            self._busy = False
+            self.mark_removed()
+            return False
+        except PodmanError as exc:
+            _log.warning("%s of container %s failed: %s", method, self.name, exc)
+            self._show_banner(f"{transition.value.capitalize()} failed: {exc}")
+            ok = False
+        self._busy = False
+        if method != "remove_container":
+            await self.refresh()
+        self._update_actions()
+        return ok
+
+    def _pause_or_resume(self) -> None:
+        if self.status is S.PAUSED:
+            self._act(S.RESUMING, "unpause_container")
+        else:
+            self._act(S.PAUSING, "pause_container")
+
+    async def remove(self) -> bool:
+        running = self.status.needs_force_to_remove()
+        answer = await confirmation.ask(
+            self,
+            confirmation.Confirmation(
+                title="Remove the container?",
+                text=f"Remove the container {self.name}? Its logs and writable layer go with it.",
+                items=[self.name],
+                force_text="Stop it first (it is running)" if running else "",
+            ),
+        )
+        if not answer.accepted:
+            return False
+        if running and not answer.force:
+            self._show_banner("The container is running: tick “Stop it first” to remove it.")
+            return False
+        return await self._run_action(S.REMOVING, "remove_container", running)
+
+    def open_url(self, url: str) -> None:
+        QDesktopServices.openUrl(QUrl(url))
+
+    async def _is_running(self) -> bool:
+        attrs = await self.session.call(
+            self.session.client.inspect_container, self.container_id or self.ref
+        )
+        return bool((attrs.get("State") or {}).get("Running"))
+
+    async def _top(self):
+        endpoint = self.session.client.endpoint
+        return await self.session.call(top, endpoint, self.container_id or self.ref)
+
+    # -- closing -------------------------------------------------------------------------
+
+    def _stop_streams(self) -> None:
+        self._refresh_timer.stop()
+        self.logs.close_streams()
+        self.stats.set_enabled_streaming(False)
+        self.processes.set_enabled_refresh(False)
+        self.processes.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._stop_streams()
+        try:
+            self.session.event_received.disconnect(self._on_event)
+            self.session.state_changed.disconnect(self._on_session_state)
+        except (RuntimeError, TypeError):
+            pass
+        self.closed.emit()
+        event.accept()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

@@ -1,0 +1,266 @@
+"""The Stats tab: live CPU, memory, network, block I/O and PIDs, with 5-minute charts.
+
+The stream runs only while the tab is visible (show/hide events); the history stays,
+so coming back shows where the gap was. Charts are drawn with QPainter (no QtCharts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from app.engine.endpoint import Endpoint
+from app.engine.stats import HISTORY_SECONDS, StatsHistory, StatsReader, StatsSample
+from app.models import humanize
+
+Series = tuple[str, str, Sequence[tuple[float, float]]]  # (name, colour, (t, value) points)
+
+
+def rate_text(per_second: float) -> str:
+    return f"{humanize.size(int(per_second))}/s"
+
+
+class ChartWidget(QWidget):
+    """A line chart of the last ``span`` seconds, newest at the right edge."""
+
+    def __init__(self, title: str, value_text: Callable[[float], str], parent=None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.value_text = value_text
+        self.span = HISTORY_SECONDS
+        self.series: list[Series] = []
+        self.floor = 1.0  # the smallest top of the scale
+        self.now = 0.0
+        self.setMinimumSize(260, 150)
+
+    def set_series(self, series: list[Series], now: float, floor: float = 1.0) -> None:
+        self.series, self.now, self.floor = series, now, floor
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        text = pal.text().color()
+        grid = QColor(text)
+        grid.setAlpha(40)
+        metrics = painter.fontMetrics()
+        line_h = metrics.height()
+        top_value = max([self.floor] + [v for _n, _c, pts in self.series for _t, v in pts]) * 1.1
+        label_w = metrics.horizontalAdvance(self.value_text(top_value)) + 8
+        plot = QRectF(
+            label_w, line_h + 6, self.width() - label_w - 8, self.height() - 2 * line_h - 12
+        )
+        painter.fillRect(self.rect(), pal.base())
+        painter.setPen(text)
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(QPointF(label_w, line_h), self.title)
+        font.setBold(False)
+        painter.setFont(font)
+        # the legend, right-aligned on the title line
+        x = self.width() - 8
+        for name, color, pts in reversed(self.series):
+            latest = self.value_text(pts[-1][1]) if pts else "—"
+            label = f"{name} {latest}"
+            x -= metrics.horizontalAdvance(label)
+            painter.setPen(QColor(color))
+            painter.drawText(QPointF(x, line_h), label)
+            x -= 14
+        # grid and scale
+        painter.setPen(QPen(grid, 1))
+        for i in range(5):
+            y = plot.top() + plot.height() * i / 4
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.setPen(text)
+            value = top_value * (4 - i) / 4
+            painter.drawText(
+                QRectF(0, y - line_h / 2, label_w - 4, line_h),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                self.value_text(value),
+            )
+            painter.setPen(QPen(grid, 1))
+        for minute in range(0, int(self.span // 60) + 1):
+            x = plot.right() - plot.width() * minute * 60 / self.span
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            painter.setPen(text)
+            label = "now" if minute == 0 else f"-{minute}m"
+            left = min(max(x - 30, plot.left() - 8), self.width() - 62)
+            painter.drawText(
+                QRectF(left, plot.bottom() + 2, 60, line_h),
+                int(Qt.AlignmentFlag.AlignHCenter),
+                label,
+            )
+            painter.setPen(QPen(grid, 1))
+        # the lines; a gap of more than 5 s (the tab was hidden) breaks a line
+        painter.setClipRect(plot.adjusted(-1, -1, 1, 1))
+        for _name, color, pts in self.series:
+            path = QPainterPath()
+            last_t = None
+            for t, v in pts:
+                x = plot.right() - plot.width() * (self.now - t) / self.span
+                y = plot.bottom() - plot.height() * v / top_value
+                if last_t is None or t - last_t > 5:
+                    path.moveTo(x, y)
+                else:
+                    path.lineTo(x, y)
+                last_t = t
+            painter.setPen(QPen(QColor(color), 1.6))
+            painter.drawPath(path)
+        painter.end()
+
+
+class StatsTab(QWidget):
+    """Signals: sampled(StatsSample): a reading arrived and is shown."""
+
+    sampled = Signal(object)
+
+    def __init__(self, endpoint_uri: str, container_id: str, parent=None) -> None:
+        super().__init__(parent)
+        self.endpoint = Endpoint.parse(endpoint_uri)
+        self.container_id = container_id
+        self.history = StatsHistory()
+        self._reader: StatsReader | None = None
+        self._enabled = True
+        self.memory_limited = False  # set from HostConfig.Memory by the window
+        self.values: dict[str, QLabel] = {}
+        cards = QGridLayout()
+        for column, (key, title) in enumerate(
+            [
+                ("cpu", "CPU"),
+                ("memory", "Memory"),
+                ("network", "Network rx / tx"),
+                ("block", "Block I/O read / write"),
+                ("pids", "PIDs"),
+            ]
+        ):
+            caption = QLabel(title)
+            caption.setStyleSheet("color: palette(placeholder-text);")
+            value = QLabel("—")
+            value.setObjectName(f"stats:{key}")
+            font = value.font()
+            font.setPointSizeF(font.pointSizeF() * 1.3)
+            font.setBold(True)
+            value.setFont(font)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            cards.addWidget(caption, 0, column)
+            cards.addWidget(value, 1, column)
+            self.values[key] = value
+        self.detail = QLabel("", self)
+        self.detail.setStyleSheet("color: palette(placeholder-text);")
+        self.cpu_chart = ChartWidget("CPU", lambda v: f"{v:.0f}%" if v >= 10 else f"{v:.1f}%")
+        self.mem_chart = ChartWidget("Memory", lambda v: humanize.size(int(v)))
+        self.net_chart = ChartWidget("Network", rate_text)
+        self.block_chart = ChartWidget("Block I/O", rate_text)
+        charts = QGridLayout()
+        charts.addWidget(self.cpu_chart, 0, 0)
+        charts.addWidget(self.mem_chart, 0, 1)
+        charts.addWidget(self.net_chart, 1, 0)
+        charts.addWidget(self.block_chart, 1, 1)
+        self.status = QLabel("", self)
+        self.status.setStyleSheet("color: palette(placeholder-text);")
+        layout = QVBoxLayout(self)
+        layout.addLayout(cards)
+        layout.addWidget(self.detail)
+        layout.addLayout(charts, 1)
+        layout.addWidget(self.status)
+
+    @property
+    def streaming(self) -> bool:
+        return self._reader is not None
+
+    def set_enabled_streaming(self, enabled: bool) -> None:
+        """Off for a removed container or a closed window."""
+        self._enabled = enabled
+        if not enabled:
+            self.stop()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        self.stop()
+
+    def start(self) -> None:
+        if self._reader is not None or not self._enabled:
+            return
+        loop = asyncio.get_event_loop()
+        self._reader = StatsReader(
+            self.endpoint,
+            self.container_id,
+            on_sample=lambda s: loop.call_soon_threadsafe(self._on_sample, s),
+            on_state=lambda st, why: loop.call_soon_threadsafe(self._on_state, st, why),
+        )
+        self.status.setText("Connecting…")
+        self._reader.start()
+
+    def stop(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.stop()
+            self.status.setText("Paused while the tab is hidden")
+
+    def _on_state(self, state: str, reason: str) -> None:
+        if self._reader is None:
+            return
+        if state == "connected":
+            self.status.setText("Live, every second")
+        else:
+            self.status.setText(f"No stats: {reason}")
+
+    def _on_sample(self, sample: StatsSample) -> None:
+        if self._reader is None:
+            return
+        self.history.add(sample)
+        rates = self.history.latest_rates
+        limit = humanize.size(sample.mem_limit) if sample.mem_limit else "?"
+        if not self.memory_limited:
+            limit += " (no limit: the host's memory)"
+        self.values["cpu"].setText(f"{sample.cpu_percent:.1f}%")
+        self.values["memory"].setText(f"{humanize.size(sample.mem_used)} / {limit}")
+        self.values["network"].setText(f"{rate_text(rates.net_rx)} / {rate_text(rates.net_tx)}")
+        self.values["block"].setText(
+            f"{rate_text(rates.block_read)} / {rate_text(rates.block_write)}"
+        )
+        self.values["pids"].setText(str(sample.pids))
+        self.detail.setText(
+            f"Memory {sample.mem_percent:.1f}% of the limit · received "
+            f"{humanize.size(sample.net_rx)}, sent {humanize.size(sample.net_tx)} · read "
+            f"{humanize.size(sample.block_read)}, written {humanize.size(sample.block_write)}"
+        )
+        self._redraw()
+        self.sampled.emit(sample)
+
+    def _redraw(self) -> None:
+        now = time.monotonic()
+        samples = self.history.samples
+        rates = self.history.rates
+        self.cpu_chart.set_series(
+            [("CPU", "#3b8eea", [(s.at, s.cpu_percent) for s in samples])], now, floor=5
+        )
+        mem_series = [("used", "#23a06b", [(s.at, float(s.mem_used)) for s in samples])]
+        self.mem_chart.set_series(mem_series, now, floor=1e6)
+        self.net_chart.set_series(
+            [
+                ("rx", "#3b8eea", [(t, r.net_rx) for t, r in rates]),
+                ("tx", "#d670d6", [(t, r.net_tx) for t, r in rates]),
+            ],
+            now,
+            floor=1e3,
+        )
+        self.block_chart.set_series(
+            [
+                ("read", "#d7a025", [(t, r.block_read) for t, r in rates]),
+                ("write", "#cd3131", [(t, r.block_write) for t, r in rates]),
+            ],
+            now,
+            floor=1e3,
+        )

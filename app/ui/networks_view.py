@@ -1,0 +1,72 @@
+"""The Networks page: remove (never Podman's default network)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.models.network_model import DEFAULT_NETWORK, NetworkModel
+from app.settings import Settings
+from app.ui.confirmation import Confirmation
+from app.ui.resource_view import ResourceView
+
+EMPTY = """
+<h3>No networks</h3>
+<p>Create one so containers can reach each other by name:</p>
+<p><code>podman network create mynet</code></p>
+"""
+
+
+class NetworksView(ResourceView):
+    title = "Networks"
+    noun = "network"
+    empty_html = EMPTY
+    column_widths = {"name": 200, "driver": 80, "subnets": 260, "dns": 70, "flags": 100}
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(NetworkModel(), settings, parent)
+        self.model.setParent(self)
+
+    def _build_actions(self) -> None:
+        self.remove = self.add_action("Remove…", self.remove_selected)
+
+    def _removable(self) -> list:
+        return [
+            k
+            for k in self.selected_keys()
+            if self.model.pending(k) is None and self.model.item(k).name != DEFAULT_NETWORK
+        ]
+
+    def update_actions(self) -> None:
+        self.remove.setEnabled(self.connected and bool(self._removable()))
+        if DEFAULT_NETWORK in {i.name for i in self.selected_items()}:
+            self.remove.setToolTip("Podman's default network “podman” cannot be removed")
+        else:
+            self.remove.setToolTip("Remove")
+
+    def remove_selected(self) -> None:
+        keys = self._removable()
+        if keys and self.connected:
+            self.spawn(self._remove(keys))
+
+    async def _remove(self, keys: list) -> None:
+        names = [self.model.item(k).name for k in keys]
+        answer = await self.confirm(
+            Confirmation(
+                title="Remove networks",
+                text=f"Remove network “{names[0]}”?"
+                if len(names) == 1
+                else f"Remove {len(names)} networks?",
+                items=names,
+                details="Podman refuses while containers are connected, unless you force, "
+                "which also removes those containers.",
+                force_text="Force: also remove the containers connected to them",
+            )
+        )
+        if answer.accepted and self.session is not None:
+            client = self.session.client
+            await self.run_action(
+                keys,
+                "Removing…",
+                lambda k: client.remove_network(k, force=answer.force),
+                "remove",
+            )

@@ -1,0 +1,92 @@
+"""The Pods page: start, stop, remove (force offered when running)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from app.models.pod_model import PodModel
+from app.models.pod_status import PodStatus as S
+from app.settings import Settings
+from app.ui.confirmation import Confirmation
+from app.ui.resource_view import ResourceView
+
+EMPTY = """
+<h3>No pods yet</h3>
+<p>A pod groups containers that share a network, like a Kubernetes pod:</p>
+<p><code>podman pod create --name web -p 8080:80</code><br>
+<code>podman run -d --pod web docker.io/library/nginx</code></p>
+"""
+
+
+class PodsView(ResourceView):
+    """Signals: show_containers(str pod_name) — “Show Containers” on a pod."""
+
+    show_containers = Signal(str)
+    title = "Pods"
+    noun = "pod"
+    empty_html = EMPTY
+    related_kinds = ("containers",)
+    column_widths = {"name": 200, "state": 110, "containers": 320, "created": 130}
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(PodModel(), settings, parent)
+        self.model.setParent(self)
+        self.tree.doubleClicked.connect(lambda _i: self._show_containers())
+
+    def _build_actions(self) -> None:
+        self.start = self.add_action("Start", self._start)
+        self.stop = self.add_action("Stop", self._stop)
+        self.toolbar.addSeparator()
+        self.remove = self.add_action("Remove…", self.remove_selected)
+        self.toolbar.addSeparator()
+        self.containers = self.add_action("Show Containers", self._show_containers)
+
+    def update_actions(self) -> None:
+        statuses = [self.model.status(k) for k in self.selected_keys()] if self.connected else []
+        self.start.setEnabled(any(s.can_start() for s in statuses))
+        self.stop.setEnabled(any(s.can_stop() for s in statuses))
+        self.remove.setEnabled(any(s.can_remove() for s in statuses))
+        self.containers.setEnabled(len(self.selected_keys()) == 1)
+
+    def _keys_where(self, allowed) -> list:
+        return [k for k in self.selected_keys() if allowed(self.model.status(k))]
+
+    def _start(self) -> None:
+        keys = self._keys_where(S.can_start)
+        self.run_action(keys, S.STARTING, self.session.client.start_pod, "start")
+
+    def _stop(self) -> None:
+        keys = self._keys_where(S.can_stop)
+        self.run_action(keys, S.STOPPING, self.session.client.stop_pod, "stop")
+
+    def _show_containers(self) -> None:
+        items = self.selected_items()
+        if len(items) == 1:
+            self.show_containers.emit(items[0].name)
+
+    def remove_selected(self) -> None:
+        keys = self._keys_where(S.can_remove)
+        if keys and self.connected:
+            self.spawn(self._remove(keys))
+
+    async def _remove(self, keys: list) -> None:
+        pods = [self.model.item(k) for k in keys]
+        running = [p for p in pods if S.from_status(p.status).needs_force_to_remove()]
+        answer = await self.confirm(
+            Confirmation(
+                title="Remove pods",
+                text=(
+                    f"Remove pod “{pods[0].name}” and its containers?"
+                    if len(pods) == 1
+                    else f"Remove {len(pods)} pods and their containers?"
+                ),
+                items=[p.name for p in pods],
+                force_text=f"Stop and remove the {len(running)} running (force)" if running else "",
+            )
+        )
+        if answer.accepted and self.session is not None:
+            client = self.session.client
+            await self.run_action(
+                keys, S.REMOVING, lambda k: client.remove_pod(k, force=answer.force), "remove"
+            )

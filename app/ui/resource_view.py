@@ -1,0 +1,297 @@
+"""The shared base of the list pages: a toolbar of actions, a sortable and filterable
+tree of rows, a helpful empty state, and actions that show their transition at once.
+
+Signals:
+    message_posted(str level, str text): for the window's message bar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QStackedWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import log
+from app.engine.errors import PodmanError
+from app.models.filter_proxy import ResourceFilterProxy
+from app.models.resource_model import KEY_ROLE, ResourceModel
+from app.session import Session
+from app.settings import Settings
+from app.ui import confirmation
+
+_log = log.get("ui")
+
+
+class ResourceView(QWidget):
+    message_posted = Signal(str, str)
+
+    title = ""
+    noun = "item"  # "container": for messages and confirmations
+    empty_html = ""  # what to say when there are no rows at all
+    column_widths: dict[str, int] = {}
+    related_kinds: tuple[str, ...] = ()  # lists an action here also changes
+
+    def __init__(self, model: ResourceModel, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"{model.kind}View")
+        self.model = model
+        self.settings = settings
+        self.session: Session | None = None
+        self.connected = False
+        self.proxy = ResourceFilterProxy(model, self)
+        # Replaceable (tests answer for the user); resolves to a confirmation.Answer.
+        self.confirm: Callable[[confirmation.Confirmation], Awaitable[Any]] = lambda c: (
+            confirmation.ask(self, c)
+        )
+        self._tasks: set[asyncio.Task] = set()
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName(f"{model.kind}Toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName(f"{model.kind}Tree")
+        self.tree.setModel(self.proxy)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.header().setSectionsMovable(True)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        for name, width in self.column_widths.items():
+            self.tree.setColumnWidth(model.column_index(name), width)
+
+        self.empty = QLabel(self)
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.empty.setOpenExternalLinks(True)
+        self.empty.setContentsMargins(40, 40, 40, 40)
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.tree)
+        self.body.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.toolbar, 1)
+        self.top = top
+        layout.addLayout(top)
+        layout.addWidget(self.body, 1)
+
+        self.tree.selectionModel().selectionChanged.connect(self.update_actions)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._update_empty)
+        model.count_changed.connect(self._update_empty)
+        model.dataChanged.connect(self._on_data_changed)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+            signal.connect(self._update_empty)
+        self._build_actions()
+        self._restore_header()
+        self._update_empty()
+        self.update_actions()
+
+    # -- for subclasses --------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        """Add actions to self.toolbar (see add_action)."""
+
+    def add_action(self, text: str, slot: Callable[[], Any], tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(text.rstrip("…").lower().replace(" ", "-"))
+        action.setToolTip(tip or text)
+        action.triggered.connect(lambda: slot())
+        self.toolbar.addAction(action)
+        return action
+
+    def update_actions(self) -> None:
+        """Enable what the selection and the connection allow."""
+
+    def context_actions(self) -> Sequence[QAction | None]:
+        """The context menu (None for a separator); by default the toolbar's actions."""
+        return self.toolbar.actions()
+
+    def remove_selected(self) -> None:
+        """The Delete key: remove the selection (always after a confirmation)."""
+
+    def empty_text(self) -> str:
+        return self.empty_html
+
+    # -- session ---------------------------------------------------------------------
+
+    def set_session(self, session: Session | None) -> None:
+        self.session = session
+        self.model.clear()
+        self.connected = False
+        self.update_actions()
+        self._update_empty()
+
+    def set_connected(self, connected: bool) -> None:
+        self.connected = connected
+        self.model.set_stale(not connected and self.model.loaded)
+        self.update_actions()
+
+    def set_filter_text(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_empty()
+
+    # -- selection -------------------------------------------------------------------
+
+    def selected_keys(self) -> list[Hashable]:
+        rows = self.tree.selectionModel().selectedRows()
+        return [index.data(KEY_ROLE) for index in sorted(rows, key=lambda i: i.row())]
+
+    def selected_items(self) -> list[Any]:
+        return [self.model.item(key) for key in self.selected_keys() if self.model.item(key)]
+
+    def select_keys(self, keys: Sequence[Hashable]) -> None:
+        """Select these rows (tests and the window use it)."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        for key in keys:
+            row = self.model.row_of(key)
+            if row < 0:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, index)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.tree.selectionModel().select(selection, flags)
+
+    def key_at(self, index: QModelIndex) -> Hashable:
+        return index.data(KEY_ROLE)
+
+    # -- running actions -------------------------------------------------------------
+
+    def spawn(self, coro: Any) -> asyncio.Task:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def run_action(
+        self,
+        keys: Sequence[Hashable],
+        transition: Any,
+        call: Callable[[Hashable], Any],
+        verb: str,
+    ) -> asyncio.Task:
+        """Show ``transition`` on ``keys`` at once, run ``call(key)`` for each off the GUI
+        thread, then re-list; a refusal rolls the row back and posts Podman's message.
+        The task's result is the keys that failed."""
+        session = self.session
+        keys = [k for k in keys if self.model.item(k) is not None]
+        if session is not None and keys:
+            self.model.set_pending(keys, transition)
+            self.update_actions()
+        return self.spawn(self._finish_action(session, keys, call, verb))
+
+    async def _finish_action(
+        self,
+        session: Session | None,
+        keys: list[Hashable],
+        call: Callable[[Hashable], Any],
+        verb: str,
+    ) -> list[Hashable]:
+        if session is None or not keys:
+            return keys
+        names = {key: self.display_name(key) for key in keys}
+        try:
+            results = await asyncio.gather(
+                *(session.call(call, key) for key in keys), return_exceptions=True
+            )
+            failed = []
+            for key, result in zip(keys, results, strict=True):
+                if isinstance(result, PodmanError):
+                    failed.append(key)
+                    self.message_posted.emit("error", f"Could not {verb} {names[key]}: {result}")
+                elif isinstance(result, BaseException):
+                    raise result
+            if session is self.session:
+                await session.reconcile((self.model.kind, *self.related_kinds))
+        finally:
+            if session is self.session:
+                self.model.clear_pending(keys)
+                self.update_actions()
+        return failed
+
+    def display_name(self, key: Hashable) -> str:
+        item = self.model.item(key)
+        return f"{self.noun} “{getattr(item, 'name', key)}”" if item is not None else str(key)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _context_menu(self, pos: QPoint) -> None:
+        if not self.tree.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        for action in self.context_actions():
+            if action is None:
+                menu.addSeparator()
+            elif action.isVisible():
+                menu.addAction(action)
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _on_data_changed(self, *_args: Any) -> None:
+        # A changed row may change what the selection allows ("Running" → Stop enabled).
+        if self.tree.selectionModel().hasSelection():
+            self.update_actions()
+
+    def _update_empty(self, *_args: Any) -> None:
+        if self.proxy.rowCount() > 0:
+            self.body.setCurrentWidget(self.tree)
+            return
+        if self.session is None:
+            text = "<p>Not connected to Podman.</p>"
+        elif not self.model.loaded:
+            text = "<p>Loading…</p>"
+        elif self.model.rowCount() > 0:
+            text = f"<p>No {self.title.lower()} match “{self.proxy.text}”.</p>" + self.filter_hint()
+        else:
+            text = self.empty_text()
+        self.empty.setText(text)
+        self.body.setCurrentWidget(self.empty)
+
+    def filter_hint(self) -> str:
+        return ""
+
+    # -- saved layout ----------------------------------------------------------------
+
+    def _header_setting(self) -> str:
+        return f"headers_{self.model.kind}"
+
+    def _restore_header(self) -> None:
+        state = getattr(self.settings, self._header_setting(), QByteArray())
+        header = self.tree.header()
+        if isinstance(state, QByteArray) and not state.isEmpty() and header.restoreState(state):
+            self.tree.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def save_state(self) -> None:
+        setattr(self.settings, self._header_setting(), self.tree.header().saveState())

@@ -1,0 +1,70 @@
+"""The Secrets page: remove, after naming the containers that use the secret (read from
+their inspect data). A secret's value is never shown."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.engine.errors import PodmanError
+from app.models.secret_model import SecretModel
+from app.settings import Settings
+from app.ui.confirmation import Confirmation
+from app.ui.resource_view import ResourceView
+
+EMPTY = """
+<h3>No secrets</h3>
+<p>Secrets hand passwords and keys to containers without baking them into images:</p>
+<p><code>printf 's3cret' | podman secret create db_password -</code><br>
+<code>podman run -d --secret db_password docker.io/library/postgres</code></p>
+"""
+
+
+class SecretsView(ResourceView):
+    title = "Secrets"
+    noun = "secret"
+    empty_html = EMPTY
+    column_widths = {"name": 220, "driver": 80, "created": 130, "updated": 130}
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(SecretModel(), settings, parent)
+        self.model.setParent(self)
+
+    def _build_actions(self) -> None:
+        self.remove = self.add_action("Remove…", self.remove_selected)
+
+    def update_actions(self) -> None:
+        keys = self.selected_keys() if self.connected else []
+        self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
+
+    def remove_selected(self) -> None:
+        keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
+        if keys and self.connected:
+            self.spawn(self._remove(keys))
+
+    async def _remove(self, keys: list) -> None:
+        session = self.session
+        names = [self.model.item(k).name for k in keys]
+        users: set[str] = set()
+        for key in keys:
+            try:
+                users.update(await session.call(session.client.secret_users, key))
+            except PodmanError as exc:
+                self.message_posted.emit("error", f"Could not check who uses it: {exc}")
+                return
+        answer = await self.confirm(
+            Confirmation(
+                title="Remove secrets",
+                text=f"Remove secret “{names[0]}”?"
+                if len(names) == 1
+                else f"Remove {len(names)} secrets?",
+                items=names,
+                details=(
+                    "Used by: " + ", ".join(sorted(users)) + ". They keep their copy "
+                    "until they are recreated, but cannot be started again without it."
+                    if users
+                    else "No container uses " + ("it." if len(names) == 1 else "them.")
+                ),
+            )
+        )
+        if answer.accepted and session is self.session:
+            await self.run_action(keys, "Removing…", session.client.remove_secret, "remove")

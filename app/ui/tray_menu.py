@@ -1,0 +1,129 @@
+"""The tray icon's menu, rebuilt each time it opens: the active connection, the machine
+switcher, the running containers with their actions, and the app's own entries.
+
+Signals (TrayMenu):
+    dashboard_requested(), settings_requested(), quit_requested(),
+    show_all_requested(): "Show all…" under the containers,
+    inspect_requested(str container_id), message(str): a failed action, in words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app.engine.dto import ContainerSummary
+from app.engine.errors import PodmanError
+from app.models import dots
+from app.models.connection_state import ConnectionState
+from app.models.container_model import port_urls
+from app.ui.machine_menu import MachineSwitcher, heading
+
+MAX_CONTAINERS = 15
+STATE_COLORS = {
+    ConnectionState.CONNECTED: dots.GREEN,
+    ConnectionState.CONNECTING: dots.AMBER,
+    ConnectionState.LOST: dots.AMBER,
+}
+
+
+def running_containers(session: Any) -> list[ContainerSummary]:
+    """The session's running containers, pods' infra containers left out, by name."""
+    if session is None:
+        return []
+    items = session.items("containers").values()
+    running = [c for c in items if c.state == "running" and not c.is_infra]
+    return sorted(running, key=lambda c: c.name.lower())
+
+
+class TrayMenu(QMenu):
+    dashboard_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+    show_all_requested = Signal()
+    inspect_requested = Signal(str)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        switcher: MachineSwitcher,
+        inspect_available: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("trayMenu")
+        self.switcher = switcher
+        self.manager = switcher.manager
+        self.inspect_available = inspect_available
+        self.aboutToShow.connect(self.rebuild)
+        self.aboutToShow.connect(lambda: switcher.spawn(switcher.controller.refresh()))
+        switcher.controller.listing_changed.connect(self._on_listing)
+        self.rebuild()
+
+    def _on_listing(self, _listing: Any) -> None:
+        if self.isVisible():
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        session = self.manager.session
+        self._header(session)
+        self.switcher.fill(self)
+        self.addSeparator()
+        self._containers(session)
+        self.addSeparator()
+        dashboard = self.addAction("Open Dashboard", self.dashboard_requested)
+        dashboard.setObjectName("openDashboard")
+        self.addAction("Settings…", self.settings_requested).setObjectName("settings")
+        self.addAction("Quit", self.quit_requested).setObjectName("quit")
+
+    def _header(self, session: Any) -> None:
+        if session is None:
+            text, color = "No connection", dots.GREY
+        else:
+            text = f"{session.connection.name} — {session.state.label}"
+            color = STATE_COLORS.get(session.state, dots.RED)
+        header = heading(self, text, color)
+        header.setObjectName("activeConnection")
+        if session is not None and session.reason:
+            header.setToolTip(session.reason)
+
+    def _containers(self, session: Any) -> None:
+        running = running_containers(session)
+        can_act = session is not None and session.state.can_act()
+        menu = self.addMenu(f"Running Containers ({len(running)})")
+        menu.setObjectName("runningContainers")
+        menu.menuAction().setObjectName("runningContainersAction")
+        menu.setEnabled(bool(running))
+        host = session.connection.port_host if session is not None else "localhost"
+        for container in running[:MAX_CONTAINERS]:
+            sub = menu.addMenu(container.name)
+            sub.setObjectName(f"container:{container.name}")
+            stop = sub.addAction("Stop", lambda c=container: self._act(session, "stop", c))
+            restart = sub.addAction("Restart", lambda c=container: self._act(session, "restart", c))
+            stop.setEnabled(can_act)
+            restart.setEnabled(can_act)
+            for url in port_urls(container, host):
+                sub.addAction(f"Open {url}", lambda u=url: QDesktopServices.openUrl(QUrl(u)))
+            if self.inspect_available:
+                sub.addAction("Inspect", lambda c=container: self.inspect_requested.emit(c.id))
+        if len(running) > MAX_CONTAINERS:
+            menu.addSeparator()
+            more = menu.addAction(f"Show All {len(running)}…", self.show_all_requested)
+            more.setObjectName("showAll")
+
+    def _act(self, session: Any, verb: str, container: ContainerSummary) -> None:
+        if session is not self.manager.session:
+            return  # the connection changed while the menu was open
+        fn = session.client.stop_container if verb == "stop" else session.client.restart_container
+
+        async def run() -> None:
+            try:
+                await session.call(fn, container.id)
+            except PodmanError as exc:
+                self.message.emit(f"Could not {verb} {container.name}: {exc}")
+
+        self.switcher.spawn(run())

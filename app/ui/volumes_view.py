@@ -1,0 +1,140 @@
+"""The Volumes page: remove (the confirmation names the containers using it) and prune
+unused volumes (the confirmation lists them, and only those are removed).
+
+Who uses each volume is asked of Podman in one call, off the GUI thread, whenever the
+volumes or the containers change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
+from app import log
+from app.engine.errors import PodmanError
+from app.models.volume_model import VolumeModel
+from app.session import Session
+from app.settings import Settings
+from app.ui.confirmation import Confirmation
+from app.ui.resource_view import ResourceView
+
+_log = log.get("ui")
+
+EMPTY = """
+<h3>No volumes yet</h3>
+<p>Volumes keep data beyond a container's life. Create one and mount it:</p>
+<p><code>podman volume create mydata</code><br>
+<code>podman run -d -v mydata:/data docker.io/library/redis</code></p>
+"""
+
+
+class VolumesView(ResourceView):
+    title = "Volumes"
+    noun = "volume"
+    empty_html = EMPTY
+    column_widths = {"name": 240, "driver": 70, "used_by": 180, "mountpoint": 300}
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(VolumeModel(), settings, parent)
+        self.model.setParent(self)
+        self._users_timer = QTimer(self, singleShot=True, interval=200)
+        self._users_timer.timeout.connect(self._on_users_timer)
+        self.model.count_changed.connect(lambda _n: self.update_actions())
+
+    def _build_actions(self) -> None:
+        self.remove = self.add_action("Remove…", self.remove_selected)
+        self.prune = self.add_action(
+            "Prune Unused…", self._prune, "Remove the volumes no container uses"
+        )
+
+    def _on_users_timer(self) -> None:
+        if self.session is not None:
+            self.spawn(self.refresh_users())
+
+    def set_session(self, session: Session | None) -> None:
+        super().set_session(session)
+        self._users_timer.stop()
+        if session is not None:
+            session.resources_changed.connect(self._on_resources)
+
+    def _on_resources(self, kind: str, _diff: object) -> None:
+        # The window applies the diff after this slot: a volumes diff always asks.
+        if kind == "volumes" or (kind == "containers" and self.model.rowCount()):
+            self._users_timer.start()
+
+    async def refresh_users(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            users = await session.call(session.client.volume_users)
+        except PodmanError as exc:
+            _log.info("could not list volume users: %s", exc)
+            return
+        if session is self.session:
+            self.model.set_users(users)
+            self.update_actions()
+
+    def update_actions(self) -> None:
+        keys = self.selected_keys() if self.connected else []
+        self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
+        self.prune.setEnabled(
+            self.connected and self.model.users_known and bool(self.model.unused())
+        )
+
+    def remove_selected(self) -> None:
+        keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
+        if keys and self.connected:
+            self.spawn(self._remove(keys))
+
+    async def _remove(self, keys: list) -> None:
+        await self.refresh_users()  # name the users as they are now, not as last listed
+        users = sorted({u for k in keys for u in self.model.users(k)})
+        answer = await self.confirm(
+            Confirmation(
+                title="Remove volumes",
+                text=(
+                    f"Remove volume “{keys[0]}” and all its data?"
+                    if len(keys) == 1
+                    else f"Remove {len(keys)} volumes and all their data?"
+                ),
+                items=list(keys),
+                details=(
+                    "Used by: " + ", ".join(users) + ". Podman refuses to remove a volume "
+                    "in use unless you force, which also removes those containers."
+                    if users
+                    else "No container uses " + ("it." if len(keys) == 1 else "them.")
+                ),
+                force_text="Force: also remove the containers using them" if users else "",
+            )
+        )
+        if answer.accepted and self.session is not None:
+            client = self.session.client
+            await self.run_action(
+                keys, "Removing…", lambda k: client.remove_volume(k, force=answer.force), "remove"
+            )
+
+    def display_name(self, key) -> str:
+        return f"volume “{key}”"
+
+    def _prune(self) -> None:
+        if self.connected:
+            self.spawn(self._prune_unused())
+
+    async def _prune_unused(self) -> None:
+        await self.refresh_users()
+        unused = [v.name for v in self.model.unused()]
+        if not unused:
+            self.message_posted.emit("info", "Every volume is in use: nothing to prune.")
+            return
+        answer = await self.confirm(
+            Confirmation(
+                title="Prune unused volumes",
+                text=f"Remove these {len(unused)} volumes that no container uses, and their data?",
+                items=unused,
+                action="Prune",
+            )
+        )
+        if answer.accepted and self.session is not None:
+            # Without force: a volume that gained a user meanwhile is refused, not lost.
+            await self.run_action(unused, "Removing…", self.session.client.remove_volume, "remove")

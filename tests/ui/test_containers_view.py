@@ -1,0 +1,254 @@
+"""The main window's container list against the real, isolated Podman service."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from app.connection_manager import ConnectionManager
+from app.models.connection_state import ConnectionState
+from app.models.resource_model import LINK_ROLE
+from app.settings import Settings
+from app.ui.confirmation import Answer
+from app.ui.main_window import MainWindow
+from tests.bed.podman import TEST_IMAGE
+from tests.ui.test_main_window import open_and_wait
+
+WAIT = 10_000
+
+
+@pytest.fixture
+def shell(qtbot, qloop, tmp_path):
+    settings = Settings(tmp_path / "settings.ini")
+    manager = ConnectionManager(settings)
+    window = MainWindow(settings)
+    manager.session_changed.connect(window.set_session)
+    manager.notice_changed.connect(window.show_notice)
+    qtbot.addWidget(window)
+    window.show()
+    yield manager, window
+    manager.shutdown()
+
+
+def run(podman, name, *args):
+    return podman.cli("run", "-d", "--name", name, *args, TEST_IMAGE, "sleep", "600")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def row_state(view, key) -> str:
+    item = view.model.item(key)
+    return item.state if item else ""
+
+
+def visible_names(view) -> list[str]:
+    proxy = view.proxy
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+
+def answer_with(view, answer, seen=None):
+    async def confirm(confirmation):
+        if seen is not None:
+            seen.append(confirmation)
+        return answer
+
+    view.confirm = confirm
+
+
+def test_cli_containers_appear_and_a_cli_stop_changes_the_row(qtbot, podman, shell):
+    manager, window = shell
+    port = free_port()
+    first = run(podman, "v-first", "-p", f"{port}:80")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    assert window.stack.currentWidget() is view
+    assert view.model.item(first).name == "v-first"
+    state = view.model.index(view.model.row_of(first), view.model.column_index("state"))
+    assert state.data() == "Running"
+    assert view.model.index(state.row(), view.model.column_index("status")).data().startswith("Up")
+    assert f"http://localhost:{port}" in view.model.index(
+        state.row(), view.model.column_index("ports")
+    ).data(LINK_ROLE)
+
+    second = run(podman, "v-second")
+    qtbot.waitUntil(lambda: view.model.item(second) is not None, timeout=WAIT)
+    podman.cli("stop", "-t", "0", "v-first")
+    qtbot.waitUntil(lambda: row_state(view, first) == "exited", timeout=WAIT)
+    assert state.data() == "Exited"
+    status = view.model.index(state.row(), view.model.column_index("status")).data()
+    assert status.startswith("Exited (")
+    assert window.sidebar.count_text("containers") == "2"
+
+
+def test_bulk_stop_from_the_window_stops_them_all(qtbot, podman, shell):
+    manager, window = shell
+    ids = [run(podman, f"bulk-{i}") for i in range(3)]
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    view.select_keys(ids)
+    assert view.stop.isEnabled() and not view.start.isEnabled()
+    view.stop.trigger()
+    # The transition shows at once, before Podman answers.
+    assert {view.model.status(k).label for k in ids} == {"Stopping…"}
+    assert not view.stop.isEnabled()
+    qtbot.waitUntil(lambda: all(row_state(view, k) == "exited" for k in ids), timeout=WAIT)
+    qtbot.waitUntil(lambda: all(view.model.pending(k) is None for k in ids), timeout=WAIT)
+    assert podman.cli("ps", "-q") == ""  # none running
+    assert len(podman.cli("ps", "-aq").split()) == 3
+    assert view.start.isEnabled() and set(view.selected_keys()) == set(ids)
+
+
+def test_removing_a_running_container_without_force_shows_podmans_error(qtbot, podman, shell):
+    manager, window = shell
+    cid = run(podman, "keep-me")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    seen = []
+    answer_with(view, Answer(True, force=False), seen)
+    view.select_keys([cid])
+    view.setFocus()
+    view.remove.trigger()
+    qtbot.waitUntil(lambda: window.message_bar.isVisible(), timeout=WAIT)
+    assert seen[0].items == ["keep-me"] and "running" in seen[0].force_text
+    text = window.message_bar.text()
+    assert "keep-me" in text
+    assert "running" in text.lower()  # Podman's own words: "…cannot remove running container…"
+    qtbot.waitUntil(lambda: view.model.pending(cid) is None, timeout=WAIT)
+    assert row_state(view, cid) == "running"
+    assert view.model.status(cid).label == "Running"
+    assert podman.cli("ps", "-q", "--no-trunc") == cid
+
+    # With force chosen, it goes.
+    answer_with(view, Answer(True, force=True))
+    view.remove.trigger()
+    qtbot.waitUntil(lambda: view.model.item(cid) is None, timeout=WAIT)
+    assert podman.cli("ps", "-aq") == ""
+
+
+def test_sort_and_filter(qtbot, podman, shell):
+    manager, window = shell
+    for name in ("bravo", "alpha", "charlie"):
+        run(
+            podman,
+            name,
+            "--label",
+            "com.docker.compose.project=" + ("shop" if name != "alpha" else "blog"),
+        )
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 3, timeout=WAIT)
+    view.tree.sortByColumn(0, view.tree.header().sortIndicatorOrder().AscendingOrder)
+    assert visible_names(view) == ["alpha", "bravo", "charlie"]
+    view.tree.sortByColumn(0, view.tree.header().sortIndicatorOrder().DescendingOrder)
+    assert visible_names(view) == ["charlie", "bravo", "alpha"]
+    window.search.setText("ALP")
+    assert visible_names(view) == ["alpha"]
+    window.search.setText("no-such-thing")
+    assert view.body.currentWidget() is view.empty and "no-such-thing" in view.empty.text()
+    window.search.clear()
+    view.set_scope("project", "shop")
+    assert visible_names(view) == ["charlie", "bravo"]
+    view.set_scope("", "")
+    assert len(visible_names(view)) == 3
+
+
+def test_selection_survives_an_update(qtbot, podman, shell):
+    manager, window = shell
+    ids = [run(podman, f"sel-{i}") for i in range(4)]
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    view.select_keys([ids[2]])
+    view.tree.setCurrentIndex(view.tree.selectionModel().selectedRows()[0])
+    podman.cli("stop", "-t", "0", "sel-0")
+    podman.cli("rm", "-f", "-t", "0", "sel-1")
+    run(podman, "sel-new")
+    qtbot.waitUntil(
+        lambda: view.model.rowCount() == 4 and view.model.item(ids[1]) is None, timeout=WAIT
+    )
+    qtbot.waitUntil(lambda: row_state(view, ids[0]) == "exited", timeout=WAIT)
+    assert view.selected_keys() == [ids[2]]
+    assert view.tree.currentIndex().data() == "sel-2"
+
+
+def test_enter_and_double_click_ask_for_the_inspector(qtbot, podman, shell):
+    manager, window = shell
+    cid = run(podman, "inspect-me")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    view.select_keys([cid])
+    index = view.tree.selectionModel().selectedRows()[0]
+    view.tree.setCurrentIndex(index)
+    with qtbot.waitSignal(window.inspect_requested, timeout=WAIT) as asked:
+        view.tree.doubleClicked.emit(index)
+    assert asked.args == [cid]
+    view.tree.setFocus()
+    with qtbot.waitSignal(window.inspect_requested, timeout=WAIT) as asked:
+        qtbot.keyClick(view.tree, "\r")
+    assert asked.args == [cid]
+
+
+def test_the_window_recovers_after_the_service_restarts(qtbot, fresh_podman, shell):
+    manager, window = shell
+    cid = run(fresh_podman, "survivor")
+    session = open_and_wait(qtbot, manager, fresh_podman.uri)
+    view = window.containers
+    view.select_keys([cid])
+    with qtbot.waitSignal(
+        session.state_changed,
+        timeout=15_000,
+        check_params_cb=lambda s, _r: s is ConnectionState.LOST,
+    ):
+        fresh_podman.stop_service(kill=True)
+    # The rows stay, greyed, and the window says why; actions wait for Podman.
+    assert view.model.item(cid) is not None and view.model.stale
+    assert "not answering" in window.message_bar.text()
+    assert not view.stop.isEnabled()
+    later = run(fresh_podman, "made-while-down")  # the CLI works on the store directly
+    with qtbot.waitSignal(
+        session.state_changed,
+        timeout=20_000,
+        check_params_cb=lambda s, _r: s is ConnectionState.CONNECTED,
+    ):
+        fresh_podman.start_service()
+    qtbot.waitUntil(lambda: view.model.item(later) is not None, timeout=WAIT)
+    assert not view.model.stale and not window.message_bar.isVisible()
+    assert view.selected_keys() == [cid] and view.stop.isEnabled()
+    fresh_podman.cli("stop", "-t", "0", "survivor")
+    qtbot.waitUntil(lambda: row_state(view, cid) == "exited", timeout=WAIT)
+
+
+def test_empty_state_says_how_to_run_a_container(qtbot, podman, shell):
+    manager, window = shell
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    assert view.body.currentWidget() is view.empty
+    assert "podman run -d -p 8080:80 docker.io/library/nginx" in view.empty.text()
+
+
+def test_keyboard_delete_asks_first_and_f5_ctrl_f_are_wired(qtbot, podman, shell):
+    manager, window = shell
+    cid = run(podman, "by-keyboard")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    seen = []
+    answer_with(view, Answer(False), seen)  # the user cancels: nothing is removed
+    view.select_keys([cid])
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
+    assert seen[0].items == ["by-keyboard"]
+    assert view.model.pending(cid) is None and view.model.item(cid) is not None
+    assert window.reload_action.shortcut().toString() == "F5"
+    assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    window.find_action.trigger()
+    window.search.setText("nothing-matches")
+    assert view.proxy.rowCount() == 0
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and view.proxy.rowCount() == 1

@@ -1,0 +1,188 @@
+"""Machine lifecycle from the app: the controller and the Machines dialog.
+
+`podman machine` cannot run here (no VM can boot, and it refuses root), so these tests
+use the podman test double, tests/data/podman_double.py, whose outputs are transcribed
+from Podman 4 and Podman 5 (tests/data/podman_machine_outputs.json names the sources).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from app.engine.discovery import Discovery
+from app.engine.machine_cli import MachineSpec
+from app.engine.machines import MachineAvailability
+from app.engine.podman_cli import PodmanCli
+from app.machine_controller import MachineController
+from app.settings import Settings
+from app.ui.machine_actions import ManageMachinesDialog
+from app.ui.notifications import Notifier
+from tests.ui.conftest import spawn
+
+DOUBLE = Path(__file__).resolve().parents[1] / "data" / "podman_double.py"
+
+
+class NoSessionManager(QObject):
+    session_changed = Signal(object)
+    discovery_changed = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session = None
+        self.discovery = Discovery([])
+
+    async def refresh_discovery(self) -> None:
+        self.discovery_changed.emit(self.discovery)
+
+
+def make_controller(tmp_path: Path, version: str, **extra: str) -> MachineController:
+    env = {
+        **os.environ,
+        "PODMAN_DOUBLE_DIR": str(tmp_path / "double"),
+        "PODMAN_DOUBLE_VERSION": version,
+        **extra,
+    }
+    controller = MachineController(lambda: PodmanCli(str(DOUBLE), env=env))
+    controller.podman_version = "4.3.1" if version == "4" else "5.2.0"
+    return controller
+
+
+def _finish(qtbot, controller, start):
+    with qtbot.waitSignal(controller.finished, timeout=20_000) as done:
+        assert start()
+    return done.args
+
+
+def _listing(qtbot, controller):
+    with qtbot.waitSignal(controller.listing_changed, timeout=10_000) as listed:
+        spawn(controller.refresh())
+    return listed.args[0]
+
+
+@pytest.mark.parametrize("version", ["4", "5"])
+def test_init_start_stop_remove_with_output_and_notifications(qtbot, qloop, tmp_path, version):
+    controller = make_controller(tmp_path, version)
+    lines: list[str] = []
+    controller.output.connect(lines.append)
+    settings = Settings(tmp_path / "settings.ini")
+    shown: list[tuple[str, str, bool]] = []
+    notifier = Notifier(settings, NoSessionManager(), controller, lambda *a: shown.append(a))
+
+    spec = MachineSpec("dev", cpus=2, memory_mib=2048, disk_gib=20)
+    assert _finish(qtbot, controller, lambda: controller.init(spec)) == ["init", "dev", True, ""]
+    flag = "--image-path" if version == "4" else "--image"
+    assert lines[0] == "$ podman machine init --cpus 2 --memory 2048 --disk-size 20 dev"
+    assert flag not in lines[0] and "Machine init complete" in lines
+    (machine,) = _listing(qtbot, controller).machines
+    assert (machine.name, machine.state, machine.disk_size) == ("dev", "stopped", 20 * 1024**3)
+
+    assert _finish(qtbot, controller, lambda: controller.start("dev"))[2]
+    assert lines[-1] == 'Machine "dev" started successfully'
+    assert _listing(qtbot, controller).machines[0].running
+    assert shown == [("Machine started", "dev is running", False)]
+
+    steps = []
+    controller.progress.connect(lambda label, step, total: steps.append((step, total)))
+    assert _finish(qtbot, controller, lambda: controller.restart("dev"))[2]
+    assert steps == [(1, 2), (2, 2)]
+    assert _finish(qtbot, controller, lambda: controller.stop("dev"))[2]
+    assert lines[-1] == 'Machine "dev" stopped successfully'
+    assert _finish(qtbot, controller, lambda: controller.set_rootful("dev", True))[2]
+    _listing(qtbot, controller)
+    assert controller.rootful == {"dev": True}  # read back with `machine inspect`
+    assert _finish(qtbot, controller, lambda: controller.remove("dev"))[2]
+    assert _listing(qtbot, controller).machines == []
+    assert notifier.parent() is None  # kept alive by this test, as the app keeps its own
+
+
+def test_a_failed_start_is_said_and_notified(qtbot, qloop, tmp_path):
+    controller = make_controller(tmp_path, "5")
+    settings = Settings(tmp_path / "settings.ini")
+    shown = []
+    notifier = Notifier(settings, NoSessionManager(), controller, lambda *a: shown.append(a))
+    for name in ("a", "b"):
+        _finish(qtbot, controller, lambda n=name: controller.init(MachineSpec(n)))
+    _finish(qtbot, controller, lambda: controller.start("a"))
+    action, name, ok, message = _finish(qtbot, controller, lambda: controller.start("b"))
+    assert not ok and "only one VM can be active at a time" in message
+    assert shown[-1][0] == "Machine failed to start" and shown[-1][2] is True
+    settings.notifications_enabled = False
+    _finish(qtbot, controller, lambda: controller.start("b"))
+    assert len(shown) == 2  # notifications turned off in Settings
+    del notifier
+
+
+def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path):
+    controller = make_controller(tmp_path, "4", PODMAN_DOUBLE_HOLD="1")
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev")))
+    dialog = ManageMachinesDialog(NoSessionManager(), controller, spawn, lambda: None)
+    qtbot.addWidget(dialog)
+    _listing(qtbot, controller)
+    dialog.machines.topLevelItem(0).setSelected(True)
+    assert dialog.buttons["start"].isEnabled()
+    with qtbot.waitSignal(
+        controller.output,
+        timeout=10_000,
+        check_params_cb=lambda line: line.startswith("Starting machine"),
+    ):
+        dialog.buttons["start"].click()
+    assert not dialog.buttons["start"].isEnabled() and not dialog.cancel.isHidden()
+    with qtbot.waitSignal(controller.finished, timeout=15_000) as done:
+        dialog.cancel.click()
+    assert done.args[2:] == [False, "cancelled"]
+    assert "✗ start dev: cancelled" in dialog.output.toPlainText()
+    assert dialog.cancel.isHidden()
+
+
+def test_root_refusal_is_shown_as_a_state(qtbot, qloop, tmp_path):
+    controller = make_controller(tmp_path, "4", PODMAN_DOUBLE_ROOT="1")
+    dialog = ManageMachinesDialog(NoSessionManager(), controller, spawn, lambda: None)
+    qtbot.addWidget(dialog)
+    listing = _listing(qtbot, controller)
+    assert listing.availability is MachineAvailability.REFUSED_AS_ROOT
+    text = dialog.explanation.text()
+    assert "refuses to manage machines as root" in text and "regular user" in text
+    assert not dialog.buttons["init"].isEnabled()
+
+
+def test_real_podman_refuses_machines_as_root_and_the_app_says_so(qtbot, qloop):
+    if os.geteuid() != 0:
+        pytest.skip("the refusal happens as root only")
+    controller = MachineController(lambda: PodmanCli())
+    listing = _listing(qtbot, controller)
+    assert listing.availability is MachineAvailability.REFUSED_AS_ROOT
+
+
+class MachineManager(NoSessionManager):
+    def __init__(self, connections) -> None:
+        super().__init__()
+        self.discovery = Discovery(connections)
+        self.switched = []
+
+    async def switch_to(self, connection) -> bool:
+        self.switched.append(connection)
+        return True
+
+
+def test_choosing_a_stopped_machine_starts_it_then_switches(qtbot, qloop, tmp_path):
+    from app.engine.connection import Connection
+    from app.ui.machine_menu import make_machine_menu
+
+    controller = make_controller(tmp_path, "5")
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev")))
+    _listing(qtbot, controller)
+    conn = Connection(
+        "dev", "ssh://core@127.0.0.1:40000/run/user/1000/podman/podman.sock", is_machine=True
+    )
+    manager = MachineManager([conn])
+    menu = make_machine_menu(manager, controller, spawn)
+    qtbot.addWidget(menu)
+    menu.rebuild()
+    assert "Start dev" in [a.text() for a in menu.actions()]
+    with qtbot.waitSignal(controller.finished, timeout=20_000):
+        next(a for a in menu.actions() if a.objectName() == "switch:dev").trigger()
+    qtbot.waitUntil(lambda: manager.switched == [conn], timeout=5_000)

@@ -1,0 +1,207 @@
+"""Images, volumes, pods, networks, secrets and machines pages, against real Podman;
+and what the window remembers between runs."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.settings import Settings
+from app.ui import theme
+from app.ui.confirmation import Answer
+from app.ui.main_window import MainWindow
+from app.ui.settings_dialog import SettingsDialog
+from tests.bed.podman import TEST_IMAGE
+from tests.ui import test_containers_view
+from tests.ui.test_containers_view import answer_with, run
+from tests.ui.test_main_window import open_and_wait
+
+WAIT = 10_000
+shell = test_containers_view.shell  # the same window-on-a-connection fixture
+
+
+def test_prune_lists_the_dangling_images_and_removes_only_those(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("create", "--name", "base", TEST_IMAGE)
+    podman.cli("commit", "-q", "base", "localhost/scratch:x")
+    podman.cli("commit", "-q", "base", "localhost/scratch:x")  # the first is now dangling
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("images")
+    view = window.views["images"]
+    dangling = [i.id for i in view.model.dangling()]
+    assert len(dangling) == 1 and view.prune.isEnabled()
+    seen = []
+
+    async def confirm(confirmation):
+        seen.append(confirmation)
+        # Another image turns dangling while the user reads: it must not be taken.
+        podman.cli("commit", "-q", "base", "localhost/scratch:x")
+        return Answer(True)
+
+    view.confirm = confirm
+    view.prune.trigger()
+    qtbot.waitUntil(lambda: view.model.item(dangling[0]) is None, timeout=WAIT)
+    assert seen[0].items[0].startswith(dangling[0][:12]) and len(seen[0].items) == 1
+    left = podman.cli("images", "-q", "--filter", "dangling=true").split()
+    assert len(left) == 1 and not dangling[0].startswith(left[0])
+
+
+def test_removing_an_image_in_use_shows_podmans_refusal(qtbot, podman, shell):
+    manager, window = shell
+    run(podman, "user")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("images")
+    view = window.views["images"]
+    image = next(i for i in view.model.items().values() if TEST_IMAGE in i.repo_tags)
+    seen = []
+    answer_with(view, Answer(True, force=False), seen)
+    view.select_keys([image.id])
+    view.remove.trigger()
+    qtbot.waitUntil(window.message_bar.isVisible, timeout=WAIT)
+    assert "force" in seen[0].force_text.lower()
+    assert "busybox" in window.message_bar.text()
+    qtbot.waitUntil(lambda: view.model.pending(image.id) is None, timeout=WAIT)
+    assert view.model.item(image.id) is not None
+
+
+def test_volume_removal_names_its_users_and_prune_takes_only_unused(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("volume", "create", "used")
+    podman.cli("volume", "create", "spare")
+    run(podman, "mounter", "-v", "used:/data")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("volumes")
+    view = window.views["volumes"]
+    qtbot.waitUntil(lambda: view.model.users("used") == ("mounter",), timeout=WAIT)
+    used_by = view.model.index(view.model.row_of("used"), view.model.column_index("used_by"))
+    assert used_by.data() == "mounter"
+    seen = []
+    answer_with(view, Answer(False), seen)
+    view.select_keys(["used"])
+    view.remove_selected()
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
+    assert "mounter" in seen[0].details and seen[0].force_text
+    answer_with(view, Answer(True), seen)
+    view.prune.trigger()
+    qtbot.waitUntil(lambda: view.model.item("spare") is None, timeout=WAIT)
+    assert seen[-1].items == ["spare"]
+    assert podman.cli("volume", "ls", "-q").split() == ["used"]
+
+
+def test_secret_removal_names_the_containers_using_it(qtbot, podman, shell, tmp_path):
+    manager, window = shell
+    (tmp_path / "value").write_text("hunter2")
+    podman.cli("secret", "create", "db_password", str(tmp_path / "value"))
+    run(podman, "needs-secret", "--secret", "db_password")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("secrets")
+    view = window.views["secrets"]
+    (key,) = list(view.model.items())
+    seen = []
+    answer_with(view, Answer(True), seen)
+    view.select_keys([key])
+    view.remove_selected()
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
+    assert seen[0].items == ["db_password"] and "needs-secret" in seen[0].details
+    qtbot.waitUntil(
+        lambda: view.model.item(key) is None or window.message_bar.isVisible(), timeout=WAIT
+    )
+    for row in range(view.model.rowCount()):  # the value is never shown
+        for col in range(view.model.columnCount()):
+            assert "hunter2" not in str(view.model.index(row, col).data())
+
+
+def test_pods_stop_and_start_from_the_window(qtbot, podman, shell):
+    manager, window = shell
+    pod = podman.cli("pod", "create", "--name", "shop")
+    podman.cli("run", "-d", "--pod", "shop", "--name", "shop-web", TEST_IMAGE, "sleep", "600")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("pods")
+    view = window.views["pods"]
+    qtbot.waitUntil(lambda: view.model.status(pod).value == "running", timeout=WAIT)
+    assert "shop-web" in view.model.index(0, view.model.column_index("containers")).data()
+    view.select_keys([pod])
+    view.stop.trigger()
+    assert view.model.status(pod).label == "Stopping…"
+    qtbot.waitUntil(lambda: view.model.status(pod).value in ("exited", "stopped"), timeout=WAIT)
+    view.start.trigger()
+    qtbot.waitUntil(lambda: view.model.status(pod).value == "running", timeout=WAIT)
+    # "Show Containers" jumps to that pod's containers (the infra container hidden).
+    view.containers.trigger()
+    containers = window.containers
+    assert window.current_view() is containers
+    names = [containers.proxy.index(r, 0).data() for r in range(containers.proxy.rowCount())]
+    assert names == ["shop-web"]
+    assert window.sidebar.count_text("containers") == "1"
+
+
+def test_networks_default_cannot_be_removed_others_can(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("network", "create", "--ipv6", "--subnet", "fd00:77::/64", "v6net")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("networks")
+    view = window.views["networks"]
+    by_name = {n.name: k for k, n in view.model.items().items()}
+    row = view.model.row_of(by_name["v6net"])
+    assert "fd00:77::/64" in view.model.index(row, view.model.column_index("subnets")).data()
+    view.select_keys([by_name["podman"]])
+    assert not view.remove.isEnabled()
+    answer_with(view, Answer(True))
+    view.select_keys([by_name["v6net"]])
+    view.remove.trigger()
+    qtbot.waitUntil(lambda: view.model.item(by_name["v6net"]) is None, timeout=WAIT)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the refusal happens as root")
+def test_machines_page_explains_the_root_refusal(qtbot, podman, shell):
+    manager, window = shell
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("machines")
+    view = window.views["machines"]
+    qtbot.waitUntil(lambda: view.model.availability is not None, timeout=WAIT)
+    assert view.body.currentWidget() is view.empty
+    assert "as root" in view.empty.text() and "directly on this Linux host" in view.empty.text()
+    assert window.sidebar.count_text("machines") == ""
+
+
+def test_window_remembers_geometry_columns_sort_and_page(qtbot, qloop, tmp_path):
+    settings = Settings(tmp_path / "s.ini")
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 455)
+    view = first.views["images"]
+    view.tree.setColumnWidth(0, 321)
+    view.tree.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    first.show_page("images")
+    first.save_layout()
+    settings.sync()
+    second = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(second)
+    second.show()
+    again = second.views["images"].tree
+    assert again.columnWidth(0) == 321
+    assert again.header().sortIndicatorSection() == 3
+    assert again.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert second.current_view() is second.views["images"]
+    assert second.size().width() == 700  # the offscreen screen is 800x600
+
+
+def test_general_settings_choose_theme_and_close_to_tray(qtbot, qapp, tmp_path):
+    settings = Settings(tmp_path / "s.ini")
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    section = dialog.sections[0]
+    section.theme.setCurrentIndex(section.theme.findData("dark"))
+    section.close_to_tray.setChecked(True)
+    dialog.accept()
+    assert settings.theme == "dark" and settings.close_to_tray is True
+    try:
+        theme.apply(settings.theme)
+        assert theme.is_dark()
+        theme.apply("light")
+        assert not theme.is_dark()
+    finally:
+        theme.apply("system")
