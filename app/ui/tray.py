@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QLabel, QSystemTrayIcon, QToolButton
 
 from app import APP_NAME
 from app.models.connection_state import ConnectionState
@@ -207,6 +207,7 @@ class TrayLauncher(QObject):
         self.window_menu.switcher.manage_requested.connect(self.manage_machines)
         self.window_menu.switcher.switching.connect(self._on_switching)
         window.menuBar().insertMenu(window.menuBar().actions()[-1], self.window_menu)
+        self._add_toolbar_switcher(window, manager, spawn)
         window.installEventFilter(self)
         self._manage_dialog = None
 
@@ -247,6 +248,29 @@ class TrayLauncher(QObject):
             self.window.hide()
         else:
             self.show_window()
+
+    def _add_toolbar_switcher(self, window: Any, manager: Any, spawn: Any) -> None:
+        """The switcher as a toolbar button named after the active connection."""
+        from app.ui.machine_menu import MachineMenu, MachineSwitcher, toolbar_action
+
+        menu = MachineMenu(MachineSwitcher(manager, self.controller, spawn, self), window)
+        menu.switcher.add_remote_requested.connect(self.add_remote)
+        menu.switcher.manage_requested.connect(self.manage_machines)
+        menu.switcher.switching.connect(self._on_switching)
+        button = QToolButton(window)
+        button.setObjectName("connectionButton")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setDefaultAction(toolbar_action(menu))
+        button.setToolTip("Switch connection or machine")
+        toolbar = window.addToolBar("Connection")
+        toolbar.setObjectName("connectionToolbar")
+        toolbar.setMovable(False)
+        label = QLabel(" Connection: ", window)
+        label.setBuddy(button)
+        toolbar.addWidget(label)
+        toolbar.addWidget(button)
+        self.toolbar_menu = menu
 
     def _show_all_containers(self) -> None:
         self.show_window()

@@ -69,3 +69,25 @@ def test_with_a_tray_closing_hides_to_it_once_with_a_notice(qtbot, qloop, tmp_pa
     assert quits == [True]
     launcher.shutdown()
     manager.shutdown()
+
+
+def test_toolbar_switcher_names_the_active_connection(qtbot, qloop, tmp_path, podman):
+    from PySide6.QtWidgets import QToolButton
+
+    from app.engine.connection import Connection
+
+    settings = Settings(tmp_path / "s.ini")
+    manager = ConnectionManager(settings)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    launcher = TrayLauncher(settings, manager, window, spawn, lambda: None, lambda: None)
+    button = window.findChild(QToolButton, "connectionButton")
+    assert button.text() == "No connection"
+    with qtbot.waitSignal(manager.session_changed, timeout=10_000):
+        spawn(manager.open(Connection("test-bed", podman.uri, source="podman")))
+    assert button.text() == "test-bed"
+    assert button.menu() is launcher.toolbar_menu or button.defaultAction().menu() is (
+        launcher.toolbar_menu
+    )
+    launcher.shutdown()
+    manager.shutdown()
