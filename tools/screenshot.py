@@ -11,28 +11,14 @@ import tempfile
 from pathlib import Path
 
 import qasync
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.connection_manager import ConnectionManager  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from app.ui import theme  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, color in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.WindowText, "#e6e6e6"),
-        (QPalette.ColorRole.Base, "#1f1f1f"),
-        (QPalette.ColorRole.Text, "#e6e6e6"),
-        (QPalette.ColorRole.Button, "#3a3a3a"),
-        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
-    ):
-        palette.setColor(role, QColor(color))
-    return palette
 
 
 async def shoot(out: Path, uri: str, window: MainWindow, manager: ConnectionManager) -> None:
@@ -45,9 +31,7 @@ async def shoot(out: Path, uri: str, window: MainWindow, manager: ConnectionMana
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     app = QApplication(sys.argv[:1])
-    if "--dark" in sys.argv:
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
+    theme.apply("dark" if "--dark" in sys.argv else "light")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     settings = Settings(Path(tempfile.mkdtemp()) / "settings.ini")
