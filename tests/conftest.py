@@ -47,11 +47,21 @@ SESSION_PODMAN = IsolatedPodman(ROOT / "podman")
 for _key in ("CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "CONTAINERS_REGISTRIES_CONF"):
     os.environ[_key] = SESSION_PODMAN.env[_key]
 
-HAVE_PODMAN = shutil.which("podman") is not None
-HAVE_SSHD = os.path.exists("/usr/sbin/sshd")
+LINUX = sys.platform.startswith("linux")
+NOT_LINUX = (
+    "the real-service test bed (Podman, sshd, Xvfb) runs on Linux only; not on macOS/Windows"
+)
 
-needs_podman = pytest.mark.skipif(not HAVE_PODMAN, reason="needs podman (Linux test bed)")
-needs_sshd = pytest.mark.skipif(not HAVE_SSHD, reason="needs OpenSSH server (Linux test bed)")
+
+def require_test_bed(present: bool, what: str) -> None:
+    """Skip off Linux; on Linux a missing service is a broken setup, so fail loudly."""
+    if not LINUX:
+        pytest.skip(NOT_LINUX)
+    if not present:
+        pytest.fail(f"{what} is missing: ./bootstrap.sh test installs it")
+
+
+linux_only = pytest.mark.skipif(not LINUX, reason=NOT_LINUX)
 windows_only = pytest.mark.skipif(
     sys.platform != "win32", reason="Windows named pipes: runs on Windows only"
 )
@@ -72,8 +82,7 @@ def cache_dir() -> Path:
 @pytest.fixture(scope="session")
 def podman_bed(cache_dir: Path) -> IsolatedPodman:
     """The session's isolated Podman with its API service and the test image."""
-    if not HAVE_PODMAN:
-        pytest.skip("needs podman (Linux test bed)")
+    require_test_bed(shutil.which("podman") is not None, "podman")
     SESSION_PODMAN.ensure_image(cache_dir)
     SESSION_PODMAN.start_service()
     yield SESSION_PODMAN
@@ -94,8 +103,7 @@ def podman(podman_bed: IsolatedPodman) -> IsolatedPodman:
 @pytest.fixture
 def fresh_podman(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> IsolatedPodman:
     """A second, private Podman store and service, for tests that kill or restart it."""
-    if not HAVE_PODMAN:
-        pytest.skip("needs podman (Linux test bed)")
+    require_test_bed(shutil.which("podman") is not None, "podman")
     base = Path(tempfile.mkdtemp(prefix="pdc-f-", dir=ROOT))
     bed = IsolatedPodman(base)
     bed.ensure_image(cache_dir)
@@ -106,8 +114,7 @@ def fresh_podman(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> I
 
 @pytest.fixture(scope="session")
 def sshd_session() -> SshServer:
-    if not HAVE_SSHD:
-        pytest.skip("needs OpenSSH server (Linux test bed)")
+    require_test_bed(os.path.exists("/usr/sbin/sshd"), "OpenSSH server (/usr/sbin/sshd)")
     server = SshServer(ROOT / "sshd")
     server.start()
     yield server
@@ -125,8 +132,7 @@ def sshd(sshd_session: SshServer) -> SshServer:
 @pytest.fixture(scope="session")
 def xvfb() -> VirtualDisplay:
     """A real X display; tests using it run their Qt in a subprocess with DISPLAY set."""
-    if not VirtualDisplay.available():
-        pytest.skip("needs Xvfb (Linux test bed)")
+    require_test_bed(VirtualDisplay.available(), "Xvfb")
     display = VirtualDisplay()
     display.start()
     yield display

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,9 @@ from app.engine.discovery import (
 )
 from app.engine.machines import MachineAvailability, list_machines
 from app.engine.podman_cli import PodmanCli
+from tests.conftest import linux_only
 
-pytestmark = pytest.mark.skipif(shutil.which("podman") is None, reason="needs podman")
+pytestmark = linux_only
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 from app.engine.local_service import OwnService, SocketUnit, find_socket_unit, is_listening
 from app.engine.podman_cli import PodmanCli
+from tests.conftest import linux_only
 
-pytestmark = pytest.mark.skipif(shutil.which("podman") is None, reason="needs podman")
+pytestmark = linux_only
 
 
 def test_own_service_starts_answers_and_stops(tmp_path):

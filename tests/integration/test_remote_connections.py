@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,9 +26,10 @@ from app.ui.remote_connection_dialog import (
 from app.ui.remote_connection_dialog import (
     test_connection as try_connection,
 )
+from tests.conftest import linux_only
 from tests.ui.conftest import spawn
 
-pytestmark = pytest.mark.skipif(shutil.which("podman") is None, reason="needs podman")
+pytestmark = linux_only
 
 
 @pytest.fixture

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import pytest
+from tests.conftest import linux_only
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("xdotool") is None, reason="needs xdotool and Xvfb (Linux test bed)"
-)
+pytestmark = linux_only
 
 
 def test_window_maps_on_a_real_display_and_closes(podman, xvfb):

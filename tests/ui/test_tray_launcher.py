@@ -51,8 +51,7 @@ def test_with_a_tray_closing_hides_to_it_once_with_a_notice(qtbot, qloop, tmp_pa
     notices = []
     launcher.tray.notify = lambda title, text, error=False: notices.append(title)
     launcher.tray.show()
-    if not launcher.in_tray:
-        pytest.skip("this Qt reports a hidden icon without a tray host")
+    assert launcher.in_tray  # the stand-in tray counts as a tray
     launcher.start(minimized=True)
     assert not window.isVisible()  # --minimized: in the tray only
     launcher.toggle_window()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,11 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.bed.podman import TEST_IMAGE
+from tests.conftest import linux_only
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("trayer") is None or shutil.which("xdotool") is None,
-    reason="needs trayer, xdotool and Xvfb (Linux test bed)",
-)
+pytestmark = linux_only
 ROOT = Path(__file__).resolve().parents[2]
 SHOT = "/tmp/pdc-tray-xvfb.png"
 APP_CLASS = "podman-desktop-companion"

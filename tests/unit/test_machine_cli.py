@@ -142,7 +142,7 @@ def test_root_refusal_is_a_state(tmp_path):
     assert "root" in listing.message
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="process groups")
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups: Linux and macOS only")
 def test_cancel_stops_a_hanging_start(tmp_path):
     cli = double_cli(tmp_path, "4", PODMAN_DOUBLE_HOLD="1")
     _run([cli.executable, "machine", "init", "dev"], cli.env)

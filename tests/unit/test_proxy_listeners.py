@@ -131,7 +131,7 @@ def test_named_pipe_listener_accepts_the_current_user():
         listener.release()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="non-Windows behaviour")
+@pytest.mark.skipif(sys.platform == "win32", reason="unix sockets: Linux and macOS only")
 def test_named_pipe_is_refused_off_windows():
     with pytest.raises(ListenerError, match="only on Windows"):
         open_listener(Endpoint.parse("npipe:////./pipe/docker_engine"))
