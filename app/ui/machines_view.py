@@ -55,6 +55,7 @@ class MachinesView(ResourceView):
         super().__init__(MachineModel(), settings, parent)
         self.model.setParent(self)
         self._loading = False
+        self._controller = None
 
     def _build_actions(self) -> None:
         self.add_action(
@@ -76,8 +77,16 @@ class MachinesView(ResourceView):
     def set_connected(self, connected: bool) -> None:
         self.connected = connected
 
+    def use_controller(self, controller) -> None:
+        """Share the machine controller's listing (one `podman machine list`, not two)."""
+        self._controller = controller
+        controller.listing_changed.connect(self._show_listing)
+
     async def refresh(self) -> None:
         """Run `podman machine list` off the GUI thread."""
+        if self._controller is not None:
+            await self._controller.refresh()  # answers through listing_changed
+            return
         if self._loading:
             return
         self._loading = True
@@ -87,6 +96,9 @@ class MachinesView(ResourceView):
             listing = await loop.run_in_executor(None, list_machines, cli)
         finally:
             self._loading = False
+        self._show_listing(listing)
+
+    def _show_listing(self, listing: MachineListing) -> None:
         self.model.set_listing(listing)
         self._update_empty()
 

@@ -184,6 +184,7 @@ class TrayLauncher(QObject):
         self.menu.inspect_requested.connect(window.inspect_requested)
         machines = window.views.get("machines") if hasattr(window, "views") else None
         if machines is not None:
+            machines.use_controller(self.controller)
             machines.manage_requested.connect(self.manage_machines)
             machines.add_remote_requested.connect(self.add_remote)
         self.menu.dashboard_requested.connect(self.show_window)

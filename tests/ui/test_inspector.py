@@ -94,7 +94,7 @@ def _logs_follow_and_search(qtbot, podman, inspectors, name):
 
 
 @pytest.mark.timeout(60)
-def test_logs_follow_search_resume_and_save(qtbot, podman, connections, tmp_path):
+def test_logs_follow_search_resume_and_save(qtbot, qloop, podman, connections, tmp_path):
     manager, inspectors = connections
     podman.cli("run", "-d", "--name", "ticker", TEST_IMAGE, "sh", "-c", TICKER)
     _connect(qtbot, manager, Connection("local", podman.uri, source="podman"))
@@ -108,7 +108,7 @@ def test_logs_follow_search_resume_and_save(qtbot, podman, connections, tmp_path
     assert "tick" not in logs.plain_text()
     logs.streams.setCurrentIndex(0)
     saved = tmp_path / "ticker.log"
-    assert logs.save_to(saved) > 10
+    assert qloop.run_until_complete(logs.save_to(saved)) > 10
     assert "stdout hello-after-open\n" in saved.read_text()
 
 

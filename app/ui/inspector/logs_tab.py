@@ -543,26 +543,34 @@ class LogsTab(QWidget):
             self, "Save the logs", f"{self.container_id[:12]}.log", "Log files (*.log *.txt)"
         )
         if path:
-            try:
-                self.save_to(Path(path))
-            except OSError as exc:
-                self.status.setText(f"Could not save: {exc}")
+            self._spawn(self.save_to(Path(path)))
 
-    def save_to(self, path: Path) -> int:
-        """Write the kept lines (timestamp, stream, text without colours); returns the count."""
-        count = 0
-        with path.open("w", encoding="utf-8") as out:
-            for line in self._store:
-                if line[0] == NOTICE:
-                    continue
-                stream = "stderr" if line[0] == STDERR else "stdout"
-                stamp = f"{line[1]} " if line[1] else ""
-                out.write(f"{stamp}{stream} {ansi.without_escapes(line[2])}\n")
-                count += 1
-        self.status.setText(f"Saved {count:,} lines to {path}")
-        return count
+    async def save_to(self, path: Path) -> int:
+        """Write the kept lines (timestamp, stream, text without colours); returns the count.
+
+        The lines are taken here; the file is written off the GUI thread.
+        """
+        lines = [
+            f"{f'{line[1]} ' if line[1] else ''}"
+            f"{'stderr' if line[0] == STDERR else 'stdout'} {ansi.without_escapes(line[2])}\n"
+            for line in self._store
+            if line[0] != NOTICE
+        ]
+        loop = asyncio.get_event_loop()
+        try:
+            await loop.run_in_executor(None, _write_lines, path, lines)
+        except OSError as exc:
+            self.status.setText(f"Could not save: {exc}")
+            return 0
+        self.status.setText(f"Saved {len(lines):,} lines to {path}")
+        return len(lines)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(lines)
