@@ -201,13 +201,7 @@ class ConnectionManager(QObject):
 
     async def _try_ssh_proxy(self, connection: Connection) -> tuple[ProxyRunner | None, str]:
         """A private proxy to ``connection`` that answered a ping, or why there is none."""
-        config = ProxyConfig(
-            listen=self._private_address(connection),
-            upstream=connection.uri,
-            identity=connection.identity or None,
-            is_machine=connection.is_machine,
-        )
-        runner = ProxyRunner(config, self.prompts, parent=self)
+        runner = self._ssh_runner(connection, self._private_address(connection))
         try:
             await self._run(runner.start)
         except (ListenerError, OSError, ValueError) as exc:
@@ -266,6 +260,16 @@ class ConnectionManager(QObject):
         digest = hashlib.sha1(connection.uri.encode()).hexdigest()[:10]
         return f"unix://{paths.runtime_dir() / f'proxy-{digest}.sock'}"
 
+    def _ssh_runner(self, connection: Connection, listen: str) -> ProxyRunner:
+        """A proxy (not started) from ``listen`` to the connection's socket over SSH."""
+        config = ProxyConfig(
+            listen=listen,
+            upstream=connection.uri,
+            identity=connection.identity or None,
+            is_machine=connection.is_machine,
+        )
+        return ProxyRunner(config, self.prompts, parent=self)
+
     async def _start_ssh_proxy(self, connection: Connection) -> ProxyRunner | None:
         """A proxy from a local socket to the connection's Podman socket over SSH.
 
@@ -276,13 +280,7 @@ class ConnectionManager(QObject):
         self.docker_error = ""
         docker = self.docker_address()
         for listen in filter(None, (docker, self._private_address(connection))):
-            config = ProxyConfig(
-                listen=listen,
-                upstream=connection.uri,
-                identity=connection.identity or None,
-                is_machine=connection.is_machine,
-            )
-            runner = ProxyRunner(config, self.prompts, parent=self)
+            runner = self._ssh_runner(connection, listen)
             try:
                 await self._run(runner.start)
             except (ListenerError, OSError, ValueError) as exc:

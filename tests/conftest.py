@@ -7,6 +7,7 @@ user's own Podman storage, connections or configuration.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -137,3 +138,21 @@ def xvfb() -> VirtualDisplay:
     display.start()
     yield display
     display.stop()
+
+
+@pytest.fixture
+def qloop(qapp):
+    """The asyncio loop the app runs on (qasync over the Qt event loop)."""
+    import qasync  # here: Qt is imported only after the environment above is fixed
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    yield loop
+    # Let cancelled tasks (a closed session's) finish before the loop goes.
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+    asyncio.set_event_loop(None)

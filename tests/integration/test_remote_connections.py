@@ -4,12 +4,10 @@ test, set default, remove."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QMessageBox
 
 from app.connection_manager import ConnectionManager
@@ -30,21 +28,6 @@ from tests.conftest import linux_only
 from tests.ui.conftest import spawn
 
 pytestmark = linux_only
-
-
-@pytest.fixture
-def qloop(qapp):
-    """The app's asyncio loop over Qt (as tests/ui/conftest.py's, which is not in scope)."""
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

@@ -1,27 +1,15 @@
-"""Qt widget tests: offscreen, with a qasync loop as the app has."""
+"""Qt widget tests: a main window on a connection manager (`shell`) and `spawn` for the
+qasync loop (the `qloop` fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-import qasync
 
-
-@pytest.fixture
-def qloop(qapp):
-    """The asyncio loop the app runs on (qasync over the Qt event loop)."""
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop
-    # Let cancelled tasks (a closed session's) finish before the loop goes.
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.close()
-    asyncio.set_event_loop(None)
+from app.connection_manager import ConnectionManager
+from app.settings import Settings
+from app.ui.main_window import MainWindow
 
 
 def spawn(coro):
@@ -33,3 +21,17 @@ def spawn(coro):
 
 
 _running: set = set()
+
+
+@pytest.fixture
+def shell(qtbot, qloop, tmp_path):
+    """A main window on a connection manager, as the app wires them (no tray)."""
+    settings = Settings(tmp_path / "settings.ini")
+    manager = ConnectionManager(settings)
+    window = MainWindow(settings)
+    manager.session_changed.connect(window.set_session)
+    manager.notice_changed.connect(window.show_notice)
+    qtbot.addWidget(window)
+    window.show()
+    yield manager, window
+    manager.shutdown()

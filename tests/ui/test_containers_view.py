@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import socket
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from app.connection_manager import ConnectionManager
 from app.models.connection_state import ConnectionState
 from app.models.resource_model import LINK_ROLE
-from app.settings import Settings
 from app.ui.confirmation import Answer
-from app.ui.main_window import MainWindow
 from tests.bed.podman import TEST_IMAGE
+from tests.bed.sshd import free_port
 from tests.ui.test_main_window import open_and_wait
 
 WAIT = 10_000
 
 
-@pytest.fixture
-def shell(qtbot, qloop, tmp_path):
-    settings = Settings(tmp_path / "settings.ini")
-    manager = ConnectionManager(settings)
-    window = MainWindow(settings)
-    manager.session_changed.connect(window.set_session)
-    manager.notice_changed.connect(window.show_notice)
-    qtbot.addWidget(window)
-    window.show()
-    yield manager, window
-    manager.shutdown()
-
-
 def run(podman, name, *args):
     return podman.cli("run", "-d", "--name", name, *args, TEST_IMAGE, "sleep", "600")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def row_state(view, key) -> str:

@@ -4,28 +4,10 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
-from app.connection_manager import ConnectionManager
 from app.models.connection_state import ConnectionState
-from app.settings import Settings
-from app.ui.main_window import MainWindow
 from tests.bed.fake_old_podman import FakeOldPodman
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.conftest import spawn
-
-
-@pytest.fixture
-def shell(qtbot, qloop, tmp_path):
-    settings = Settings(tmp_path / "settings.ini")
-    manager = ConnectionManager(settings)
-    window = MainWindow(settings)
-    manager.session_changed.connect(window.set_session)
-    manager.notice_changed.connect(window.show_notice)
-    qtbot.addWidget(window)
-    window.show()
-    yield manager, window
-    manager.shutdown()
 
 
 def _is(state):

@@ -14,12 +14,10 @@ from app.ui.confirmation import Answer
 from app.ui.main_window import MainWindow
 from app.ui.settings_dialog import SettingsDialog
 from tests.bed.podman import TEST_IMAGE
-from tests.ui import test_containers_view
 from tests.ui.test_containers_view import answer_with, run
 from tests.ui.test_main_window import open_and_wait
 
 WAIT = 10_000
-shell = test_containers_view.shell  # the same window-on-a-connection fixture
 
 
 def test_prune_lists_the_dangling_images_and_removes_only_those(qtbot, podman, shell):
