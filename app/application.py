@@ -20,7 +20,7 @@ from app.connection_manager import ConnectionManager
 from app.crash import CrashHandler
 from app.display import missing_display
 from app.inspector_manager import InspectorManager
-from app.responsiveness import tune_for_gui
+from app.responsiveness import prepare_qt_environment, tune_for_gui
 from app.settings import Settings
 from app.single_instance import InstanceServer, send_to_running
 from app.ui import theme
@@ -193,6 +193,7 @@ def run_gui(
         return 1
     import qasync
 
+    prepare_qt_environment()
     QApplication.setApplicationName(APP_ID)
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setDesktopFileName(APP_ID)

@@ -104,9 +104,11 @@ def child(mode: str, uri: str, seconds: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.connection_manager import ConnectionManager
+    from app.responsiveness import prepare_qt_environment
     from app.settings import Settings
     from app.ui.main_window import MainWindow
 
+    prepare_qt_environment()  # as the app does
     app = QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -142,8 +142,10 @@ def run(
 
     from app.connection_manager import ConnectionManager
     from app.engine.connection import Connection
+    from app.responsiveness import prepare_qt_environment
     from app.settings import Settings
 
+    prepare_qt_environment()  # as the app does
     qapp = QApplication([])
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)

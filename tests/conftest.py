@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from app.responsiveness import prepare_qt_environment
+
 ROOT = Path(tempfile.mkdtemp(prefix="pdc-t-"))  # short: unix socket paths max 107 bytes
 for _name in ("config", "state", "data", "cache", "runtime", "home"):
     (ROOT / _name).mkdir(mode=0o700)
@@ -33,6 +35,7 @@ os.environ.update(
         "PDC_LOCAL_SOCKET": str(ROOT / "runtime" / "podman" / "podman.sock"),
     }
 )
+prepare_qt_environment()  # as the app does before its QApplication
 os.environ.pop("DISPLAY", None)
 os.environ.pop("WAYLAND_DISPLAY", None)
 os.environ.pop("DOCKER_HOST", None)

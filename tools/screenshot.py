@@ -30,6 +30,9 @@ async def shoot(out: Path, uri: str, window: MainWindow, manager: ConnectionMana
 
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    from app.responsiveness import prepare_qt_environment
+
+    prepare_qt_environment()  # as the app does
     app = QApplication(sys.argv[:1])
     theme.apply("dark" if "--dark" in sys.argv else "light")
     loop = qasync.QEventLoop(app)

@@ -14,7 +14,6 @@ Signals:
 from __future__ import annotations
 
 import asyncio
-import itertools
 import threading
 import time
 from collections import deque
@@ -108,8 +107,10 @@ class LogsTab(QWidget):
         self.container_id = container_id
         self._is_running = is_running  # async: the container's state, asked of Podman
         self._follower: LogFollower | None = None
-        # Records from the stream (decoded when shown), or kept rows to show again.
-        self._pending: deque[Record | Row] = deque()
+        # Records from the stream, decoded when shown. Bounded: in a flood the oldest
+        # are skipped (and counted) so the view stays close to what is written now.
+        self._pending: deque[Record] = deque(maxlen=MAX_PENDING)
+        self._replay: deque[Row] = deque()  # kept rows to show again (rerender)
         self.received = 0  # lines that came from the stream
         self._inbox: deque[list[Record]] = deque()  # filled by the follower's thread
         self._inbox_lock = threading.Lock()
@@ -260,46 +261,42 @@ class LogsTab(QWidget):
             return
 
     def _post(self, records: list[Record], loop: asyncio.AbstractEventLoop) -> None:
-        """On the follower's thread: queue ``records``, waking the GUI thread once per
-        burst rather than once per read (a flood brings thousands of reads a second)."""
-        self._inbox.append(records)
+        """On the follower's thread: queue ``records``. The GUI thread is woken once, and
+        then takes the queue on its flush timer: a flood brings hundreds of reads a second,
+        and a wake-up for each costs the GUI thread more than the lines themselves."""
         with self._inbox_lock:
+            self._inbox.append(records)
             if self._inbox_woken:
                 return
             self._inbox_woken = True
-        loop.call_soon_threadsafe(self._drain_inbox)
+        loop.call_soon_threadsafe(self._wake)
 
-    def _drain_inbox(self) -> None:
+    def _wake(self) -> None:
+        if not self._closed and not self._flush_timer.isActive():
+            self._flush_timer.start(FLUSH_MS)
+
+    def _take_inbox(self) -> None:
+        """Move what the follower queued into ``_pending``; once the queue is found empty
+        the next read wakes the GUI thread again."""
         with self._inbox_lock:
-            self._inbox_woken = False
-        while self._inbox:
-            self._receive(self._inbox.popleft())
-
-    def _receive(self, records: list[Record]) -> None:
-        if self._closed:
-            return
-        self.received += len(records)
-        self._pending.extend(records)
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
+            batches = list(self._inbox)
+            self._inbox.clear()
+            if not batches:
+                self._inbox_woken = False
+                return
+        pending = self._pending
+        for records in batches:
+            self.received += len(records)
+            self._skipped += max(0, len(pending) + len(records) - MAX_PENDING)
+            pending.extend(records)
 
     # -- the view ------------------------------------------------------------------------
 
-    def _shown(self, line: Row) -> bool:
-        which = self.streams.currentIndex()
-        if which == 0 or line[0] == NOTICE:
-            return True
-        return (line[0] == STDERR) == (which == 2)
-
     def _flush(self) -> None:
-        if self._closed and not self._pending:
+        if not self._closed:
+            self._take_inbox()
+        if not (self._pending or self._replay or self._skipped):
             return
-        overflow = len(self._pending) - MAX_PENDING
-        if overflow > 0:
-            # More waits than can be shown in a few seconds: skip the oldest, so that
-            # in a flood the view stays close to what the container writes now.
-            self._pending = deque(itertools.islice(self._pending, overflow, None))
-            self._skipped += overflow
         deadline = time.perf_counter() + BUDGET_S
         bar = self.view.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4
@@ -310,23 +307,28 @@ class LogsTab(QWidget):
             note = (NOTICE, "", f"… {self._skipped:,} lines skipped: output came too fast")
             self._skipped = 0
             self._append(cursor, [note])
-        pop = self._pending.popleft
         shown = 0
-        while self._pending and shown < MAX_PER_FLUSH and time.perf_counter() < deadline:
-            count = min(len(self._pending), 100)
-            shown += count
-            batch = [pop() for _ in range(count)]
-            self._append(cursor, [x if len(x) == 3 else to_row(x) for x in batch])
+        for queue, rows in ((self._replay, True), (self._pending, False)):
+            # Kept rows shown again need no decoding and nothing is skipped among them:
+            # only the time budget limits them.
+            limit = MAX_LINES if rows else MAX_PER_FLUSH
+            pop = queue.popleft
+            while queue and shown < limit and time.perf_counter() < deadline:
+                count = min(len(queue), 100)
+                shown += count
+                batch = [pop() for _ in range(count)]
+                self._append(cursor, batch if rows else [to_row(x) for x in batch])
         cursor.endEditBlock()
         self._trim()  # outside the edit block: inside, Qt relayouts far more (~2x)
         if at_bottom:
             bar.setValue(bar.maximum())
-        if self._pending:
+        if self._pending or self._replay or self._inbox_woken:
             # Keep going at the same pace: in a flood the window stays mostly idle, and
             # whatever cannot be shown in time is skipped (see above), never queued up.
             self._flush_timer.start(FLUSH_MS)
         self.flushed.emit()
-        if self.search.text() and not self._pending and not self._search_timer.isActive():
+        waiting = self._pending or self._replay
+        if self.search.text() and not waiting and not self._search_timer.isActive():
             self._search_timer.start()
 
     def _trim(self) -> None:
@@ -349,6 +351,7 @@ class LogsTab(QWidget):
         # In a flood, timestamps take the text's colour: one run of text for many lines
         # instead of two per line halves what Qt lays out and trims.
         fast = len(self._pending) > FAST_BACKLOG
+        which = self.streams.currentIndex()  # 0 both, 1 stdout, 2 stderr
         doc_empty = self.view.document().isEmpty()
         plain = QTextCharFormat()
         stamp_fmt = ansi.char_format(ansi.Style(fg=MUTED_COLOR))
@@ -361,7 +364,7 @@ class LogsTab(QWidget):
                 run.clear()
 
         for line in lines:
-            if not self._shown(line):
+            if which and line[0] != NOTICE and (line[0] == STDERR) != (which == 2):
                 continue
             sep = "" if (first and (at_start or doc_empty)) else "\n"
             first = False
@@ -405,7 +408,7 @@ class LogsTab(QWidget):
         self._store.clear()
         self._ansi_state.clear()
         self.view.clear()
-        self._pending.extendleft(reversed(kept))
+        self._replay.extendleft(reversed(kept))
         self._flush()
 
     def plain_text(self) -> str:
