@@ -31,6 +31,12 @@ log = logging.getLogger("app.engine.logs")
 STDIN, STDOUT, STDERR = 0, 1, 2
 _HEADER = struct.Struct(">BxxxL")
 _READ_SIZE = 256 * 1024
+# A followed stream is read in pieces of up to 16 KB gathered for up to 5 ms (see
+# Stream.chunks): a 20 MB flood then takes ~2,000 reads instead of ~180,000, and the
+# GUI thread's worst heartbeat gap fell from 48-65 ms to 30-36 ms (an idle process's
+# own: ~30 ms). Larger pieces hold the interpreter lock longer per parse: 64 KB was worse.
+_GATHER_SIZE = 16 * 1024
+_GATHER_S = 0.005
 
 
 Record = tuple[int, bytes]  # (stream, b"TIMESTAMP text") as Podman sent it, no newline
@@ -254,8 +260,11 @@ def open_logs(
         raise ConnectionLost(f"Cannot open the logs: {exc}") from exc
 
 
-def chunks(stream: Stream) -> Iterator[bytes]:
-    """The raw body of a stream as it arrives (frames are binary, not lines)."""
+def chunks(stream: Stream, follow: bool = True) -> Iterator[bytes]:
+    """The raw body of a stream as it arrives (frames are binary, not lines); a stream
+    that is not followed is all there already, and is read in large pieces."""
+    if follow:
+        return stream.chunks(_GATHER_SIZE, gather_s=_GATHER_S)
     return stream.chunks(_READ_SIZE)
 
 
@@ -276,7 +285,7 @@ def read_logs(
     decoder = LogDecoder()
     stream = open_logs(endpoint, container_id, params)
     try:
-        for data in chunks(stream):
+        for data in chunks(stream, follow=False):
             kept.extend(decoder.feed(data))
         kept.extend(decoder.flush())
     finally:
