@@ -90,6 +90,10 @@ class Session(QObject):
         self._tasks: set[asyncio.Task] = set()
         self._pending_kinds: set[str] = set()
         self._listed: set[str] = set()
+        # Listings are numbered as they start; one that ends after a newer one has been
+        # applied is stale (Podman answered before the newer state) and is dropped.
+        self._started: dict[str, int] = {}
+        self._applied: dict[str, int] = {}
         # Held while one kind's diff is handed over in parts, so diffs keep their order.
         self._emitting: dict[str, asyncio.Lock] = {}
         self._closed = False
@@ -227,16 +231,19 @@ class Session(QObject):
         """
         return await self._apply(self._fetch(kinds or RESOURCE_KINDS))
 
-    def _fetch(self, kinds: tuple[str, ...]) -> dict[str, asyncio.Future]:
+    def _fetch(self, kinds: tuple[str, ...]) -> dict[str, tuple[int, asyncio.Future]]:
         """Start listing every kind at once (the executor bounds how many run)."""
-        return {
-            kind: asyncio.ensure_future(self.call(getattr(self._client, kind))) for kind in kinds
-        }
+        fetches = {}
+        for kind in kinds:
+            number = self._started[kind] = self._started.get(kind, 0) + 1
+            fetch = asyncio.ensure_future(self.call(getattr(self._client, kind)))
+            fetches[kind] = (number, fetch)
+        return fetches
 
-    async def _apply(self, fetches: dict[str, asyncio.Future]) -> bool:
+    async def _apply(self, fetches: dict[str, tuple[int, asyncio.Future]]) -> bool:
         """Diff each listing as it arrives, in the order given (containers first)."""
         try:
-            for kind, fetch in fetches.items():
+            for kind, (number, fetch) in fetches.items():
                 if self._closed:
                     return False
                 try:
@@ -251,6 +258,12 @@ class Session(QObject):
                 async with self._emitting.setdefault(kind, asyncio.Lock()):
                     if self._closed:
                         return False
+                    if number < self._applied.get(kind, 0):
+                        # Overtaken: a re-list started later has shown newer states. Applied,
+                        # this one would put a stopped container back to "stopping" until
+                        # the next event, which may never come.
+                        continue
+                    self._applied[kind] = number
                     diff = self.reconciler.apply(kind, items, key=key)
                     first = kind not in self._listed
                     self._listed.add(kind)
@@ -305,9 +318,9 @@ def _parts(diff: Diff, size: int) -> list[Diff]:
     return parts
 
 
-def _discard(fetches: dict[str, asyncio.Future]) -> None:
+def _discard(fetches: dict[str, tuple[int, asyncio.Future]]) -> None:
     """Cancel what is still running; mark failures seen (no "never retrieved" noise)."""
-    for fetch in fetches.values():
+    for _number, fetch in fetches.values():
         if not fetch.done():
             fetch.cancel()
         elif not fetch.cancelled():

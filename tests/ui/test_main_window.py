@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from app.models.connection_state import ConnectionState
 from tests.bed.fake_old_podman import FakeOldPodman
@@ -113,3 +114,41 @@ def test_nothing_listening_starts_the_apps_own_service_and_stops_it(qtbot, podma
     assert window.connection_status.state_label.text() == "Connected"
     manager.shutdown()
     assert not os.path.exists(own_socket)
+
+
+def test_a_listing_overtaken_by_a_newer_one_is_dropped(qtbot, podman, shell):
+    """Two re-lists in flight, the older one answered last (a slow Podman): the row keeps
+    the newer state instead of going back to the older one until some later event.
+
+    The real Podman answers both; the first answer is held on its worker thread until
+    the second has been applied, as a busy machine can order them."""
+    manager, window = shell
+    podman.cli("run", "-d", "--name", "order-a", TEST_IMAGE, "sleep", "600")
+    session = open_and_wait(qtbot, manager, podman.uri)
+    listed = session.client.containers
+    held = threading.Event()
+    release = threading.Event()
+
+    def first_held():
+        items = listed()
+        if not held.is_set():
+            held.set()
+            release.wait(20)
+        return items
+
+    session.client.containers = first_held  # this session only; the next call is plain
+    model = window.containers.model
+
+    def state_of(name):
+        return next(c.state for c in model.items().values() if c.name == name)
+
+    older = spawn(session.reconcile(("containers",)))
+    qtbot.waitUntil(held.is_set, timeout=10_000)  # its answer says "running"
+    podman.cli("stop", "-t", "0", "order-a")
+    newer = spawn(session.reconcile(("containers",)))
+    qtbot.waitUntil(newer.done, timeout=10_000)
+    assert state_of("order-a") == "exited"
+    release.set()
+    qtbot.waitUntil(older.done, timeout=10_000)
+    assert older.result() is True
+    assert state_of("order-a") == "exited"
