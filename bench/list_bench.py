@@ -73,19 +73,22 @@ def _import_image(bed: IsolatedPodman, index: int) -> None:
 
 
 def ensure_running(bed: IsolatedPodman) -> None:
-    """Start what a previous run (or a reboot) left stopped."""
-    stopped = bed.cli(
-        "ps",
-        "-a",
-        "--filter",
-        "status=exited",
-        "--filter",
-        "status=created",
-        "--format",
-        "{{.Names}}",
-    ).split()
-    wanted = set(TRIAL_NAMES + [f"c-{i:04d}" for i in range(RUNNING - len(TRIAL_NAMES))])
-    todo = [n for n in stopped if n in wanted]
+    """Start what a previous run (or a reboot) left stopped; remake the trial containers
+    and whatever was left wedged ("stopping" for good) or removed."""
+    wanted = TRIAL_NAMES + [f"c-{i:04d}" for i in range(RUNNING - len(TRIAL_NAMES))]
+    listed = bed.cli("ps", "-a", "--format", "{{.Names}} {{.State}}").splitlines()
+    # Podman 4.3 prints the status here ("Up 2 hours ago", "Exited (0) …", "Stopping").
+    states = {n: st.split()[0].lower() for n, st in (ln.split(maxsplit=1) for ln in listed)}
+    for name in wanted:
+        # The trial containers are made afresh: ones left running for hours by earlier
+        # sessions were seen to stay "stopping" for good on `podman stop -t 0`.
+        if name in TRIAL_NAMES and name in states or states.get(name) == "stopping":
+            bed.cli("rm", "-f", "-t", "0", name)
+            states.pop(name)
+        if name not in states:
+            bed.cli("create", "--name", name, TEST_IMAGE, "sleep", "1d")
+            states[name] = "created"
+    todo = [n for n in wanted if states[n] in ("created", "exited", "stopped")]
     for start in range(0, len(todo), 50):
         bed.cli("start", *todo[start : start + 50], timeout=600)
 

@@ -35,7 +35,7 @@ FLOOD = (  # the flood begins once the window follows (it opens within ~1 s)
 )
 
 
-def child(uri: str) -> None:
+def child(uri: str, shot: str = "") -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     import asyncio
     import resource
@@ -52,10 +52,12 @@ def child(uri: str) -> None:
     from app.models.connection_state import ConnectionState
     from app.responsiveness import prepare_qt_environment, tune_for_gui
     from app.settings import Settings
+    from app.ui import theme
     from tests.bed.heartbeat import ReferenceHeartbeat
 
     prepare_qt_environment()  # as the app does
     app = QApplication([])
+    theme.apply("system")  # as the app does with its default setting
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     manager = ConnectionManager(Settings(Path(tempfile.mkdtemp()) / "s.ini"))
@@ -98,6 +100,9 @@ def child(uri: str) -> None:
             heart.start()
             await wait_for(lambda: logs.last_line().endswith("FLOOD-DONE"))
             heart.stop()
+        if shot:
+            window.resize(1000, 640)
+            window.grab().save(shot)
         gaps = [
             tuple(b - a for a, b in zip(x, y, strict=True))
             for x, y in zip(beats, beats[1:], strict=False)
@@ -124,9 +129,9 @@ def child(uri: str) -> None:
     print("RESULT " + json.dumps(out), flush=True)
 
 
-def run_child(uri: str, env: dict) -> dict:
+def run_child(uri: str, env: dict, shot: str = "") -> dict:
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", uri],
+        [sys.executable, __file__, "--child", uri, *(["--shot", shot] if shot else [])],
         env=env,
         capture_output=True,
         text=True,
@@ -142,10 +147,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default="/tmp/pdc-logs-bench", help="kept Podman store")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--shot", default="", help="save a PNG of the window after run 1")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.shot)
         return 0
     bed = IsolatedPodman(Path(args.base))
     bed.ensure_image(Path(args.base) / "cache")
@@ -154,7 +160,7 @@ def main() -> int:
     results = []
     try:
         for n in range(args.runs):
-            result = run_child(bed.uri, env)
+            result = run_child(bed.uri, env, args.shot if n == 0 else "")
             results.append(result)
             print(f"run {n + 1}: " + ", ".join(f"{k} {v:.1f}" for k, v in result.items()))
         bed.cli("rm", "-f", "-t", "0", "flood")
