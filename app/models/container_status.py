@@ -78,10 +78,12 @@ class ContainerStatus(Enum):
         return self in (ContainerStatus.RUNNING, ContainerStatus.PAUSED)
 
     def can_remove(self) -> bool:
-        return not self.is_transition()
+        # "Stopping" stays removable (with force): Podman can leave a container in it for
+        # good, and removing it is then the only way out.
+        return not self.is_transition() or self is ContainerStatus.STOPPING
 
     def needs_force_to_remove(self) -> bool:
-        return self in (ContainerStatus.RUNNING, ContainerStatus.PAUSED)
+        return self in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.STOPPING)
 
 
 _TRANSITIONS = frozenset(

@@ -7,6 +7,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Sequence
 
 from PySide6.QtCore import QModelIndex, QUrl, Signal
@@ -157,6 +158,8 @@ class ContainersView(ResourceView):
 
     async def _remove(self, keys: list[Hashable]) -> None:
         running = [k for k in keys if self.model.status(k).needs_force_to_remove()]
+        states = Counter(self.model.status(k).value for k in running)  # running, stopping…
+        unstopped = ", ".join(f"{count} {state}" for state, count in states.items())
         names = [self.model.item(k).name for k in keys]
         what = f"container “{names[0]}”" if len(keys) == 1 else f"{len(keys)} containers"
         answer = await self.confirm(
@@ -166,9 +169,7 @@ class ContainersView(ResourceView):
                 if len(keys) == 1
                 else f"Remove {what}? Their writable layers are deleted; this cannot be undone.",
                 items=names,
-                force_text=(
-                    f"Stop and remove the {len(running)} running (force)" if running else ""
-                ),
+                force_text=(f"Stop and remove the {unstopped} (force)" if running else ""),
             )
         )
         if not answer.accepted or self.session is None:

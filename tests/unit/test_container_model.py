@@ -97,6 +97,9 @@ def test_status_enums_decide_what_is_enabled():
     assert paused.can_unpause() and paused.needs_force_to_remove()
     assert ContainerStatus.from_state("configured") is ContainerStatus.CREATED
     assert not ContainerStatus.REMOVING.can_remove()
+    # A container Podman leaves "stopping" for good can still be force-removed.
+    stuck = ContainerStatus.from_state("stopping")
+    assert stuck.can_remove() and stuck.needs_force_to_remove() and not stuck.can_start()
     assert PodStatus.from_status("Degraded").can_start() and PodStatus.DEGRADED.can_stop()
 
 

@@ -369,13 +369,15 @@ class ContainerInspector(QMainWindow):
                 title="Remove the container?",
                 text=f"Remove the container {self.name}? Its logs and writable layer go with it.",
                 items=[self.name],
-                force_text="Stop it first (it is running)" if running else "",
+                force_text=f"Stop it first (it is {self.status.value})" if running else "",
             ),
         )
         if not answer.accepted:
             return False
         if running and not answer.force:
-            self._show_banner("The container is running: tick “Stop it first” to remove it.")
+            self._show_banner(
+                f"The container is {self.status.value}: tick “Stop it first” to remove it."
+            )
             return False
         return await self._run_action(S.REMOVING, "remove_container", running)
 
