@@ -40,10 +40,8 @@ def child(uri: str, shot: str = "") -> None:
     import asyncio
     import resource
     import tempfile
-    import threading
 
     import qasync
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.connection_manager import ConnectionManager
@@ -53,7 +51,7 @@ def child(uri: str, shot: str = "") -> None:
     from app.responsiveness import prepare_qt_environment, tune_for_gui
     from app.settings import Settings
     from app.ui import theme
-    from tests.bed.heartbeat import ReferenceHeartbeat
+    from tests.bed.heartbeat import GuiHeartbeat, ReferenceHeartbeat
 
     prepare_qt_environment()  # as the app does
     app = QApplication([])
@@ -62,15 +60,6 @@ def child(uri: str, shot: str = "") -> None:
     asyncio.set_event_loop(loop)
     manager = ConnectionManager(Settings(Path(tempfile.mkdtemp()) / "s.ini"))
     inspectors = InspectorManager(manager)
-    stat = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
-    beats: list[tuple[float, float, float]] = []
-
-    def beat() -> None:
-        waited = int(stat.read_text().split()[1]) / 1e9 if stat.exists() else 0.0
-        beats.append((time.perf_counter(), time.thread_time(), waited))
-
-    heart = QTimer(interval=10)
-    heart.timeout.connect(beat)
 
     async def wait_for(predicate, timeout: float = 60.0) -> None:
         deadline = time.perf_counter() + timeout
@@ -95,30 +84,27 @@ def child(uri: str, shot: str = "") -> None:
         logs = window.logs
         tune_for_gui()  # as the app does once started
         cpu0 = time.process_time()
+        heart = GuiHeartbeat()
         with ReferenceHeartbeat() as machine:
-            beat()
             heart.start()
             await wait_for(lambda: logs.last_line().endswith("FLOOD-DONE"))
             heart.stop()
         if shot:
             window.resize(1000, 640)
             window.grab().save(shot)
-        gaps = [
-            tuple(b - a for a, b in zip(x, y, strict=True))
-            for x, y in zip(beats, beats[1:], strict=False)
-        ]
+        gaps = heart.gaps()
         walls = sorted(g[0] for g in gaps)
         worst = max(gaps)
         return {
             "mb": logs.received * (len(LINE) + 1) / 1e6,
-            "flood_s": beats[-1][0] - beats[0][0],
+            "flood_s": heart.elapsed,
             "worst_ms": worst[0] * 1000,
             "worst_own_ms": worst[1] * 1000,
             "worst_cpu_wait_ms": worst[2] * 1000,
             "p99_ms": walls[int(0.99 * (len(walls) - 1))] * 1000,
             "most_own_ms": max(g[1] for g in gaps) * 1000,
             "idle_process_worst_ms": (machine.worst or 0) * 1000,
-            "app_cpu_pct": 100 * (time.process_time() - cpu0) / (beats[-1][0] - beats[0][0]),
+            "app_cpu_pct": 100 * (time.process_time() - cpu0) / (heart.elapsed),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
 

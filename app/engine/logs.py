@@ -33,8 +33,9 @@ _HEADER = struct.Struct(">BxxxL")
 _READ_SIZE = 256 * 1024
 # A followed stream is read in pieces of up to 16 KB gathered for up to 5 ms (see
 # Stream.chunks): a 20 MB flood then takes ~2,000 reads instead of ~180,000, and the
-# GUI thread's worst heartbeat gap fell from 48-65 ms to 30-36 ms (an idle process's
-# own: ~30 ms). Larger pieces hold the interpreter lock longer per parse: 64 KB was worse.
+# GUI thread's worst heartbeat gap in the flood test fell from 48-65 ms to 30-42 ms
+# (an idle process's own: ~30 ms). Larger pieces hold the interpreter lock longer per
+# parse: 64 KB was worse.
 _GATHER_SIZE = 16 * 1024
 _GATHER_S = 0.005
 

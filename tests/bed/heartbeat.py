@@ -1,4 +1,5 @@
-"""What the machine does to any program's timing: a 10 ms heartbeat in its own process.
+"""Heartbeats: what the machine does to any program's timing (a 10 ms heartbeat in a
+process of its own), and the GUI thread's own, split into work and waiting.
 
 On the 2-CPU test machines a flood of container logs keeps Podman busy on both CPUs, and
 then the OS runs even an idle program's 10 ms timer tens of milliseconds late (measured
@@ -11,6 +12,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 _CHILD = r"""
 import sys, threading, time
@@ -48,3 +52,40 @@ class ReferenceHeartbeat:
         assert proc is not None
         out, _ = proc.communicate("stop\n", timeout=10)
         self.worst = float(out.split()[-1])
+
+
+class GuiHeartbeat:
+    """A 10 ms heartbeat on the calling (GUI) thread. Each gap between beats is split into
+    wall time, the thread's own CPU time and its time waiting for a CPU (Linux schedstat;
+    0 elsewhere), so a stall the window causes is told from one the OS imposes."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer  # the bed's other helpers need no Qt
+
+        stat = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+        self._waited = (
+            (lambda: int(stat.read_text().split()[1]) / 1e9) if stat.exists() else (lambda: 0.0)
+        )
+        self._beats: list[tuple[float, float, float]] = []
+        self._timer = QTimer(interval=10)
+        self._timer.timeout.connect(self.beat)
+
+    def beat(self) -> None:
+        self._beats.append((time.perf_counter(), time.thread_time(), self._waited()))
+
+    def start(self) -> None:
+        """Start from now (what ran before is not counted)."""
+        self.beat()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def elapsed(self) -> float:
+        return self._beats[-1][0] - self._beats[0][0]
+
+    def gaps(self) -> list[tuple[float, float, float]]:
+        """(wall, own CPU, waiting for a CPU) in seconds, one per gap."""
+        pairs = zip(self._beats, self._beats[1:], strict=False)
+        return [(b[0] - a[0], b[1] - a[1], b[2] - a[2]) for a, b in pairs]

@@ -5,13 +5,9 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.connection_manager import ConnectionManager
@@ -22,7 +18,7 @@ from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus
 from app.settings import Settings
 from app.ui.inspector.summary_tab import MASK
-from tests.bed.heartbeat import ReferenceHeartbeat
+from tests.bed.heartbeat import GuiHeartbeat, ReferenceHeartbeat
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.conftest import spawn
 
@@ -157,12 +153,6 @@ GOAL_GAP_S = 0.050  # issue 6: the GUI thread's heartbeat never stalls this long
 FROZEN_S = 0.100  # beyond what the machine imposes on any process: a frozen window
 
 
-def _waited_for_cpu() -> Callable[[], float]:
-    """Seconds this thread has spent runnable but waiting for a CPU (Linux schedstat)."""
-    stat = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
-    return lambda: int(stat.read_text().split()[1]) / 1e9
-
-
 @pytest.mark.timeout(60)
 def test_a_flood_of_logs_does_not_freeze_the_window(qtbot, podman, connections):
     """20 MB written at up to 10 MB/s in 41-byte lines while a 10 ms heartbeat runs on
@@ -186,30 +176,21 @@ def test_a_flood_of_logs_does_not_freeze_the_window(qtbot, podman, connections):
     window = _open(qtbot, inspectors, "flood")
     window.tabs.setCurrentWidget(window.logs)
     logs = window.logs
-    waited = _waited_for_cpu()
-    beats: list[tuple[float, float, float]] = []  # wall, own CPU, waiting for a CPU
-
-    def beat():
-        beats.append((time.perf_counter(), time.thread_time(), waited()))
-
-    heartbeat = QTimer(interval=10)
-    heartbeat.timeout.connect(beat)
+    heartbeat = GuiHeartbeat()
     # As the app does once started (app/application.py): what exists at startup is
     # never scanned again by the collector, so a full collection stays short.
     gc.collect()
     gc.freeze()
     with ReferenceHeartbeat() as machine:
-        beat()  # after the collection above, which is the test's, not the window's
-        heartbeat.start()
+        heartbeat.start()  # after the collection above, which is the test's, not the window's
         try:
             qtbot.waitUntil(lambda: logs.last_line().endswith("FLOOD-DONE"), timeout=40_000)
         finally:
             heartbeat.stop()
             gc.unfreeze()
-    pairs = zip(beats, beats[1:], strict=False)
-    gaps = [tuple(b - a for a, b in zip(x, y, strict=True)) for x, y in pairs]
+    gaps = heartbeat.gaps()
     wall, own, cpu_wait = max(gaps)
-    elapsed = beats[-1][0] - beats[0][0]
+    elapsed = heartbeat.elapsed
     megabytes = logs.received * (len(line) + 1) / 1e6
     print(
         f"flood: {megabytes:.1f} MB in {elapsed:.1f} s; worst gap {wall * 1000:.0f} ms "

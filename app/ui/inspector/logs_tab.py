@@ -1,11 +1,12 @@
 """The Logs tab: a followed stream, shown in batches so a flood never freezes the window.
 
-Lines arrive from the follower's thread into ``_pending`` (on the GUI thread, through
-the loop); a 50 ms timer moves them into the view, at most MAX_PER_FLUSH lines and
+The follower's thread queues what it reads and wakes the GUI thread once; a 50 ms timer
+then takes the queue and moves lines into the view, at most MAX_PER_FLUSH lines and
 BUDGET_S of GUI time per tick. When more waits than a few seconds of that pace, the
-oldest are skipped and the view says how many. Measured here on a 2-CPU machine: a
-container writing 10 MB/s of 41-byte lines keeps the GUI thread's worst stall near
-30-40 ms; what costs is Qt laying out, trimming and compacting a 100,000-line document.
+oldest are skipped and the view says how many. Measured here on a 2-CPU machine
+(bench/logs_bench.py): with a container writing 10 MB/s of 41-byte lines the GUI
+thread's own work between 10 ms heartbeats stays under ~20 ms; its worst gaps (30-70 ms)
+are mostly waiting for a CPU while Podman streams the flood on both.
 
 Signals:
     flushed(): lines were added to the view (for tests and the search count).
@@ -112,7 +113,7 @@ class LogsTab(QWidget):
         self._pending: deque[Record] = deque(maxlen=MAX_PENDING)
         self._replay: deque[Row] = deque()  # kept rows to show again (rerender)
         self.received = 0  # lines that came from the stream
-        self._inbox: deque[list[Record]] = deque()  # filled by the follower's thread
+        self._inbox: list[list[Record]] = []  # filled by the follower's thread
         self._inbox_lock = threading.Lock()
         self._inbox_woken = False
         self._store: deque[Row] = deque(maxlen=MAX_LINES)
@@ -279,8 +280,7 @@ class LogsTab(QWidget):
         """Move what the follower queued into ``_pending``; once the queue is found empty
         the next read wakes the GUI thread again."""
         with self._inbox_lock:
-            batches = list(self._inbox)
-            self._inbox.clear()
+            batches, self._inbox = self._inbox, []
             if not batches:
                 self._inbox_woken = False
                 return
