@@ -15,17 +15,19 @@ from PySide6.QtCore import QSocketNotifier, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import APP_ID, APP_NAME, __version__, log, paths
-from app.connection_manager import ConnectionManager
-from app.crash import CrashHandler
-from app.display import missing_display
-from app.inspector_manager import InspectorManager
-from app.responsiveness import prepare_qt_environment, tune_for_gui
-from app.settings import Settings
-from app.single_instance import InstanceServer, send_to_running
+from app import APP_ID, APP_NAME, __version__
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.crash import CrashHandler
+from app.controllers.inspector_manager import InspectorManager
+from app.controllers.settings import Settings
+from app.controllers.single_instance import InstanceServer, send_to_running
+from app.support import log, paths
+from app.support.display import missing_display
+from app.support.responsiveness import prepare_qt_environment, tune_for_gui
 from app.ui import theme
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
+from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts
 from app.ui.settings_dialog import SettingsDialog
@@ -60,7 +62,7 @@ class Application:
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
-        self.inspectors = InspectorManager(m)  # the container inspector (issue 6)
+        self.inspectors = InspectorManager(m, ContainerInspector)
         w.inspect_requested.connect(self.inspectors.open)
         self.instance.request_received.connect(self._on_request)
         tools = self.window.menuBar().addMenu("&Tools")
@@ -72,7 +74,7 @@ class Application:
         )
 
     def spawn(self, coro: Any) -> None:
-        # Keep a reference: qasync drops unreferenced tasks (REFERENCE.md).
+        # Keep a reference: qasync drops unreferenced tasks (docs/podman-notes.md).
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _connections(as_json: bool) -> int:
+    from app.controllers.settings import Settings
+    from app.engine.cli.podman_cli import PodmanCli
     from app.engine.discovery import discover
-    from app.engine.podman_cli import PodmanCli
-    from app.settings import Settings
 
     found = discover(PodmanCli.configured(Settings().podman_path))
     for problem in found.problems:
@@ -99,13 +99,13 @@ def _connections(as_json: bool) -> int:
 
 
 def _ping(requested: str) -> int:
+    from app.controllers.settings import Settings
+    from app.engine.cli.podman_cli import PodmanCli
     from app.engine.client import Client
     from app.engine.connection import connection_from_argument, looks_like_uri
     from app.engine.discovery import choose_connection, discover
     from app.engine.endpoint import EndpointError
     from app.engine.errors import PodmanError
-    from app.engine.podman_cli import PodmanCli
-    from app.settings import Settings
 
     settings = Settings()
     try:
@@ -146,18 +146,18 @@ def _ping(requested: str) -> int:
 def _inspect(container: str, requested: str, debug: bool) -> int:
     """Hand the request to a running instance, else check the container exists, then
     open the app with its inspector."""
-    from app.single_instance import send_to_running
+    from app.controllers.single_instance import send_to_running
 
     if send_to_running({"inspect": container, "connection": requested}):
         print(f"{APP_ID}: the running instance opens the inspector of {container}.")
         return 0
+    from app.controllers.settings import Settings
+    from app.engine.cli.podman_cli import PodmanCli
     from app.engine.client import Client
     from app.engine.connection import connection_from_argument, looks_like_uri
     from app.engine.discovery import choose_connection, discover
     from app.engine.endpoint import EndpointError
     from app.engine.errors import ConnectionLost, NotFound, PodmanError
-    from app.engine.podman_cli import PodmanCli
-    from app.settings import Settings
 
     try:
         if looks_like_uri(requested):

@@ -106,9 +106,9 @@ def child(mode: str, uri: str, seconds: float) -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.connection_manager import ConnectionManager
-    from app.responsiveness import prepare_qt_environment
-    from app.settings import Settings
+    from app.controllers.connection_manager import ConnectionManager
+    from app.controllers.settings import Settings
+    from app.support.responsiveness import prepare_qt_environment
     from app.ui.main_window import MainWindow
 
     prepare_qt_environment()  # as the app does

@@ -44,13 +44,14 @@ def child(uri: str, shot: str = "") -> None:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.connection_manager import ConnectionManager
+    from app.controllers.connection_manager import ConnectionManager
+    from app.controllers.inspector_manager import InspectorManager
+    from app.controllers.settings import Settings
     from app.engine.connection import Connection
-    from app.inspector_manager import InspectorManager
     from app.models.connection_state import ConnectionState
-    from app.responsiveness import prepare_qt_environment, tune_for_gui
-    from app.settings import Settings
+    from app.support.responsiveness import prepare_qt_environment, tune_for_gui
     from app.ui import theme
+    from app.ui.inspector.container_inspector import ContainerInspector
     from tests.bed.heartbeat import GuiHeartbeat, ReferenceHeartbeat
 
     prepare_qt_environment()  # as the app does
@@ -59,7 +60,7 @@ def child(uri: str, shot: str = "") -> None:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     manager = ConnectionManager(Settings(Path(tempfile.mkdtemp()) / "s.ini"))
-    inspectors = InspectorManager(manager)
+    inspectors = InspectorManager(manager, ContainerInspector)
 
     async def wait_for(predicate, timeout: float = 60.0) -> None:
         deadline = time.perf_counter() + timeout

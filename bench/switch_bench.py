@@ -140,10 +140,10 @@ def run(
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.connection_manager import ConnectionManager
+    from app.controllers.connection_manager import ConnectionManager
+    from app.controllers.settings import Settings
     from app.engine.connection import Connection
-    from app.responsiveness import prepare_qt_environment
-    from app.settings import Settings
+    from app.support.responsiveness import prepare_qt_environment
 
     prepare_qt_environment()  # as the app does
     qapp = QApplication([])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.responsiveness import prepare_qt_environment
+from app.support.responsiveness import prepare_qt_environment
 
 ROOT = Path(tempfile.mkdtemp(prefix="pdc-t-"))  # short: unix socket paths max 107 bytes
 for _name in ("config", "state", "data", "cache", "runtime", "home"):

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.connection_manager import ConnectionManager  # noqa: E402
-from app.settings import Settings  # noqa: E402
+from app.controllers.connection_manager import ConnectionManager  # noqa: E402
+from app.controllers.settings import Settings  # noqa: E402
 from app.ui import theme  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
@@ -30,7 +30,7 @@ async def shoot(out: Path, uri: str, window: MainWindow, manager: ConnectionMana
 
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    from app.responsiveness import prepare_qt_environment
+    from app.support.responsiveness import prepare_qt_environment
 
     prepare_qt_environment()  # as the app does
     app = QApplication(sys.argv[:1])

@@ -63,7 +63,7 @@ class Connection:
 
     @property
     def port_host(self) -> str:
-        """Where published ports are reached (DESIGN.md "Ports"): a remote host's name,
+        """Where published ports are reached (docs/architecture.md, "Ports"): a remote host's name,
         else localhost (a machine forwards its ports to the host's loopback)."""
         if not self.is_ssh or self.is_machine:
             return "localhost"

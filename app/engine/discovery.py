@@ -10,9 +10,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from app import log
+from app.engine.cli.podman_cli import PodmanCli, PodmanMissing
 from app.engine.connection import Connection
-from app.engine.podman_cli import PodmanCli, PodmanMissing
+from app.support import log
 
 _log = log.get("engine")
 
@@ -115,7 +115,7 @@ def discover(cli: PodmanCli) -> Discovery:
 
 
 def choose_connection(discovery: Discovery, last_active: str = "") -> Connection | None:
-    """DESIGN.md "Which connection": the last active if it still exists, else Podman's
+    """docs/architecture.md, "Which connection": the last active if it still exists, else Podman's
     default, else the local socket."""
     if last_active:
         chosen = discovery.by_name(last_active)

@@ -1,7 +1,7 @@
 """Plain HTTP to a Podman endpoint, for what podman-py lacks or gets wrong.
 
 podman-py cannot stream events over named pipes, has no attach or interactive exec,
-and fails on some list results (DESIGN.md). Everything the engine says to the API
+and fails on some list results (docs/podman-notes.md). Everything the engine says to the API
 without podman-py goes through this one module.
 """
 

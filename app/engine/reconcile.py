@@ -1,6 +1,6 @@
 """List-and-diff: turn a fresh list of containers, images, … into what changed.
 
-Events are only hints (DESIGN.md), so the session re-lists on connect, on every
+Events are only hints (docs/podman-notes.md), so the session re-lists on connect, on every
 reconnect and on a slow timer, and the models apply the diff as inserts, removals and
 dataChanged, never a reset. Pure and without threads: call it from any one thread.
 """

@@ -64,7 +64,7 @@ def _span(port: int, count: int) -> str:
 
 
 def port_urls(c: ContainerSummary, host: str = "localhost") -> list[str]:
-    """http://HOST:PORT for each published TCP port (DESIGN.md "Ports")."""
+    """http://HOST:PORT for each published TCP port (docs/architecture.md, "Ports")."""
     return [f"http://{host}:{p.host_port}" for p in c.ports if p.protocol == "tcp" and p.host_port]
 
 

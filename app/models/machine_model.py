@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 
-from app.engine.machines import Machine, MachineAvailability, MachineListing
+from app.engine.cli.machines import Machine, MachineAvailability, MachineListing
 from app.models import dots, humanize
 from app.models.resource_model import Column, ResourceModel
 

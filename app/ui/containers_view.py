@@ -14,10 +14,10 @@ from PySide6.QtCore import QModelIndex, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QMenu, QWidget
 
+from app.controllers.settings import Settings
 from app.models.container_model import ContainerModel
 from app.models.container_status import ContainerStatus as S
 from app.models.resource_model import LINK_ROLE
-from app.settings import Settings
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import docker_socket
-from app.connection_manager import ConnectionManager
+from app.controllers import docker_socket
+from app.controllers.connection_manager import ConnectionManager
 from app.proxy.status import ProxyStatus
 
 

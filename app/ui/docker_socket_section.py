@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from app import docker_socket
-from app.settings import Settings
+from app.controllers import docker_socket
+from app.controllers.settings import Settings
 from app.ui.settings_dialog import SettingsSection
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.settings import Settings
 from app.models.image_model import ImageModel
-from app.settings import Settings
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine.cli.machine_cli import MachineSpec
+from app.engine.cli.machines import MachineAvailability, MachineListing
 from app.engine.connection import Connection
-from app.engine.machine_cli import MachineSpec
-from app.engine.machines import MachineAvailability, MachineListing
 from app.models import humanize
 from app.ui.machine_menu import machine_name_of
 from app.ui.remote_connection_dialog import test_connection

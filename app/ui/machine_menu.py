@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.engine.cli.machines import Machine, MachineAvailability, MachineListing
 from app.engine.connection import Connection
-from app.engine.machines import Machine, MachineAvailability, MachineListing
 from app.models import dots
 
 ROOT_SUFFIX = "-root"

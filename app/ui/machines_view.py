@@ -8,11 +8,11 @@ import asyncio
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from app.engine.machines import MachineAvailability, MachineListing, list_machines
-from app.engine.podman_cli import PodmanCli
+from app.controllers.notices import install_hint
+from app.controllers.settings import Settings
+from app.engine.cli.machines import MachineAvailability, MachineListing, list_machines
+from app.engine.cli.podman_cli import PodmanCli
 from app.models.machine_model import MachineModel
-from app.notices import install_hint
-from app.settings import Settings
 from app.ui.resource_view import ResourceView
 
 EMPTY = """

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.engine.machines import MachineAvailability
+from app.controllers.notices import Notice
+from app.controllers.session import Session
+from app.controllers.settings import Settings
+from app.engine.cli.machines import MachineAvailability
 from app.models.connection_state import ConnectionState
-from app.notices import Notice
-from app.session import Session
-from app.settings import Settings
 from app.ui import status_bar
 from app.ui.containers_view import ContainersView
 from app.ui.images_view import ImagesView
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         elif state is ConnectionState.CONNECTED:
             self.message_bar.set_sticky("", "")
         if state is ConnectionState.UNSUPPORTED:
-            from app import notices
+            from app.controllers import notices
 
             self.show_notice(notices.too_old(reason))
         elif self.pages.currentWidget() is self.notice_page and state.can_act():

@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from app import log
-from app.engine.events import PodmanEvent
+from app.engine.streams.events import PodmanEvent
+from app.support import log
 
 _log = log.get("notifications")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.settings import Settings
 from app.models.pod_model import PodModel
 from app.models.pod_status import PodStatus as S
-from app.settings import Settings
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 

@@ -14,7 +14,7 @@ from app.proxy.host_keys import HostKeyInfo
 
 
 class DialogPrompts:
-    """Implements app.proxy_runner.Prompts with Qt dialogs over ``parent()``."""
+    """Implements app.controllers.proxy_runner.Prompts with Qt dialogs over ``parent()``."""
 
     def __init__(self, parent: Callable[[], QWidget | None]) -> None:
         self._parent = parent

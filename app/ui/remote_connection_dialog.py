@@ -31,16 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
-from app.engine import discovery, http_api, machine_cli
+from app.engine import discovery, http_api
+from app.engine.cli import machine_cli
+from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
 from app.engine.endpoint import Endpoint
 from app.engine.errors import PodmanError
-from app.engine.podman_cli import PodmanCli
 from app.proxy import host_keys
 from app.proxy.host_keys import HostKeyError, HostKeyPolicy
 from app.proxy.proxy import ProxyConfig
 from app.proxy.proxy_thread import ProxyThread
+from app.support import paths
 
 
 @dataclass(frozen=True)

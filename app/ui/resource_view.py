@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import log
+from app.controllers.session import Session
+from app.controllers.settings import Settings
 from app.engine.errors import PodmanError
 from app.models.filter_proxy import ResourceFilterProxy
 from app.models.resource_model import KEY_ROLE, ResourceModel
-from app.session import Session
-from app.settings import Settings
+from app.support import log
 from app.ui import confirmation
 
 _log = log.get("ui")

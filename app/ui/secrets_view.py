@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.settings import Settings
 from app.engine.errors import PodmanError
 from app.models.secret_model import SecretModel
-from app.settings import Settings
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 

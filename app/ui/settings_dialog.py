@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
-from app.settings import THEMES, Settings
+from app.controllers.settings import THEMES, Settings
+from app.support import paths
 
 _THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 

@@ -167,7 +167,7 @@ class TrayLauncher(QObject):
         quit_app: Any,
         parent: QObject | None = None,
     ) -> None:
-        from app.machine_controller import MachineController
+        from app.controllers.machine_controller import MachineController
         from app.ui.machine_menu import MachineMenu, MachineSwitcher
         from app.ui.notifications import Notifier
 

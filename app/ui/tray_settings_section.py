@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QWidget
 
-from app.settings import Settings
+from app.controllers.settings import Settings
 from app.ui.settings_dialog import SettingsSection
 
 

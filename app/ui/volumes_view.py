@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from app import log
+from app.controllers.session import Session
+from app.controllers.settings import Settings
 from app.engine.errors import PodmanError
 from app.models.volume_model import VolumeModel
-from app.session import Session
-from app.settings import Settings
+from app.support import log
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 

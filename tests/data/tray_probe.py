@@ -11,9 +11,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from app.connection_manager import ConnectionManager
-from app.machine_controller import MachineController
-from app.settings import Settings
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
+from app.controllers.settings import Settings
 from app.ui.machine_menu import MachineSwitcher
 from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from app.engine.cli.machines import MachineAvailability, list_machines
+from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
 from app.engine.discovery import (
     Discovery,
@@ -15,8 +17,6 @@ from app.engine.discovery import (
     discover,
     parse_connection_list,
 )
-from app.engine.machines import MachineAvailability, list_machines
-from app.engine.podman_cli import PodmanCli
 from tests.conftest import linux_only
 
 pytestmark = linux_only
@@ -42,7 +42,7 @@ def test_discovers_connections_added_with_podman(cli, tmp_path):
 
     devbox = found.by_name("devbox")
     assert devbox is not None and devbox.is_ssh and devbox.identity == str(key)
-    # Podman 4.3 may rewrite ssh socket paths (DESIGN.md): compare with what it stored.
+    # Podman 4.3 may rewrite ssh socket paths (docs/podman-notes.md): compare with what it stored.
     stored = json.loads(cli.run("system", "connection", "list", "--format", "json").stdout)
     assert devbox.uri == next(r["URI"] for r in stored if r["Name"] == "devbox")
     assert found.default is not None and found.default.name == "other"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from app.engine.endpoint import Endpoint
-from app.engine.events import EventReader, PodmanEvent
+from app.engine.streams.events import EventReader, PodmanEvent
 from tests.bed.podman import TEST_IMAGE
 
 TIMEOUT = 15.0

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from app.engine.local_service import OwnService, SocketUnit, find_socket_unit, is_listening
-from app.engine.podman_cli import PodmanCli
+from app.engine.cli.local_service import OwnService, SocketUnit, find_socket_unit, is_listening
+from app.engine.cli.podman_cli import PodmanCli
 from tests.conftest import linux_only
 
 pytestmark = linux_only

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.connection_manager import ConnectionManager
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
+from app.controllers.settings import Settings
 from app.engine import discovery
+from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
-from app.engine.podman_cli import PodmanCli
-from app.machine_controller import MachineController
-from app.settings import Settings
 from app.ui.remote_connection_dialog import (
     RemoteConnectionDialog,
     add_connection,

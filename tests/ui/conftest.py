@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from app.connection_manager import ConnectionManager
-from app.settings import Settings
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.settings import Settings
 from app.ui.main_window import MainWindow
 
 

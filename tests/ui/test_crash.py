@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from app import log
-from app.crash import CrashHandler
+from app.controllers.crash import CrashHandler
+from app.support import log
 
 
 def test_uncaught_errors_are_logged_and_shown_once(qtbot, tmp_path):

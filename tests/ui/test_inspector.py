@@ -10,13 +10,14 @@ import time
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.connection_manager import ConnectionManager
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.inspector_manager import InspectorManager
+from app.controllers.settings import Settings
 from app.engine.connection import Connection
-from app.engine.logs import STDERR
-from app.inspector_manager import InspectorManager
+from app.engine.streams.logs import STDERR
 from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus
-from app.settings import Settings
+from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.inspector.summary_tab import MASK
 from tests.bed.heartbeat import GuiHeartbeat, ReferenceHeartbeat
 from tests.bed.podman import TEST_IMAGE
@@ -28,7 +29,7 @@ TICKER = "i=0; while true; do i=$((i+1)); echo tick $i; echo warn $i >&2; sleep 
 @pytest.fixture
 def connections(qtbot, qloop, tmp_path):
     manager = ConnectionManager(Settings(tmp_path / "settings.ini"))
-    inspectors = InspectorManager(manager)
+    inspectors = InspectorManager(manager, ContainerInspector)
     yield manager, inspectors
     inspectors.close_all()
     manager.shutdown()

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Signal
 
+from app.controllers.machine_controller import MachineController
+from app.controllers.settings import Settings
+from app.engine.cli.machine_cli import MachineSpec
+from app.engine.cli.machines import MachineAvailability
+from app.engine.cli.podman_cli import PodmanCli
 from app.engine.discovery import Discovery
-from app.engine.machine_cli import MachineSpec
-from app.engine.machines import MachineAvailability
-from app.engine.podman_cli import PodmanCli
-from app.machine_controller import MachineController
-from app.settings import Settings
 from app.ui.machine_actions import ManageMachinesDialog
 from app.ui.notifications import Notifier
 from tests.ui.conftest import spawn

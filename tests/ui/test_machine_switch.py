@@ -1,17 +1,18 @@
 """Switching connections from the machine switcher, between two real isolated Podman
 services: one over a unix socket, one over the real sshd through the app's proxy
-(DESIGN.md: a machine is an SSH endpoint plus a podman socket, which the sshd stands for).
+(docs/podman-notes.md: a machine is an SSH endpoint plus a podman socket, which the
+sshd stands for).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from app.connection_manager import ConnectionManager
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.settings import Settings
 from app.engine.connection import Connection
 from app.engine.discovery import Discovery
 from app.models.connection_state import ConnectionState
-from app.settings import Settings
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.conftest import spawn
 
@@ -101,9 +102,9 @@ def test_a_failed_switch_keeps_the_previous_connection_and_says_why(
 
 
 def test_the_switcher_menu_drives_the_switch(qtbot, manager, podman, fresh_podman):
-    from app.engine.machines import MachineAvailability, MachineListing
-    from app.engine.podman_cli import PodmanCli
-    from app.machine_controller import MachineController
+    from app.controllers.machine_controller import MachineController
+    from app.engine.cli.machines import MachineAvailability, MachineListing
+    from app.engine.cli.podman_cli import PodmanCli
     from app.ui.machine_menu import make_machine_menu
 
     a = Connection("a", podman.uri)

@@ -8,7 +8,7 @@ import os
 import pytest
 from PySide6.QtCore import Qt
 
-from app.settings import Settings
+from app.controllers.settings import Settings
 from app.ui import theme
 from app.ui.confirmation import Answer
 from app.ui.main_window import MainWindow

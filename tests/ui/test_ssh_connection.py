@@ -1,6 +1,6 @@
 """ssh:// connections in the app: through the proxy, over the real sshd, to the real Podman.
 
-The test sshd on 127.0.0.1 stands in for a podman machine or a remote host (DESIGN.md).
+The test sshd on 127.0.0.1 stands in for a podman machine or a remote host (docs/podman-notes.md).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.connection_manager import ConnectionManager
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.settings import Settings
 from app.engine import http_api
 from app.engine.connection import Connection
 from app.engine.endpoint import Endpoint
 from app.models.connection_state import ConnectionState
-from app.settings import Settings
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts

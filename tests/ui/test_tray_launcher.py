@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMenu
 
-from app.connection_manager import ConnectionManager
-from app.settings import Settings
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.tray import TrayLauncher
 from tests.ui.conftest import spawn

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMenu
 
+from app.controllers.machine_controller import MachineController
+from app.engine.cli.machines import Machine, MachineAvailability, MachineListing
+from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
 from app.engine.discovery import Discovery
 from app.engine.dto import ContainerSummary, PortMapping
-from app.engine.machines import Machine, MachineAvailability, MachineListing
-from app.engine.podman_cli import PodmanCli
-from app.machine_controller import MachineController
 from app.models.connection_state import ConnectionState
 from app.ui.machine_menu import MachineSwitcher, group_connections, make_machine_menu
 from app.ui.tray import TrayState, tray_icon, tray_state

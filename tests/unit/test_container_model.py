@@ -180,7 +180,7 @@ def test_dangling_images_are_shown_as_such(qapp):
 
 
 def test_a_container_event_shows_its_state_before_the_relist(feed):
-    from app.engine.events import PodmanEvent
+    from app.engine.streams.events import PodmanEvent
 
     model, apply = feed
     apply(c("x", "web"))

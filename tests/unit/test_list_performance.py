@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt
 
+from app.controllers.session import _parts
 from app.engine.dto import ContainerSummary
 from app.engine.reconcile import Diff, Reconciler
 from app.models.container_model import ContainerModel
 from app.models.filter_proxy import ResourceFilterProxy
-from app.session import _parts
 
 NOW = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
 

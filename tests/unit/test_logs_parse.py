@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from app.engine.logs import (
+from app.engine.streams.logs import (
     STDERR,
     STDOUT,
     LogDecoder,

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from app.engine import machine_cli
+from app.engine.cli import machine_cli
+from app.engine.cli.machine_cli import MachineSpec, StreamingCommand
+from app.engine.cli.machines import MachineAvailability, list_machines
+from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
-from app.engine.machine_cli import MachineSpec, StreamingCommand
-from app.engine.machines import MachineAvailability, list_machines
-from app.engine.podman_cli import PodmanCli
 
 DOUBLE = Path(__file__).resolve().parents[1] / "data" / "podman_double.py"
 

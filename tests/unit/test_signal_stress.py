@@ -1,5 +1,5 @@
 """Regression: PySide6 6.12.0 on CPython 3.11 kills the interpreter after a few hundred
-Signal.emit() calls (DESIGN.md, "Traps found"). Push 100,000 cross-thread deliveries
+Signal.emit() calls (docs/podman-notes.md, "Traps found"). Push 100,000 cross-thread deliveries
 through the paths the app uses, in a subprocess, because the failure is a fatal abort."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.engine.stats import StatsHistory, parse_stats
+from app.engine.streams.stats import StatsHistory, parse_stats
 
 LIBPOD = {
     "Error": None,

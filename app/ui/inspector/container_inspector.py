@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import log
+from app.controllers.session import Session
 from app.engine.connection import Connection
 from app.engine.errors import NotFound, PodmanError
-from app.engine.events import PodmanEvent
+from app.engine.streams.events import PodmanEvent
 from app.engine.top import top
 from app.models import dots
 from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus as S
-from app.session import Session
+from app.support import log
 from app.ui import confirmation
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab

@@ -46,11 +46,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import log
 from app.engine.endpoint import Endpoint
 from app.engine.errors import PodmanError
-from app.engine.events import parse_rfc3339_ns, since_param
-from app.engine.logs import STDERR, LogFollower, LogLine, Record, read_logs, to_row
+from app.engine.streams.events import parse_rfc3339_ns, since_param
+from app.engine.streams.logs import STDERR, LogFollower, LogLine, Record, read_logs, to_row
+from app.support import log
 from app.ui.inspector import ansi
 
 _log = log.get("ui")

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.engine.endpoint import Endpoint
-from app.engine.stats import HISTORY_SECONDS, StatsHistory, StatsReader, StatsSample
+from app.engine.streams.stats import HISTORY_SECONDS, StatsHistory, StatsReader, StatsSample
 from app.models import humanize
 
 Series = tuple[str, str, Sequence[tuple[float, float]]]  # (name, colour, (t, value) points)

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import log
-from app.engine.podman_cli import PodmanCli, PodmanMissing
+from app.engine.cli.podman_cli import PodmanCli, PodmanMissing
+from app.support import log
 
 _log = log.get("engine")
 

@@ -23,10 +23,10 @@ from app.engine.errors import (
     ConnectionLost,
     PodmanError,
 )
-from app.engine.events import parse_rfc3339_ns
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
+from app.engine.streams.events import parse_rfc3339_ns
 
-log = logging.getLogger("app.engine.logs")
+log = logging.getLogger("pdc.logs")
 
 STDIN, STDOUT, STDERR = 0, 1, 2
 _HEADER = struct.Struct(">BxxxL")

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app import paths
+from app.support import paths
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, PodmanError
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
 
-log = logging.getLogger("app.engine.stats")
+log = logging.getLogger("pdc.stats")
 
 HISTORY_SECONDS = 300
 

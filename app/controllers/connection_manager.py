@@ -20,25 +20,26 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app import docker_socket, log, notices, paths
+from app.controllers import docker_socket, notices
+from app.controllers.proxy_runner import Prompts, ProxyRunner
+from app.controllers.session import Session
+from app.controllers.settings import Settings
 from app.engine import discovery as disco
 from app.engine import http_api
-from app.engine.connection import Connection, connection_from_argument, looks_like_uri
-from app.engine.endpoint import Endpoint
-from app.engine.errors import PodmanError
-from app.engine.local_service import (
+from app.engine.cli.local_service import (
     OwnService,
     SocketUnit,
     enable_socket_unit,
     find_socket_unit,
     is_listening,
 )
-from app.engine.podman_cli import PodmanCli
+from app.engine.cli.podman_cli import PodmanCli
+from app.engine.connection import Connection, connection_from_argument, looks_like_uri
+from app.engine.endpoint import Endpoint
+from app.engine.errors import PodmanError
 from app.proxy.listeners import ListenerError
 from app.proxy.proxy import ProxyConfig
-from app.proxy_runner import Prompts, ProxyRunner
-from app.session import Session
-from app.settings import Settings
+from app.support import log, paths
 
 _log = log.get("connections")
 
@@ -82,7 +83,8 @@ class ConnectionManager(QObject):
     # -- opening ---------------------------------------------------------------------
 
     async def open_initial(self, requested: str = "") -> None:
-        """Open ``requested`` (a name or URI), else the connection DESIGN.md prescribes."""
+        """Open ``requested`` (a name or URI), else the connection chosen as
+        docs/architecture.md ("Which connection") describes."""
         self.requested = requested
         self._set_notice(None)
         cli = self.cli()

@@ -14,11 +14,11 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from app import log
 from app.proxy.host_keys import HostKeyInfo
 from app.proxy.proxy import ProxyConfig
 from app.proxy.proxy_thread import ProxyThread
 from app.proxy.status import ProxyStatus
+from app.support import log
 
 _log = log.get("proxy")
 

@@ -18,9 +18,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app import log
 from app.engine.connection import Connection
 from app.engine.endpoint import EndpointError
+from app.support import log
 
 _log = log.get("machines")
 
@@ -246,7 +246,7 @@ def _signal(proc: subprocess.Popen, sig: int | None) -> None:
 def readback_warning(name: str, typed_uri: str, stored: Connection | None) -> str:
     """What to tell the user when Podman stored something other than what was typed.
 
-    Podman 4.3 drops or shortens ssh:// socket paths outside ``/run`` (DESIGN.md), and
+    Podman 4.3 drops or shortens ssh:// socket paths outside ``/run`` (docs/podman-notes.md), and
     without a path Podman guesses the socket on each use.
     """
     if stored is None:

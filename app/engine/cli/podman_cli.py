@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from app import log
+from app.support import log
 
 _log = log.get("engine")
 

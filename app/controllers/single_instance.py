@@ -13,7 +13,8 @@ import sys
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app import APP_ID, log, paths
+from app import APP_ID
+from app.support import log, paths
 
 _log = log.get("ui")
 

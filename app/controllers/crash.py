@@ -14,7 +14,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from app import log
+from app.support import log
 
 _log = log.get("crash")
 

@@ -10,8 +10,8 @@ import os
 import sys
 from urllib.parse import urlparse
 
-from app import paths
 from app.proxy.uris import is_loopback
+from app.support import paths
 
 DOCKER_PIPE = "npipe:////./pipe/docker_engine"
 OWN_PIPE = "npipe:////./pipe/podman-desktop-companion"

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.engine.podman_cli import PodmanCli, PodmanMissing
+from app.engine.cli.podman_cli import PodmanCli, PodmanMissing
 
 
 class MachineAvailability(Enum):

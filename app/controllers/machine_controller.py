@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app import log
-from app.engine import machine_cli
-from app.engine.machine_cli import MachineSpec, StreamingCommand
-from app.engine.machines import MachineAvailability, MachineListing, list_machines
-from app.engine.podman_cli import PodmanCli
+from app.engine.cli import machine_cli
+from app.engine.cli.machine_cli import MachineSpec, StreamingCommand
+from app.engine.cli.machines import MachineAvailability, MachineListing, list_machines
+from app.engine.cli.podman_cli import PodmanCli
+from app.support import log
 
 _log = log.get("machines")
 

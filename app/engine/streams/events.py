@@ -1,6 +1,6 @@
 """Podman's events stream: parsed events, and a reader thread that survives reconnects.
 
-Events are hints (DESIGN.md): they can arrive out of order and a stream can drop, so
+Events are hints (docs/podman-notes.md): they can arrive out of order and a stream can drop, so
 the caller re-fetches what an event names and reconciles with a full list on every
 (re)connect. The reader resumes with ``since=`` so events that happen while the
 service is down are still delivered, once each.
@@ -23,7 +23,7 @@ from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, PodmanError
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
 
-log = logging.getLogger("app.engine.events")
+log = logging.getLogger("pdc.events")
 
 # The Docker-compatible endpoint renames a few libpod actions; the app speaks libpod's.
 _COMPAT_ACTIONS = {("container", "die"): "died", ("image", "delete"): "remove"}

@@ -10,12 +10,19 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
 
-from app import log
-from app.connection_manager import ConnectionManager
-from app.session import Session
-from app.ui.inspector.container_inspector import ContainerInspector
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.session import Session
+from app.support import log
+
+# The window class lives in the UI layer; the composition root passes its constructor in.
+# It takes (session, ref) and has: ref, name, container_id, session, detached, closed,
+# loaded, show(), start(), close(), detach(reason).
+ContainerInspector = Any
 
 _log = log.get("ui")
 
@@ -23,9 +30,15 @@ _log = log.get("ui")
 class InspectorManager(QObject):
     opened = Signal(object)
 
-    def __init__(self, connections: ConnectionManager, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        connections: ConnectionManager,
+        make_window: Callable[[Session, str], ContainerInspector],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.connections = connections
+        self._make_window = make_window
         self.windows: list[ContainerInspector] = []
         self._waiting: list[str] = []
         connections.session_changed.connect(self._on_session_changed)
@@ -41,7 +54,7 @@ class InspectorManager(QObject):
             _raise(existing)
             return existing
         _log.info("inspecting container %s on %s", ref, session.connection.name)
-        window = ContainerInspector(session, ref)
+        window = self._make_window(session, ref)
         window.closed.connect(lambda w=window: self._forget(w))
         window.loaded.connect(lambda _attrs, w=window: self._dedupe(w))
         self.windows.append(window)

@@ -16,15 +16,15 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app import log
+from app.controllers.proxy_runner import ProxyRunner
 from app.engine.client import Client
 from app.engine.connection import Connection
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
-from app.engine.events import EventReader, PodmanEvent
 from app.engine.reconcile import Diff, Reconciler
+from app.engine.streams.events import EventReader, PodmanEvent
 from app.models.connection_state import ConnectionState
 from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
-from app.proxy_runner import ProxyRunner
+from app.support import log
 
 _log = log.get("session")
 
@@ -297,7 +297,7 @@ class Session(QObject):
         return dict(self.reconciler.known(kind))
 
     def _spawn(self, coro: Any) -> None:
-        # qasync needs a reference to running tasks (REFERENCE.md), and so do we, to cancel.
+        # qasync needs a reference to running tasks (docs/podman-notes.md), and so do we, to cancel.
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
