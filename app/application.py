@@ -22,6 +22,7 @@ from app.controllers.inspector_manager import InspectorManager
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer, send_to_running
 from app.support import log, paths
+from app.support.concurrency import TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
 from app.ui import theme
@@ -49,7 +50,7 @@ class Application:
         self.window = MainWindow(self.settings)
         self.crash = CrashHandler(log_file, self._show_crash)
         self.instance = InstanceServer()
-        self._tasks: set[asyncio.Future] = set()
+        self.tasks = TaskSet("app", _log)
         self._quit = asyncio.get_event_loop().create_future()
         self._wire()
 
@@ -74,10 +75,7 @@ class Application:
         )
 
     def spawn(self, coro: Any) -> None:
-        # Keep a reference: qasync drops unreferenced tasks (docs/podman-notes.md).
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.spawn(coro)
 
     def start(self, connection: str, minimized: bool, inspect: str = "") -> None:
         if inspect:
