@@ -2,7 +2,7 @@
 # Sets up what is missing (system packages, .venv) and then either launches the
 # app or runs the whole test suite:
 #   ./bootstrap.sh app [ARGS...]    launch Podman Desktop Companion on the local Podman
-#   ./bootstrap.sh test [PYTEST ARGS...]   run the test suite
+#   ./bootstrap.sh test [PYTEST ARGS...]   lint (ruff), then run the test suite
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -64,6 +64,20 @@ setup_venv() {
     fi
 }
 
+# Lint is part of the test command, so CI (which runs only that) fails on it too. It
+# runs first: it takes about a second, the suite takes minutes.
+lint() {
+    local dirs=(app tests bench tools)
+    if ! .venv/bin/python -m ruff check "${dirs[@]}"; then
+        log "Lint failed. Fix it, or let ruff: .venv/bin/python -m ruff check --fix ${dirs[*]}"
+        return 1
+    fi
+    if ! .venv/bin/python -m ruff format --check "${dirs[@]}"; then
+        log "Formatting differs. Apply it with: .venv/bin/python -m ruff format ${dirs[*]}"
+        return 1
+    fi
+}
+
 cmd="${1:-app}"
 shift || true
 case "$cmd" in
@@ -76,6 +90,7 @@ case "$cmd" in
     test)
         install_system_packages
         setup_venv
+        lint
         exec .venv/bin/python -m pytest "$@"
         ;;
     *)
