@@ -1,7 +1,7 @@
 """The Docker-compatible socket: where it listens by default, and how clients find it.
 
-Plain Python: the Settings section validates with it and the connection manager starts
-a proxy on the chosen address.
+Plain Python: the Settings section validates with it, the connection manager starts a
+proxy on the chosen address, and the panel says why none serves the active connection.
 """
 
 from __future__ import annotations
@@ -10,11 +10,17 @@ import os
 import sys
 from urllib.parse import urlparse
 
+from app.engine.connection import Connection
 from app.proxy.uris import is_loopback
 from app.support import paths
 
 DOCKER_PIPE = "npipe:////./pipe/docker_engine"
 OWN_PIPE = "npipe:////./pipe/podman-desktop-companion"
+# The connections the app serves a Docker-compatible socket for: a unix socket (a proxy
+# with a unix upstream) and ssh:// (the connection's own proxy listens there). A tcp://
+# or npipe:// connection is itself a socket Docker clients can use, so none is added.
+SERVED_SCHEMES = ("unix", "ssh")
+_DIRECT_KINDS = {"tcp": "a TCP socket", "npipe": "a named pipe"}
 
 
 def default_address() -> str:
@@ -62,6 +68,34 @@ def validate(text: str) -> str:
             )
         return ""
     return f"“{text}”: use a socket path, unix:///path, tcp://127.0.0.1:PORT or npipe://."
+
+
+def served_for(connection: Connection) -> bool:
+    """Whether the app serves a Docker-compatible socket while ``connection`` is active."""
+    return connection.scheme in SERVED_SCHEMES
+
+
+def not_served_reason(connection: Connection | None) -> str:
+    """Why no Docker-compatible socket serves ``connection`` ("" when one should)."""
+    if connection is None:
+        return "No connection is active."
+    if served_for(connection):
+        return ""
+    only = "The app offers its own socket for unix-socket and ssh:// connections only."
+    kind = _DIRECT_KINDS.get(connection.scheme)
+    if kind is None:
+        return f"The active connection, {connection.name}, is a {connection.scheme}:// one. {only}"
+    return (
+        f"The active connection, {connection.name}, is {kind} that Docker clients can use "
+        f"directly. {only}"
+    )
+
+
+def direct_address(connection: Connection | None) -> str:
+    """The connection's own address when Docker clients can use it as it is, else ""."""
+    if connection is None or connection.scheme not in _DIRECT_KINDS:
+        return ""
+    return connection.uri
 
 
 def is_tcp(text: str) -> bool:

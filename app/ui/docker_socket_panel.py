@@ -104,8 +104,15 @@ class DockerSocketPanel(QDialog):
             self._show_off("Turned off in Settings → Docker socket.")
             return
         if runner is None:
-            why = self.manager.docker_error or "No connection is active."
-            self._show_off(f"Not serving: {why}")
+            session = self.manager.session
+            connection = session.connection if session is not None else None
+            why = self.manager.docker_error or docker_socket.not_served_reason(connection)
+            self._show_off(f"Not serving: {why}" if why else "Starting…")
+            # A tcp:// or npipe:// connection is itself what Docker clients can point at.
+            direct = docker_socket.direct_address(connection)
+            if direct and not self.manager.docker_error:
+                self.export_line.setText(docker_socket.docker_host_line(direct))
+                self.warning.setVisible(docker_socket.is_tcp(direct))
             return
         self._show_status(runner.status())
 

@@ -9,6 +9,7 @@ the service, the app under test) sees only this store.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import tarfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 TEST_IMAGE = "localhost/busybox:test"
@@ -110,14 +112,7 @@ class IsolatedPodman:
         raise RuntimeError(f"podman service did not answer in {timeout}s: {self.service_log()}")
 
     def _ping(self) -> bool:
-        try:
-            with socket.socket(socket.AF_UNIX) as sock:
-                sock.settimeout(2)
-                sock.connect(str(self.socket_path))
-                sock.sendall(b"GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n")
-                return sock.recv(64).startswith(b"HTTP/1.")
-        except OSError:
-            return False
+        return _answers(socket.AF_UNIX, str(self.socket_path))
 
     def service_log(self) -> str:
         path = self.base / "service.log"
@@ -138,6 +133,38 @@ class IsolatedPodman:
     @property
     def service_running(self) -> bool:
         return self._service is not None and self._service.poll() is None
+
+    @contextlib.contextmanager
+    def tcp_service(self) -> Iterator[str]:
+        """A second API service on this store at tcp://127.0.0.1:PORT (yields the URI)."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        uri = f"tcp://127.0.0.1:{port}"
+        log = open(self.base / "tcp-service.log", "ab")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            ["podman", "system", "service", "--time=0", uri],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        log.close()
+        try:
+            deadline = time.monotonic() + 20.0
+            # No readiness signal here either: poll the port with a deadline.
+            while not _answers(socket.AF_INET, ("127.0.0.1", port)):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"podman service on {uri} did not start")
+                time.sleep(0.02)
+            yield uri
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
     # -- content -----------------------------------------------------------------------
 
@@ -175,6 +202,18 @@ class IsolatedPodman:
         self.cli("rm", "-af", "-t", "0", check=False)
         _unmount_under(self.base)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def _answers(family: int, address: object) -> bool:
+    """Whether an HTTP server at ``address`` answers ``GET /_ping``."""
+    try:
+        with socket.socket(family) as sock:
+            sock.settimeout(2)
+            sock.connect(address)
+            sock.sendall(b"GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n")
+            return sock.recv(64).startswith(b"HTTP/1.")
+    except OSError:
+        return False
 
 
 def build_busybox_rootfs(cache_dir: Path) -> Path:
