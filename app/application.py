@@ -59,6 +59,7 @@ class Application:
         m.session_changed.connect(w.set_session)
         m.notice_changed.connect(w.show_notice)
         w.notice_action.connect(self._on_notice_action)
+        w.connection_status.retry_requested.connect(m.retry_upstream)
         w.settings_requested.connect(self.show_settings)
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)

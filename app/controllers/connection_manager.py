@@ -335,6 +335,16 @@ class ConnectionManager(QObject):
                 return
             await self.open_initial(self.requested)
 
+    def retry_upstream(self) -> None:
+        """Try the active session's SSH upstream again, after a refusal that waits for
+        the user (host key refused, passphrase cancelled). The session then reports
+        connecting, and connected once SSH is up; with no SSH proxy this does nothing."""
+        session = self.session
+        if session is None or session.proxy is None:
+            return
+        _log.info("retrying SSH to %s", session.connection.name)
+        session.proxy.retry()
+
     # -- state -----------------------------------------------------------------------
 
     def _replace_session(self, session: Session | None) -> None:

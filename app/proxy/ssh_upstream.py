@@ -127,6 +127,12 @@ class SshUpstream:
 
     def retry(self) -> None:
         with self._cond:
+            failed = self._failed
+        if failed:
+            # Reported before the supervisor is let go, so this cannot overwrite the news
+            # of the attempt it starts (which may first wait for the user's answer).
+            self._set(UpstreamState.CONNECTING, "")
+        with self._cond:
             self._failed = False
             self._cond.notify_all()
 

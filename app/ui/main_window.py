@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         for kind in self.views:
             if kind != "machines":
                 self.sidebar.set_count(kind, None)
+        self.connection_status.set_retryable(session is not None and session.proxy is not None)
         if session is None:
             self.connection_status.set_connection("", "")
             self.connection_status.set_version("")

@@ -1,10 +1,11 @@
-"""The status bar's connection indicator: which connection, which Podman, what state."""
+"""The status bar's connection indicator: which connection, which Podman, what state,
+and a Retry when an SSH connection was refused and waits for the user."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from app.models.connection_state import ConnectionState
 
@@ -38,7 +39,14 @@ class StateDot(QWidget):
 
 
 class ConnectionStatus(QWidget):
-    """Shows ``● Connected · local · Podman 4.3.1`` (or the reason it is not)."""
+    """Shows ``● Connected · local · Podman 4.3.1`` (or the reason it is not).
+
+    Signals:
+        retry_requested(): the user pressed Retry (shown while an SSH connection is
+        unavailable: its host key or passphrase was refused, so it waits for the user).
+    """
+
+    retry_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,13 +55,21 @@ class ConnectionStatus(QWidget):
         layout.setSpacing(6)
         self.dot = StateDot(self)
         self.state_label = QLabel(self)
+        self.retry_button = QPushButton("Retry", self)
+        self.retry_button.setObjectName("statusRetry")
+        self.retry_button.setAccessibleName("Retry the SSH connection")
+        self.retry_button.setToolTip("Connect over SSH again (asks again what was refused)")
+        self.retry_button.clicked.connect(self.retry_requested)
+        self.retry_button.hide()
         self.connection_label = QLabel(self)
         self.version_label = QLabel(self)
-        for widget in (self.dot, self.state_label, self.connection_label, self.version_label):
+        row = (self.dot, self.state_label, self.retry_button)
+        for widget in (*row, self.connection_label, self.version_label):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.state = ConnectionState.UNAVAILABLE
         self.reason = ""
+        self._retryable = False
         self.set_connection("", "")
         self.set_state(ConnectionState.UNAVAILABLE, "No connection")
         self.set_version("")
@@ -64,6 +80,11 @@ class ConnectionStatus(QWidget):
 
     def set_version(self, version: str) -> None:
         self.version_label.setText(f"· Podman {version}" if version else "")
+
+    def set_retryable(self, retryable: bool) -> None:
+        """Whether the connection can be retried from here (it goes through an SSH proxy)."""
+        self._retryable = retryable
+        self._show_retry()
 
     def set_state(self, state: ConnectionState, reason: str) -> None:
         self.state, self.reason = state, reason
@@ -77,6 +98,12 @@ class ConnectionStatus(QWidget):
         self.state_label.setText(_elide(text, 90))
         self.state_label.setToolTip(text)
         self.dot.setToolTip(text)
+        self._show_retry()
+
+    def _show_retry(self) -> None:
+        # LOST retries by itself; UNAVAILABLE over SSH waits for the user to ask again.
+        visible = self._retryable and self.state is ConnectionState.UNAVAILABLE
+        self.retry_button.setVisible(visible)
 
 
 def _elide(text: str, limit: int) -> str:

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
@@ -32,6 +33,7 @@ def app_parts(qtbot, qloop, tmp_path):
     manager = ConnectionManager(settings, DialogPrompts(lambda: window))
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)
+    window.connection_status.retry_requested.connect(manager.retry_upstream)
     qtbot.addWidget(window)
     window.show()
     yield manager, window
@@ -52,11 +54,15 @@ def _open(qtbot, manager, connection):
     return opened.args[0]
 
 
+def _host_key_dialog(window) -> QMessageBox | None:
+    """The open host-key question (an answered one may linger until deleted)."""
+    boxes = window.findChildren(QMessageBox, "hostKeyDialog")
+    return next((box for box in boxes if box.isVisible()), None)
+
+
 def _answer_host_key(qtbot, window, trust: bool) -> str:
-    qtbot.waitUntil(
-        lambda: window.findChild(QMessageBox, "hostKeyDialog") is not None, timeout=15_000
-    )
-    box = window.findChild(QMessageBox, "hostKeyDialog")
+    qtbot.waitUntil(lambda: _host_key_dialog(window) is not None, timeout=15_000)
+    box = _host_key_dialog(window)
     text = box.informativeText()
     button = (
         box.findChild(object, "trustHostKey")
@@ -98,6 +104,37 @@ def test_refused_host_key_is_shown_and_nothing_connects(qtbot, podman, sshd, app
     assert not _known_hosts().exists() or sshd.host_public_key.split()[1] not in (
         _known_hosts().read_text()
     )
+
+
+def test_refused_host_key_is_retried_from_the_status_bar(qtbot, podman, sshd, app_parts):
+    """Refuse, see Retry, press it by keyboard, accept the second time: connected."""
+    manager, window = app_parts
+    _known_hosts().unlink(missing_ok=True)
+    remote = Connection("devbox", sshd.uri(podman.socket_path), identity=str(sshd.client_key))
+    session = _open(qtbot, manager, remote)
+    status = window.connection_status
+    retry = status.retry_button
+    assert not retry.isVisibleTo(window)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.UNAVAILABLE)
+    ):
+        _answer_host_key(qtbot, window, trust=False)
+    assert retry.isVisibleTo(window)
+    assert retry.accessibleName() and retry.toolTip()
+    assert retry.focusPolicy() & Qt.FocusPolicy.TabFocus
+    retry.setFocus()
+    qtbot.keyClick(retry, Qt.Key.Key_Space)
+    # At once: the bar says it is connecting again, and the button goes.
+    assert status.state is ConnectionState.CONNECTING
+    assert not retry.isVisibleTo(window)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=30_000, check_params_cb=_state(ConnectionState.CONNECTED)
+    ):
+        _answer_host_key(qtbot, window, trust=True)
+    assert manager.session is session  # the same session, its proxy retried
+    assert status.state_label.text() == "Connected"
+    assert not retry.isVisibleTo(window)
+    assert sshd.host_public_key.split()[1] in _known_hosts().read_text()
 
 
 def test_machine_connection_serves_docker_clients_and_survives_an_sshd_restart(
