@@ -3,7 +3,7 @@
   python -m app [--connection NAME|URI] [--minimized] [--debug]
   python -m app --version
   python -m app connections [--json]
-  python -m app ping [--connection NAME|URI]
+  python -m app ping [--connection NAME|URI] [--identity FILE] [--accept-new-host-key]
   python -m app inspect NAME|ID [--connection NAME|URI]
 
 A bad argument prints one line and exits 2; an unreachable connection, one line and 1.
@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from app import APP_ID, __version__
+
+if TYPE_CHECKING:
+    from app.engine.connection import Connection
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     conns.add_argument("--json", action="store_true", help="print JSON")
     ping = sub.add_parser("ping", help="check that a connection answers and print its version")
     ping.add_argument("--connection", metavar="NAME|URI", default="", dest="ping_connection")
+    ping.add_argument(
+        "--identity",
+        metavar="FILE",
+        default="",
+        help="SSH private key for an ssh:// connection (else the connection's own key, "
+        "ssh-agent, or ~/.ssh's)",
+    )
+    ping.add_argument(
+        "--accept-new-host-key",
+        action="store_true",
+        help="trust an SSH host key seen for the first time and record it in known_hosts "
+        "(a CHANGED key is still refused)",
+    )
     inspect = sub.add_parser("inspect", help="open a container's inspector window")
     inspect.add_argument("container", metavar="NAME|ID")
     inspect.add_argument("--connection", metavar="NAME|URI", default="", dest="inspect_connection")
@@ -61,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "connections":
             return _connections(args.json)
         if args.command == "ping":
-            return _ping(args.ping_connection or args.connection)
+            requested = args.ping_connection or args.connection
+            return _ping(requested, args.identity, args.accept_new_host_key)
         if args.command == "inspect":
             return _inspect(args.container, args.inspect_connection or args.connection, args.debug)
         if args.command == "proxy":
@@ -98,26 +116,15 @@ def _connections(as_json: bool) -> int:
     return 0
 
 
-def _ping(requested: str) -> int:
-    from app.controllers.settings import Settings
-    from app.engine.cli.podman_cli import PodmanCli
-    from app.engine.client import Client
+def _ping(requested: str, identity: str = "", accept_new_host_key: bool = False) -> int:
     from app.engine.connection import connection_from_argument, looks_like_uri
-    from app.engine.discovery import choose_connection, discover
     from app.engine.endpoint import EndpointError
-    from app.engine.errors import PodmanError
 
-    settings = Settings()
     try:
         if looks_like_uri(requested):
             connection = connection_from_argument(requested)
         else:
-            found = discover(PodmanCli.configured(settings.podman_path))
-            connection = (
-                found.by_name(requested)
-                if requested
-                else choose_connection(found, settings.last_connection)
-            )
+            connection = _named_connection(requested)
             if connection is None:
                 what = f"no connection named {requested!r}" if requested else "no connection"
                 print(f"{APP_ID}: {what}", file=sys.stderr)
@@ -126,12 +133,68 @@ def _ping(requested: str) -> int:
         print(f"{APP_ID}: {exc}", file=sys.stderr)
         return 2
     if connection.is_ssh:
-        print(
-            f"{APP_ID}: {connection.name}: ssh:// connections need the proxy (`{APP_ID} proxy`)",
-            file=sys.stderr,
-        )
+        return _ping_over_ssh(connection, identity, accept_new_host_key)
+    return _ping_at(connection, connection.uri)
+
+
+def _named_connection(name: str) -> Connection | None:
+    """Podman's connection called ``name``, else (no name) the one the app would open."""
+    from app.controllers.settings import Settings
+    from app.engine.cli.podman_cli import PodmanCli
+    from app.engine.discovery import choose_connection, discover
+
+    settings = Settings()
+    found = discover(PodmanCli.configured(settings.podman_path))
+    return found.by_name(name) if name else choose_connection(found, settings.last_connection)
+
+
+def _ping_over_ssh(connection: Connection, identity: str, accept_new_host_key: bool) -> int:
+    """Ping through the app's own proxy, as the window reaches an ssh:// connection: a
+    private listener, host keys checked as by the ``proxy`` command (machines trusted as
+    Podman trusts them), then the proxy is stopped."""
+    from app.proxy.forward import ForwardError, forwarded
+    from app.proxy.headless_cli import terminal_passphrase
+    from app.proxy.listeners import ListenerError
+    from app.proxy.proxy import ProxyConfig
+
+    config = ProxyConfig(
+        listen=_private_listener(),
+        upstream=connection.uri,
+        identity=identity or connection.identity or None,
+        accept_new_host_key=accept_new_host_key,
+        is_machine=connection.is_machine,
+        ask_passphrase=terminal_passphrase if sys.stdin.isatty() else None,
+    )
+    try:
+        with forwarded(config) as endpoint:
+            return _ping_at(connection, endpoint)
+    except ForwardError as exc:
+        print(f"{APP_ID}: {connection.name}: {exc}", file=sys.stderr)
         return 1
-    client = Client(connection.uri)
+    except ListenerError as exc:
+        print(f"{APP_ID}: the proxy could not listen: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # ProxyUriError: the ssh:// address itself
+        print(f"{APP_ID}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _private_listener() -> str:
+    """Where this ping's proxy listens: only this process knows the name."""
+    name = f"ping-{os.getpid()}"
+    if sys.platform == "win32":
+        return f"npipe:////./pipe/{APP_ID}-{name}"
+    from app.support import paths
+
+    return f"unix://{paths.runtime_dir() / f'{name}.sock'}"
+
+
+def _ping_at(connection: Connection, uri: str) -> int:
+    """Ask the Podman API at ``uri`` for its version; print it, or why not (one line)."""
+    from app.engine.client import Client
+    from app.engine.errors import PodmanError
+
+    client = Client(uri)
     try:
         info = client.connect_check()
     except PodmanError as exc:

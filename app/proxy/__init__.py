@@ -1,7 +1,8 @@
 """The socket proxy: forwards a local socket, named pipe or loopback port to Podman.
 
 Public surface: ProxyThread (start/stop/status), ProxyConfig, ProxyStatus and its enums,
-and the headless ``proxy`` subcommand in headless_cli. No Qt in this package.
+the headless ``proxy`` subcommand in headless_cli, and forward.forwarded (a proxy for
+the length of one headless command). No Qt in this package.
 """
 
 from app.proxy.proxy import ProxyConfig

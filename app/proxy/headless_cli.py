@@ -90,7 +90,7 @@ def run_proxy_command(args: argparse.Namespace) -> int:
         insecure_skip_host_key_check=args.insecure_skip_host_key_check,
         is_machine=args.machine,
         wait_timeout=args.wait,
-        ask_passphrase=_ask_passphrase if sys.stdin.isatty() else None,
+        ask_passphrase=terminal_passphrase if sys.stdin.isatty() else None,
     )
     try:
         proxy = ProxyThread(config, on_change)
@@ -126,7 +126,8 @@ def _report(status: ProxyStatus, reported: dict[str, object]) -> None:
     print(f"proxy: upstream {status.upstream} is {state}{detail}", file=sys.stderr, flush=True)
 
 
-def _ask_passphrase(path: str, wrong: bool) -> str | None:
+def terminal_passphrase(path: str, wrong: bool) -> str | None:
+    """Ask for a key's passphrase on the terminal (None when the user gives up)."""
     prompt = ("Wrong passphrase. " if wrong else "") + f"Passphrase for {path}: "
     try:
         return getpass.getpass(prompt)

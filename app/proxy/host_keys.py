@@ -105,14 +105,14 @@ def check_host_key(policy: HostKeyPolicy, host: str, port: int, key: PKey) -> No
         record_host_key(policy.known_hosts_path, name, key)
         log.info("Recorded new host key for %s (%s) in %s", name, offered, info.known_hosts)
         return
-    hint = (
-        "rerun with --accept-new-host-key to trust it"
-        if policy.on_unknown is None
-        else "it was not accepted"
-    )
+    unknown = f"The host key of {name} is not known ({key.get_name()} {offered})"
+    if policy.on_unknown is None:
+        raise HostKeyError(
+            f"{unknown}. Check the fingerprint with the server's owner, then rerun with "
+            "--accept-new-host-key to trust it."
+        )
     raise HostKeyError(
-        f"The host key of {name} is not known ({key.get_name()} {offered}) and {hint}. "
-        f"Check the fingerprint with the server's owner first."
+        f"{unknown} and it was not accepted. Check the fingerprint with the server's owner first."
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,77 @@ def test_no_display_is_one_line_not_a_qt_abort():
         "podman-desktop-companion: no display: run the app in a desktop session (DISPLAY or "
         "WAYLAND_DISPLAY is not set), or use a headless command: connections, ping, proxy"
     ]
+
+
+# -- ping over ssh://, through the app's own proxy (the real sshd stands in for a machine) --
+
+
+def _known_hosts() -> Path:
+    return Path(os.environ["HOME"]) / ".ssh" / "known_hosts"
+
+
+def _leftover_proxy_sockets() -> list[Path]:
+    return sorted((Path(os.environ["XDG_RUNTIME_DIR"]) / "podman-desktop-companion").glob("ping-*"))
+
+
+def test_ping_over_ssh_goes_through_the_proxy_and_stops_it(podman, sshd):
+    _known_hosts().unlink(missing_ok=True)
+    uri = sshd.uri(podman.socket_path)
+    proc = run_app(
+        "ping", "--connection", uri, "--identity", str(sshd.client_key), "--accept-new-host-key"
+    )
+    assert proc.returncode == 0, proc.stderr
+    version = podman.cli("version", "--format", "{{.Server.Version}}")
+    assert proc.stdout.startswith(f"{uri}: Podman {version} ") and proc.stdout.strip().endswith(
+        f"at {uri}"
+    ), proc.stdout
+    assert sshd.host_public_key.split()[1] in _known_hosts().read_text()  # recorded, as asked
+    assert _leftover_proxy_sockets() == []
+
+
+def test_ping_over_ssh_refuses_an_unknown_host_key_in_one_line(podman, sshd):
+    _known_hosts().unlink(missing_ok=True)
+    uri = sshd.uri(podman.socket_path)
+    proc = run_app("ping", "--connection", uri, "--identity", str(sshd.client_key))
+    assert proc.returncode == 1
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "not known" in proc.stderr and "--accept-new-host-key" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert not _known_hosts().exists()
+    assert _leftover_proxy_sockets() == []
+
+
+def test_ping_trusts_a_machines_host_key_as_podman_does(podman, sshd, tmp_path):
+    """A named machine connection: its own identity, and its key trusted without asking."""
+    _known_hosts().unlink(missing_ok=True)
+    conf = tmp_path / "containers.conf"
+    conf.write_text(
+        Path(os.environ["CONTAINERS_CONF"]).read_text()
+        + "\n[engine.service_destinations.test-machine]\n"
+        + f'uri = "{sshd.uri(podman.socket_path)}"\n'
+        + f'identity = "{sshd.client_key}"\n'
+        + "is_machine = true\n"
+    )
+    proc = run_app(
+        "ping", "--connection", "test-machine", env={**os.environ, "CONTAINERS_CONF": str(conf)}
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("test-machine: Podman ")
+    assert not _known_hosts().exists()  # trusted as Podman trusts machines, not recorded
+
+
+def test_ping_over_ssh_to_nothing_is_one_line_and_exit_1(sshd, tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = run_app("ping", "--connection", f"ssh://{sshd.user}@127.0.0.1:{port}/run/x.sock")
+    assert proc.returncode == 1
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "connection refused" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_ssh_address_is_a_bad_argument():
+    proc = run_app("ping", "--connection", "ssh://core@127.0.0.1:99999/run/podman.sock")
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
