@@ -31,6 +31,7 @@ def shell(qtbot, qloop, tmp_path):
     window = MainWindow(settings)
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)
+    window.connection_status.retry_requested.connect(manager.retry_upstream)
     qtbot.addWidget(window)
     window.show()
     yield manager, window
