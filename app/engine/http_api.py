@@ -1,8 +1,8 @@
 """Plain HTTP to a Podman endpoint, for what podman-py lacks or gets wrong.
 
 podman-py cannot stream events over named pipes, has no attach or interactive exec,
-and fails on some list results (docs/podman-notes.md). Everything the engine says to the API
-without podman-py goes through this one module.
+and fails on some list results (docs/podman-notes.md, "podman-py"). Everything the engine
+says to the API without podman-py goes through this one module.
 """
 
 from __future__ import annotations

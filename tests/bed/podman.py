@@ -1,10 +1,10 @@
 """A fully isolated Podman for tests: its own store, runtime dirs, events log, networks.
 
 A private ``--root`` alone still shares /run/libpod, the events log and the network
-configs with the machine's own Podman (docs/podman-notes.md), so everything is redirected through
-a private containers.conf and storage.conf, given by CONTAINERS_CONF and
-CONTAINERS_STORAGE_CONF. Any ``podman`` run with :attr:`IsolatedPodman.env` (the CLI,
-the service, the app under test) sees only this store.
+configs with the machine's own Podman (docs/podman-notes.md, "Isolating a test Podman"),
+so everything is redirected through a private containers.conf and storage.conf, given by
+CONTAINERS_CONF and CONTAINERS_STORAGE_CONF. Any ``podman`` run with :attr:`IsolatedPodman.env` (the
+CLI, the service, the app under test) sees only this store.
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ def test_discovers_connections_added_with_podman(cli, tmp_path):
 
     devbox = found.by_name("devbox")
     assert devbox is not None and devbox.is_ssh and devbox.identity == str(key)
-    # Podman 4.3 may rewrite ssh socket paths (docs/podman-notes.md): compare with what it stored.
+    # Podman 4.3 may rewrite ssh socket paths (docs/podman-notes.md, "Podman 4.3 rewrites
+    # ssh:// socket paths"): compare with what it stored.
     stored = json.loads(cli.run("system", "connection", "list", "--format", "json").stdout)
     assert devbox.uri == next(r["URI"] for r in stored if r["Name"] == "devbox")
     assert found.default is not None and found.default.name == "other"

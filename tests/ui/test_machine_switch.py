@@ -1,6 +1,6 @@
 """Switching connections from the machine switcher, between two real isolated Podman
 services: one over a unix socket, one over the real sshd through the app's proxy
-(docs/podman-notes.md: a machine is an SSH endpoint plus a podman socket, which the
+(docs/podman-notes.md, "A machine is an SSH endpoint plus a Podman socket", which the
 sshd stands for).
 """
 

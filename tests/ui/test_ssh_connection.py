@@ -1,6 +1,7 @@
 """ssh:// connections in the app: through the proxy, over the real sshd, to the real Podman.
 
-The test sshd on 127.0.0.1 stands in for a podman machine or a remote host (docs/podman-notes.md).
+The test sshd on 127.0.0.1 stands in for a podman machine or a remote host
+(docs/podman-notes.md, "A machine is an SSH endpoint plus a Podman socket").
 """
 
 from __future__ import annotations

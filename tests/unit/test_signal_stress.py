@@ -1,6 +1,7 @@
 """Regression: PySide6 6.12.0 on CPython 3.11 kills the interpreter after a few hundred
-Signal.emit() calls (docs/podman-notes.md, "Traps found"). Push 100,000 cross-thread deliveries
-through the paths the app uses, in a subprocess, because the failure is a fatal abort."""
+Signal.emit() calls (docs/podman-notes.md, "PySide6 6.12 on CPython 3.11 aborts in
+Signal.emit"). Push 100,000 cross-thread deliveries through the paths the app uses, in a
+subprocess, because the failure is a fatal abort."""
 
 from __future__ import annotations
 

@@ -246,8 +246,9 @@ def _signal(proc: subprocess.Popen, sig: int | None) -> None:
 def readback_warning(name: str, typed_uri: str, stored: Connection | None) -> str:
     """What to tell the user when Podman stored something other than what was typed.
 
-    Podman 4.3 drops or shortens ssh:// socket paths outside ``/run`` (docs/podman-notes.md), and
-    without a path Podman guesses the socket on each use.
+    Podman 4.3 drops or shortens ssh:// socket paths outside ``/run`` (docs/podman-notes.md,
+    "Podman 4.3 rewrites ssh:// socket paths"), and without a path Podman guesses the
+    socket on each use.
     """
     if stored is None:
         return f"Podman did not list “{name}” after adding it."
