@@ -52,6 +52,7 @@ class GeneralSection(SettingsSection):
         self.podman_path = QLineEdit(self)
         self.podman_path.setPlaceholderText("podman (found on PATH)")
         self.podman_path.setObjectName("podmanPath")
+        self.podman_path.setAccessibleName("Podman executable")
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
         row.addWidget(self.podman_path, 1)
@@ -99,6 +100,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.sections: list[SettingsSection] = []
         self.nav = QListWidget(self)
+        self.nav.setObjectName("settingsPages")
+        self.nav.setAccessibleName("Settings pages")
         self.nav.setFixedWidth(160)
         self.stack = QStackedWidget(self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)

@@ -69,6 +69,8 @@ class Sidebar(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self.setAccessibleName("Pages")
+        self.setToolTip("What Podman holds, by kind")
         self.setItemDelegate(_CountDelegate(self))
         self.setIconSize(QSize(18, 18))
         self.setFrameShape(QListWidget.Shape.NoFrame)
