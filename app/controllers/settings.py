@@ -58,14 +58,17 @@ class Settings:
     """Typed access to settings.ini in the user's config dir."""
 
     last_connection = _Setting("connection/last", "")
-    podman_path = _Setting("general/podman_path", "")
-    theme = _Setting("general/theme", "system")
+    # Not "general/…": QSettings' INI format keeps a group named "general" in
+    # [%General] and a new process reads it back as "General/…", so it was lost
+    # (docs/podman-notes.md, "QSettings and a group named general").
+    podman_path = _Setting("app/podman_path", "")
+    theme = _Setting("app/theme", "system")
     docker_socket_enabled = _Setting("docker/enabled", True)
     docker_socket_address = _Setting("docker/address", "")  # "" = the platform's default
     window_geometry = _Setting("window/geometry", QByteArray())
     window_state = _Setting("window/state", QByteArray())
     # the main window's lists (issue 3)
-    close_to_tray = _Setting("general/close_to_tray", True)
+    close_to_tray = _Setting("app/close_to_tray", True)
     window_page = _Setting("window/page", "containers")
     show_infra_containers = _Setting("containers/show_infra", False)
     headers_containers = _Setting("views/containers_header", QByteArray())
@@ -83,6 +86,20 @@ class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_dir() / "settings.ini"
         self.store = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._rescue_general_group()
+
+    def _rescue_general_group(self) -> None:
+        """Move values that earlier versions wrote under "general/" to their keys now.
+
+        They read back as "General/NAME"; without this, a user's theme, tray choice
+        and podman path would reset once more on the first start of this version.
+        """
+        for name in ("podman_path", "theme", "close_to_tray"):
+            old = f"General/{name}"
+            if self.store.contains(old):
+                if not self.store.contains(f"app/{name}"):
+                    self.store.setValue(f"app/{name}", self.store.value(old))
+                self.store.remove(old)
 
     def sync(self) -> None:
         self.store.sync()

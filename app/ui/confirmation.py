@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton, QWidget
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,13 @@ def ask(parent: QWidget, confirmation: Confirmation) -> asyncio.Future:
     if len(confirmation.items) > _MAX_LISTED:
         box.setDetailedText("\n".join(confirmation.items))
     destroy = box.addButton(confirmation.action, QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    destroy.setObjectName("destroyButton")
+    _look_destructive(destroy)
+    # A plain Cancel: the style's standard one carries a red ✗ and looks like the danger.
+    cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    cancel.setObjectName("cancelButton")
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
     force = None
     if confirmation.force_text:
         force = QCheckBox(confirmation.force_text, box)
@@ -65,3 +71,16 @@ def ask(parent: QWidget, confirmation: Confirmation) -> asyncio.Future:
     box.finished.connect(done)
     box.open()
     return future
+
+
+DESTRUCTIVE_COLOR = "#c9302c"  # reads as danger on light and dark palettes alike
+
+
+def _look_destructive(button: QPushButton) -> None:
+    """Red text and a bold label, so the button that destroys looks like it."""
+    palette = button.palette()
+    palette.setColor(QPalette.ColorRole.ButtonText, QColor(DESTRUCTIVE_COLOR))
+    button.setPalette(palette)
+    font = button.font()
+    font.setBold(True)
+    button.setFont(font)

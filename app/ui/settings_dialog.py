@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -53,6 +52,7 @@ class GeneralSection(SettingsSection):
         self.podman_path = QLineEdit(self)
         self.podman_path.setPlaceholderText("podman (found on PATH)")
         self.podman_path.setObjectName("podmanPath")
+        self.podman_path.setAccessibleName("Podman executable")
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
         row.addWidget(self.podman_path, 1)
@@ -63,13 +63,14 @@ class GeneralSection(SettingsSection):
         for theme in THEMES:
             self.theme.addItem(_THEME_LABELS[theme], theme)
         form.addRow("Appearance:", self.theme)
-        self.close_to_tray = QCheckBox("Keep running in the tray when the window closes", self)
-        self.close_to_tray.setObjectName("closeToTray")
-        self.close_to_tray.setToolTip("Only where the desktop has a system tray")
-        form.addRow("", self.close_to_tray)
-        log_label = QLabel(str(paths.log_file()), self)
-        log_label.setWordWrap(True)
-        form.addRow("Log file:", log_label)
+        # A path has no spaces to wrap at: a read-only field shows its start and scrolls.
+        log_path = QLineEdit(str(paths.log_file()), self)
+        log_path.setObjectName("logFile")
+        log_path.setReadOnly(True)
+        log_path.setCursorPosition(0)
+        log_path.setAccessibleName("Log file")
+        log_path.setToolTip(str(paths.log_file()))
+        form.addRow("Log file:", log_path)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose the podman executable")
@@ -80,7 +81,6 @@ class GeneralSection(SettingsSection):
         self.podman_path.setText(settings.podman_path)
         index = self.theme.findData(settings.theme)
         self.theme.setCurrentIndex(max(0, index))
-        self.close_to_tray.setChecked(settings.close_to_tray)
 
     def validate(self) -> str:
         path = self.podman_path.text().strip()
@@ -91,7 +91,6 @@ class GeneralSection(SettingsSection):
     def save(self, settings: Settings) -> None:
         settings.podman_path = self.podman_path.text().strip()
         settings.theme = self.theme.currentData()
-        settings.close_to_tray = self.close_to_tray.isChecked()
 
 
 class SettingsDialog(QDialog):
@@ -101,6 +100,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.sections: list[SettingsSection] = []
         self.nav = QListWidget(self)
+        self.nav.setObjectName("settingsPages")
+        self.nav.setAccessibleName("Settings pages")
         self.nav.setFixedWidth(160)
         self.stack = QStackedWidget(self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)

@@ -6,7 +6,7 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QListWidget,
@@ -69,6 +69,8 @@ class Sidebar(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self.setAccessibleName("Pages")
+        self.setToolTip("What Podman holds, by kind")
         self.setItemDelegate(_CountDelegate(self))
         self.setIconSize(QSize(18, 18))
         self.setFrameShape(QListWidget.Shape.NoFrame)
@@ -81,6 +83,13 @@ class Sidebar(QListWidget):
             self._items[kind] = item
         self.refresh_icons()
         self.currentItemChanged.connect(self._on_current)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        # A theme switched at run time changes the palette under us: redraw the icons in
+        # the new text colour, or dark mode leaves them black on near-black.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.refresh_icons()
+        super().changeEvent(event)
 
     def refresh_icons(self) -> None:
         color = self.palette().color(QPalette.ColorRole.WindowText).name()

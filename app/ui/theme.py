@@ -1,4 +1,4 @@
-"""Light, dark, or the system's scheme (Settings: general/theme).
+"""Light, dark, or the system's scheme (Settings.theme).
 
 "system" leaves the platform's own style and palette alone, so the app follows the
 desktop; "light" and "dark" force a Fusion palette.

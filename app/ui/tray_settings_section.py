@@ -1,7 +1,5 @@
-"""Settings → Tray & machines: notifications, and starting the default machine at launch.
-
-"Keep running in the tray when the window closes" lives in the General section.
-"""
+"""Settings → Tray & machines: keeping the app in the tray when the window closes,
+notifications, and starting the default machine at launch."""
 
 from __future__ import annotations
 
@@ -17,6 +15,11 @@ class TraySettingsSection(SettingsSection):
     def __init__(self, parent: QWidget | None = None, tray_available: bool = True) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
+        self.close_to_tray = QCheckBox("Keep running in the tray when the window closes", self)
+        self.close_to_tray.setObjectName("closeToTray")
+        self.close_to_tray.setToolTip("Only where the desktop has a system tray")
+        self.close_to_tray.setEnabled(tray_available)
+        form.addRow(self.close_to_tray)
         self.notifications = QCheckBox("Show notifications", self)
         self.notifications.setObjectName("notifications")
         explain = QLabel(
@@ -41,9 +44,11 @@ class TraySettingsSection(SettingsSection):
             form.addRow(missing)
 
     def load(self, settings: Settings) -> None:
+        self.close_to_tray.setChecked(settings.close_to_tray)
         self.notifications.setChecked(settings.notifications_enabled)
         self.start_default.setChecked(settings.start_default_machine)
 
     def save(self, settings: Settings) -> None:
+        settings.close_to_tray = self.close_to_tray.isChecked()
         settings.notifications_enabled = self.notifications.isChecked()
         settings.start_default_machine = self.start_default.isChecked()

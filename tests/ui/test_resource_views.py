@@ -13,6 +13,7 @@ from app.ui import theme
 from app.ui.confirmation import Answer
 from app.ui.main_window import MainWindow
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.tray_settings_section import TraySettingsSection
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.test_containers_view import answer_with, run
 from tests.ui.test_main_window import open_and_wait
@@ -192,11 +193,15 @@ def test_window_remembers_geometry_columns_sort_and_page(qtbot, qloop, tmp_path)
 
 def test_general_settings_choose_theme_and_close_to_tray(qtbot, qapp, tmp_path):
     settings = Settings(tmp_path / "s.ini")
+    settings.close_to_tray = False
     dialog = SettingsDialog(settings)
     qtbot.addWidget(dialog)
+    tray = TraySettingsSection(dialog)
+    dialog.add_section(tray)
     section = dialog.sections[0]
     section.theme.setCurrentIndex(section.theme.findData("dark"))
-    section.close_to_tray.setChecked(True)
+    assert not tray.close_to_tray.isChecked()  # loaded from the settings
+    tray.close_to_tray.setChecked(True)  # on the Tray page, beside its other choices
     dialog.accept()
     assert settings.theme == "dark" and settings.close_to_tray is True
     try:

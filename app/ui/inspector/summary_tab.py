@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.dto import parse_time
 from app.models import humanize
+from app.ui.accessibility import name_built_in_parts
 
 SECRET_KEY = re.compile(r"PASSWORD|PASSWD|TOKEN|SECRET|KEY", re.IGNORECASE)
 MASK = "••••••••  (click to show)"
@@ -210,6 +211,8 @@ class SummaryTab(QScrollArea):
             return None
         table = _Table(headers, rows)
         table.setObjectName(f"summaryTable:{title}")
+        table.setAccessibleName(title)
+        name_built_in_parts(table)
         self._layout.addWidget(table)
         return table
 
