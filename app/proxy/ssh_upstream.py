@@ -127,7 +127,11 @@ class SshUpstream:
 
     def retry(self) -> None:
         with self._cond:
-            self._failed = False
+            if self._failed:
+                self._failed = False
+                # Said under the lock the supervisor waits for, so "connecting" shows at
+                # once and can never arrive after the new attempt's own outcome.
+                self._set(UpstreamState.CONNECTING, "")
             self._cond.notify_all()
 
     def close(self) -> None:

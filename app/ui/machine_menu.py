@@ -1,5 +1,6 @@
 """The machine switcher: every connection, grouped, the active one checked, each with
-its state, and Start / Stop per machine. It is rebuilt each time it opens.
+its state, Start / Stop per machine, and Retry when the active connection's SSH was
+refused. It is rebuilt each time it opens.
 
 ``MachineSwitcher.fill(menu)`` adds the entries to any menu (the tray's menu has them
 inline); ``MachineMenu`` is a menu of its own, for the main window's toolbar.
@@ -146,6 +147,8 @@ class MachineSwitcher(QObject):
                     action.setText(f"{action.text()}\t{session.state.label}")
                 action.setToolTip(connection.describe())
                 action.triggered.connect(lambda _=False, c=connection: self._switch(c))
+                if is_active and self.manager.upstream_needs_retry():
+                    self._retry_action(menu, session.reason)
             if group.machine_name:
                 self._machine_actions(menu, group)
         self._listing_note(menu, listing)
@@ -167,6 +170,14 @@ class MachineSwitcher(QObject):
                 color = dots.AMBER
         header = heading(menu, f"{group.title}\t{state}" if state else group.title, color)
         header.setObjectName(f"group:{group.title}")
+
+    def _retry_action(self, menu: QMenu, reason: str) -> None:
+        # The SSH of the active connection was refused (host key, passphrase, login):
+        # nothing retries it until the user asks.
+        retry = menu.addAction("Retry SSH Connection")
+        retry.setObjectName("retryUpstream")
+        retry.setToolTip(reason or "Reach the connection's SSH server again")
+        retry.triggered.connect(self.manager.retry_upstream)
 
     def _machine_actions(self, menu: QMenu, group: ConnectionGroup) -> None:
         machine, name = group.machine, group.machine_name
