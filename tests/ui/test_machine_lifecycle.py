@@ -14,13 +14,15 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.machine_controller import MachineController
+from app.controllers.notifications import Notifier
+from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.settings import Settings
 from app.engine.cli.machine_cli import MachineSpec
 from app.engine.cli.machines import MachineAvailability
 from app.engine.cli.podman_cli import PodmanCli
 from app.engine.discovery import Discovery
+from app.support.concurrency import Pool
 from app.ui.machine_actions import ManageMachinesDialog
-from app.ui.notifications import Notifier
 from tests.ui.conftest import spawn
 
 DOUBLE = Path(__file__).resolve().parents[1] / "data" / "podman_double.py"
@@ -38,17 +40,38 @@ class NoSessionManager(QObject):
     async def refresh_discovery(self) -> None:
         self.discovery_changed.emit(self.discovery)
 
+    def upstream_needs_retry(self) -> bool:
+        return False
 
-def make_controller(tmp_path: Path, version: str, **extra: str) -> MachineController:
+
+def double_cli(tmp_path: Path, version: str, **extra: str) -> PodmanCli:
     env = {
         **os.environ,
         "PODMAN_DOUBLE_DIR": str(tmp_path / "double"),
         "PODMAN_DOUBLE_VERSION": version,
         **extra,
     }
-    controller = MachineController(lambda: PodmanCli(str(DOUBLE), env=env))
+    return PodmanCli(str(DOUBLE), env=env)
+
+
+def make_controller(tmp_path: Path, version: str, **extra: str) -> MachineController:
+    cli = double_cli(tmp_path, version, **extra)
+    controller = MachineController(lambda: cli)
     controller.podman_version = "4.3.1" if version == "4" else "5.2.0"
     return controller
+
+
+@pytest.fixture
+def remotes(qloop):
+    pool = Pool("test-cli", 1)
+    yield RemoteConnectionController(PodmanCli, pool)
+    pool.shutdown()
+
+
+def manage_dialog(qtbot, controller, remotes, manager=None) -> ManageMachinesDialog:
+    dialog = ManageMachinesDialog(manager or NoSessionManager(), controller, remotes, spawn)
+    qtbot.addWidget(dialog)
+    return dialog
 
 
 def _finish(qtbot, controller, start):
@@ -116,11 +139,10 @@ def test_a_failed_start_is_said_and_notified(qtbot, qloop, tmp_path):
     del notifier
 
 
-def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path):
+def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path, remotes):
     controller = make_controller(tmp_path, "4", PODMAN_DOUBLE_HOLD="1")
     _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev")))
-    dialog = ManageMachinesDialog(NoSessionManager(), controller, spawn, lambda: None)
-    qtbot.addWidget(dialog)
+    dialog = manage_dialog(qtbot, controller, remotes)
     _listing(qtbot, controller)
     dialog.machines.topLevelItem(0).setSelected(True)
     assert dialog.buttons["start"].isEnabled()
@@ -138,10 +160,9 @@ def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path):
     assert dialog.cancel.isHidden()
 
 
-def test_root_refusal_is_shown_as_a_state(qtbot, qloop, tmp_path):
+def test_root_refusal_is_shown_as_a_state(qtbot, qloop, tmp_path, remotes):
     controller = make_controller(tmp_path, "4", PODMAN_DOUBLE_ROOT="1")
-    dialog = ManageMachinesDialog(NoSessionManager(), controller, spawn, lambda: None)
-    qtbot.addWidget(dialog)
+    dialog = manage_dialog(qtbot, controller, remotes)
     listing = _listing(qtbot, controller)
     assert listing.availability is MachineAvailability.REFUSED_AS_ROOT
     text = dialog.explanation.text()
