@@ -256,7 +256,7 @@ class ManageMachinesDialog(QDialog):
         elif key == "rootful":
             self.controller.set_rootful(name, not self._is_rootful(name))
         elif key == "default":
-            self.controller.set_default(name)
+            self.controller.set_machine_default(name)
         elif key == "terminal":
             problem = self.controller.open_terminal(name)
             if problem:

@@ -17,6 +17,8 @@ from app.controllers.machine_controller import MachineController
 from app.controllers.notifications import Notifier
 from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.settings import Settings
+from app.engine import discovery
+from app.engine.cli import machine_cli
 from app.engine.cli.machine_cli import MachineSpec
 from app.engine.cli.machines import MachineAvailability
 from app.engine.cli.podman_cli import PodmanCli
@@ -207,3 +209,42 @@ def test_choosing_a_stopped_machine_starts_it_then_switches(qtbot, qloop, tmp_pa
     with qtbot.waitSignal(controller.finished, timeout=20_000):
         next(a for a in menu.actions() if a.objectName() == "switch:dev").trigger()
     qtbot.waitUntil(lambda: manager.switched == [conn], timeout=5_000)
+
+
+def test_set_as_default_picks_the_root_connection_of_a_rootful_machine(
+    qtbot, qloop, tmp_path, remotes
+):
+    """`podman machine` is the double; `system connection` is the real podman, on a
+    private containers.conf holding each machine's two connections."""
+    conf = tmp_path / "containers.conf"
+    conf.write_text(Path(os.environ["CONTAINERS_CONF"]).read_text())
+    cli = double_cli(tmp_path, "5", CONTAINERS_CONF=str(conf))
+    controller = MachineController(lambda: cli)
+    key = tmp_path / "id"
+    key.write_text("podman stores the path only\n")
+    for name, port in (("dev", 40001), ("plain", 40002)):
+        for conn, where in (
+            (name, "core@127.0.0.1:{}/run/user/1000"),
+            (f"{name}-root", "root@127.0.0.1:{}/run"),
+        ):
+            uri = f"ssh://{where.format(port)}/podman/podman.sock"
+            assert cli.run(*machine_cli.add_connection_args(conn, uri, str(key))).ok
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev", rootful=True)))
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("plain")))
+    dialog = manage_dialog(qtbot, controller, remotes)
+    _listing(qtbot, controller)
+    assert controller.rootful == {"dev": True, "plain": False}
+
+    def set_default(row: int) -> list:
+        dialog.machines.clearSelection()
+        dialog.machines.topLevelItem(row).setSelected(True)
+        with qtbot.waitSignal(controller.finished, timeout=20_000) as done:
+            dialog.buttons["default"].click()
+        return done.args
+
+    assert set_default(0) == ["default", "dev-root", True, ""]
+    connections, problem = discovery.system_connections(cli)
+    assert not problem and [c.name for c in connections if c.is_default] == ["dev-root"]
+    assert set_default(1) == ["default", "plain", True, ""]
+    connections, _problem = discovery.system_connections(cli)
+    assert [c.name for c in connections if c.is_default] == ["plain"]
