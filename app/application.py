@@ -9,52 +9,72 @@ import asyncio
 import signal
 import socket
 import sys
-from typing import Any
+from collections.abc import Callable, Coroutine
 
-from PySide6.QtCore import QSocketNotifier, QUrl
+from PySide6.QtCore import QSocketNotifier, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.crash import CrashHandler
 from app.controllers.inspector_manager import InspectorManager
+from app.controllers.machine_controller import MachineController
+from app.controllers.notifications import Notifier
+from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer, send_to_running
+from app.controllers.tray_policy import TrayPolicy
 from app.support import log, paths
-from app.support.concurrency import TaskSet
+from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
 from app.ui import theme
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.inspector.container_inspector import ContainerInspector
+from app.ui.machine_actions import ManageMachinesDialog
+from app.ui.machine_menu import MachineMenu, MachineSwitcher, add_to_menu_bar, add_toolbar_button
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts
+from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.settings_dialog import SettingsDialog
-from app.ui.tray import TrayLauncher
+from app.ui.tray import Tray
+from app.ui.tray_menu import TrayMenu
 from app.ui.tray_settings_section import TraySettingsSection
+from app.ui.window_in_tray import WindowInTray
 
 _log = log.get("app")
 
 
 class Application:
-    """Owns the long-lived objects of one GUI run."""
+    """Owns the long-lived objects of one GUI run, and is the one place that builds and
+    connects them: controllers first, then the views they are given."""
 
-    def __init__(self, qapp: QApplication, log_file: str) -> None:
+    def __init__(self, qapp: QApplication, log_file: str, settings: Settings | None = None) -> None:
         self.qapp = qapp
-        self.settings = Settings()
+        self.settings = settings or Settings()
         theme.apply(self.settings.theme)
+        self.tasks = TaskSet("app", _log)
+        self.cli_pool = Pool("cli", SUBPROCESS_WORKERS)
         self.prompts = DialogPrompts(lambda: self.window)
         self.manager = ConnectionManager(self.settings, self.prompts)
+        self.machines = MachineController(self.manager.cli)
+        self.remotes = RemoteConnectionController(self.manager.cli, self.cli_pool)
         self.window = MainWindow(self.settings)
+        self.tray_policy = TrayPolicy(
+            self.settings, self.manager, self.machines, self.spawn, self.window.isVisible
+        )
         self.crash = CrashHandler(log_file, self._show_crash)
         self.instance = InstanceServer()
-        self.tasks = TaskSet("app", _log)
         self._quit = asyncio.get_event_loop().create_future()
-        self._wire()
+        self._docker_panel: DockerSocketPanel | None = None
+        self._manage_dialog: ManageMachinesDialog | None = None
+        self._wire_window()
+        self._wire_machines()
+        self._wire_tray()
 
-    def _wire(self) -> None:
+    def _wire_window(self) -> None:
         m, w = self.manager, self.window
         m.session_changed.connect(w.set_session)
         m.notice_changed.connect(w.show_notice)
@@ -67,16 +87,50 @@ class Application:
         self.inspectors = InspectorManager(m, ContainerInspector)
         w.inspect_requested.connect(self.inspectors.open)
         self.instance.request_received.connect(self._on_request)
-        tools = self.window.menuBar().addMenu("&Tools")
-        tools.addAction("&Docker-compatible Socket…", self.show_docker_socket)
-        self._docker_panel: DockerSocketPanel | None = None
-        # The tray, the machine switcher and machine management (issue 5).
-        self.launcher = TrayLauncher(
-            self.settings, m, w, self.spawn, self.show_settings, self.quit, parent=w
-        )
 
-    def spawn(self, coro: Any) -> None:
-        self.tasks.spawn(coro)
+    def _wire_machines(self) -> None:
+        """The Machines page, the switcher in the menu bar and the toolbar, the dialogs."""
+        w = self.window
+        machines_page = w.views["machines"]
+        machines_page.use_controller(self.machines)
+        machines_page.manage_requested.connect(self.manage_machines)
+        machines_page.add_remote_requested.connect(self.add_remote)
+        self.remotes.added.connect(lambda _n, _w: self.spawn(self.manager.refresh_discovery()))
+        self.tray_policy.message.connect(w.message_bar.post)
+        self.connection_menu = MachineMenu(self._switcher(), w)
+        add_to_menu_bar(w, self.connection_menu)
+        tools = QMenu("&Tools", w)
+        tools.addAction("&Docker-compatible Socket…", self.show_docker_socket)
+        w.menuBar().insertMenu(w.menuBar().actions()[-1], tools)  # before Help
+        self.toolbar_menu = MachineMenu(self._switcher(), w)
+        add_toolbar_button(w, self.toolbar_menu)
+
+    def _wire_tray(self) -> None:
+        """The tray icon and its menu (when the desktop has a tray) and notifications."""
+        self.tray_menu = TrayMenu(self._switcher(), inspect_available=True)
+        self.tray = Tray(self.manager, self.machines, self.tray_menu) if Tray.available() else None
+        self.window_in_tray = WindowInTray(self.window, self.tray, self.tray_policy)
+        menu = self.tray_menu
+        menu.inspect_requested.connect(self.window.inspect_requested)
+        menu.dashboard_requested.connect(self.window_in_tray.show_window)
+        menu.settings_requested.connect(self.show_settings)
+        menu.quit_requested.connect(self.quit)
+        menu.show_all_requested.connect(lambda: self.window_in_tray.show_page("containers"))
+        menu.message.connect(lambda text: self.window.message_bar.post("error", text))
+        self.tray_policy.notification.connect(self._notify)
+        self.notifier = Notifier(self.settings, self.manager, self.machines, self._notify)
+
+    def _switcher(self) -> MachineSwitcher:
+        """One machine switcher (the tray menu, the menu bar and the toolbar have one each)."""
+        switcher = MachineSwitcher(self.manager, self.machines, self.spawn, self.window)
+        switcher.add_remote_requested.connect(self.add_remote)
+        switcher.manage_requested.connect(self.manage_machines)
+        switcher.switching.connect(self.tray_policy.switching)
+        switcher.message.connect(lambda text: self.window.message_bar.post("warning", text))
+        return switcher
+
+    def spawn(self, coro: Coroutine) -> asyncio.Future:
+        return self.tasks.spawn(coro)
 
     def start(self, connection: str, minimized: bool, inspect: str = "") -> None:
         if inspect:
@@ -84,7 +138,8 @@ class Application:
         self.crash.install()
         asyncio.get_event_loop().set_exception_handler(self.crash.asyncio_handler)
         self.instance.listen()
-        self.launcher.start(minimized)  # shows the window unless it starts in the tray
+        self.window_in_tray.start(minimized)  # shows the window unless it starts in the tray
+        self.tray_policy.start()
         self.spawn(self.manager.open_initial(connection))
         tune_for_gui()
 
@@ -97,8 +152,11 @@ class Application:
 
     def shutdown(self) -> None:
         self.inspectors.close_all()
-        self.launcher.shutdown()
+        self.machines.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
         self.manager.shutdown()
+        self.cli_pool.shutdown()
         self.instance.close()
         self.settings.sync()
         self.crash.uninstall()
@@ -108,9 +166,7 @@ class Application:
     def _on_request(self, request: dict) -> None:
         """A later launch: raise the window, and switch if it named a connection."""
         _log.info("request from another launch: %s", request)
-        self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
+        self.window_in_tray.show_window()
         connection = request.get("connection") or ""
         inspect = request.get("inspect") or ""
         if connection and connection != self.manager.requested:
@@ -129,7 +185,7 @@ class Application:
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.add_section(DockerSocketSection(dialog))
-        dialog.add_section(TraySettingsSection(dialog, self.launcher.tray is not None))
+        dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
         if dialog.exec():
             theme.apply(self.settings.theme)
             self.spawn(self.manager.open_initial(self.manager.requested))
@@ -139,6 +195,25 @@ class Application:
             self._docker_panel = DockerSocketPanel(self.manager, self.window)
         self._docker_panel.show()
         self._docker_panel.raise_()
+
+    def add_remote(self) -> None:
+        dialog = RemoteConnectionDialog(self.remotes, self.spawn, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def manage_machines(self) -> None:
+        if self._manage_dialog is None:
+            self._manage_dialog = ManageMachinesDialog(
+                self.manager, self.machines, self.remotes, self.spawn, self.window
+            )
+            self._manage_dialog.add_remote_requested.connect(self.add_remote)
+        self._manage_dialog.show()
+        self._manage_dialog.raise_()
+        self.spawn(self.machines.refresh())
+
+    def _notify(self, title: str, text: str, error: bool) -> None:
+        if self.tray is not None:
+            self.tray.notify(title, text, error)
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -160,7 +235,7 @@ class Application:
         box.show()
 
 
-def _install_sigint(qapp: QApplication, on_interrupt: Any) -> None:
+def _install_sigint(qapp: QApplication, on_interrupt: Callable[[], None]) -> None:
     """Ctrl+C in the terminal quits cleanly, with no polling timer (a wakeup fd instead)."""
     if sys.platform == "win32":
         signal.signal(signal.SIGINT, lambda *_: on_interrupt())

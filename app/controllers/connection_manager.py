@@ -39,6 +39,7 @@ from app.engine.endpoint import Endpoint
 from app.engine.errors import PodmanError
 from app.proxy.listeners import ListenerError
 from app.proxy.proxy import ProxyConfig
+from app.proxy.status import UpstreamState
 from app.support import log, paths
 
 _log = log.get("connections")
@@ -335,15 +336,23 @@ class ConnectionManager(QObject):
                 return
             await self.open_initial(self.requested)
 
-    def retry_upstream(self) -> None:
-        """Try the active session's SSH upstream again, after a refusal that waits for
-        the user (host key refused, passphrase cancelled). The session then reports
-        connecting, and connected once SSH is up; with no SSH proxy this does nothing."""
-        session = self.session
-        if session is None or session.proxy is None:
-            return
-        _log.info("retrying SSH to %s", session.connection.name)
-        session.proxy.retry()
+    # -- the active connection's SSH --------------------------------------------------
+
+    def upstream_needs_retry(self) -> bool:
+        """Whether the active connection's SSH was refused for good (host key not
+        trusted, passphrase cancelled, login refused) and waits for the user's Retry."""
+        proxy = self.session.proxy if self.session is not None else None
+        return proxy is not None and proxy.status().upstream_state is UpstreamState.FAILED
+
+    def retry_upstream(self) -> bool:
+        """Reach the active connection's SSH again; its host-key or passphrase question
+        is asked again. The one Retry of the status bar and the machine switcher."""
+        proxy = self.session.proxy if self.session is not None else None
+        if proxy is None:
+            return False
+        _log.info("retrying SSH for %s", self.session.connection.name)
+        proxy.retry()
+        return True
 
     # -- state -----------------------------------------------------------------------
 

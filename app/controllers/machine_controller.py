@@ -23,6 +23,7 @@ from app.engine.cli import machine_cli
 from app.engine.cli.machine_cli import MachineSpec, StreamingCommand
 from app.engine.cli.machines import MachineAvailability, MachineListing, list_machines
 from app.engine.cli.podman_cli import PodmanCli
+from app.engine.connection import machine_connection_name
 from app.support import log
 
 _log = log.get("machines")
@@ -126,6 +127,11 @@ class MachineController(QObject):
         return self._begin(
             "default", connection_name, [machine_cli.set_default_args(connection_name)]
         )
+
+    def set_machine_default(self, name: str) -> bool:
+        """Make the machine Podman's default through the connection it runs as: the
+        ``NAME-root`` one for a rootful machine (``machine inspect``), else ``NAME``."""
+        return self.set_default(machine_connection_name(name, self.rootful.get(name, False)))
 
     def add_connection(self, name: str, uri: str, identity: str = "") -> bool:
         args = machine_cli.add_connection_args(name, uri, identity)

@@ -7,6 +7,10 @@ from urllib.parse import unquote, urlparse
 
 from app.engine.endpoint import Endpoint, EndpointError
 
+# A machine's rootful connection is named after the machine with this suffix: NAME is
+# rootless, NAME-root rootful (docs/podman-notes.md).
+ROOT_SUFFIX = "-root"
+
 
 @dataclass(frozen=True)
 class SshTarget:
@@ -97,6 +101,16 @@ class Connection:
             target = self.ssh_target()
             return f"{target.user}@{target.host}:{target.port}"
         return self.uri
+
+
+def machine_name_of(connection: Connection) -> str:
+    """The machine a machine connection belongs to (``NAME`` and ``NAME-root`` alike)."""
+    return connection.name.removesuffix(ROOT_SUFFIX)
+
+
+def machine_connection_name(machine: str, rootful: bool) -> str:
+    """The connection Podman makes a machine's default: ``NAME-root`` when it runs rootful."""
+    return f"{machine}{ROOT_SUFFIX}" if rootful else machine
 
 
 def connection_from_argument(value: str) -> Connection:

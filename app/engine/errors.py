@@ -76,3 +76,15 @@ def describe_os_error(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
+
+
+# -- the podman CLI ----------------------------------------------------------------------
+
+
+class CommandFailed(PodmanError):
+    """A ``podman`` command exited with an error; the message is Podman's own text."""
+
+    def __init__(self, command: str, message: str) -> None:
+        super().__init__(message)
+        self.command = command
+        self.message = message

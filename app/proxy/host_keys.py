@@ -40,6 +40,23 @@ class HostKeyInfo:
     fingerprint: str  # "SHA256:…", as ssh-keygen -l prints it
     known_hosts: str  # the file the key will be recorded in if accepted
 
+    @property
+    def entry_name(self) -> str:
+        """The host as known_hosts names it: ``host``, or ``[host]:port`` off port 22."""
+        return host_entry_name(self.host, self.port)
+
+
+class UnknownHostKey(HostKeyError):
+    """No known_hosts file has a key for the host, and the new one was not accepted."""
+
+    def __init__(self, message: str, info: HostKeyInfo) -> None:
+        super().__init__(message)
+        self.info = info
+
+
+class ChangedHostKey(HostKeyError):
+    """known_hosts has another key for the host: refused, whatever the user says."""
+
 
 # Called on a proxy thread; may block while the user decides. True trusts and records the key.
 UnknownKeyCallback = Callable[[HostKeyInfo], bool]
@@ -79,7 +96,8 @@ def known_key_types(policy: HostKeyPolicy, host: str, port: int) -> list[str]:
 
 
 def check_host_key(policy: HostKeyPolicy, host: str, port: int, key: PKey) -> None:
-    """Return if the key is trusted (recording it when newly accepted), else raise."""
+    """Return if the key is trusted (recording it when newly accepted), else raise
+    UnknownHostKey or ChangedHostKey."""
     if policy.insecure_skip:
         log.warning(
             "Host key of %s:%s NOT verified (insecure skip): the connection could be intercepted",
@@ -95,11 +113,11 @@ def check_host_key(policy: HostKeyPolicy, host: str, port: int, key: PKey) -> No
     if key.get_name() in known:
         if known[key.get_name()].asbytes() == key.asbytes():
             return
-        raise HostKeyError(_changed_message(policy, name, known[key.get_name()], key))
+        raise ChangedHostKey(_changed_message(policy, name, known[key.get_name()], key))
     if known:
         # The server no longer offers the type we recorded: OpenSSH would not trust it.
         old = next(iter(known.values()))
-        raise HostKeyError(_changed_message(policy, name, old, key))
+        raise ChangedHostKey(_changed_message(policy, name, old, key))
     info = HostKeyInfo(host, port, key.get_name(), offered, str(policy.known_hosts_path))
     if policy.accept_new or (policy.on_unknown is not None and policy.on_unknown(info)):
         record_host_key(policy.known_hosts_path, name, key)
@@ -107,12 +125,14 @@ def check_host_key(policy: HostKeyPolicy, host: str, port: int, key: PKey) -> No
         return
     unknown = f"The host key of {name} is not known ({key.get_name()} {offered})"
     if policy.on_unknown is None:
-        raise HostKeyError(
+        raise UnknownHostKey(
             f"{unknown}. Check the fingerprint with the server's owner, then rerun with "
-            "--accept-new-host-key to trust it."
+            "--accept-new-host-key to trust it.",
+            info,
         )
-    raise HostKeyError(
-        f"{unknown} and it was not accepted. Check the fingerprint with the server's owner first."
+    raise UnknownHostKey(
+        f"{unknown} and it was not accepted. Check the fingerprint with the server's owner first.",
+        info,
     )
 
 

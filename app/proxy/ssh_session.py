@@ -57,6 +57,19 @@ def open_session(
     return transport
 
 
+def server_host_key(target: SshTarget, policy: HostKeyPolicy, *, timeout: float) -> paramiko.PKey:
+    """The server's host key, asked for as ``open_session`` asks (the recorded key types
+    first), with no login and nothing checked or recorded (blocking)."""
+    sock = _connect(target.host, target.port, timeout, threading.Event(), [])
+    transport = paramiko.Transport(sock)
+    try:
+        _tune(transport, policy, target)
+        transport.start_client(timeout=timeout)
+        return transport.get_remote_server_key()
+    finally:
+        transport.close()
+
+
 def _connect(
     host: str, port: int, timeout: float, cancel: threading.Event, track: list
 ) -> socket.socket:

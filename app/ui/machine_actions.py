@@ -1,15 +1,14 @@
 """Managing machines and connections: create, start, stop, restart, remove, rootful,
 set as default, a terminal in the machine; add, test, set default and remove remote
-connections. Commands run through the MachineController (off the GUI thread); their
-output streams into the window with progress and a Cancel button.
+connections. Commands run through the machine and remote-connection controllers (off
+the GUI thread); their output streams into the window with progress and a Cancel button.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
-from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,12 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
+from app.controllers.remote_connection import RemoteConnectionController
 from app.engine.cli.machine_cli import MachineSpec
 from app.engine.cli.machines import MachineAvailability, MachineListing
-from app.engine.connection import Connection
+from app.engine.connection import Connection, machine_connection_name
 from app.models import humanize
-from app.ui.machine_menu import machine_name_of
-from app.ui.remote_connection_dialog import test_connection
 
 
 class InitMachineDialog(QDialog):
@@ -91,20 +91,27 @@ class InitMachineDialog(QDialog):
 
 
 class ManageMachinesDialog(QDialog):
-    """Machines and remote connections, with their actions and the CLI's output."""
+    """Machines and remote connections, with their actions and the CLI's output.
+
+    Signals:
+        add_remote_requested(): the remote list's Add… button.
+    """
+
+    add_remote_requested = Signal()
 
     def __init__(
         self,
-        manager: Any,
-        controller: Any,
-        spawn: Callable[[Coroutine], Any],
-        add_remote: Callable[[], None],
+        manager: ConnectionManager,
+        controller: MachineController,
+        remotes: RemoteConnectionController,
+        spawn: Callable[[Coroutine], object],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("manageMachinesDialog")
         self.setWindowTitle("Machines and Connections")
         self.manager, self.controller, self.spawn = manager, controller, spawn
+        self.remotes = remotes
         self.explanation = QLabel(self)
         self.explanation.setObjectName("machinesExplanation")
         self.explanation.setWordWrap(True)
@@ -151,7 +158,7 @@ class ManageMachinesDialog(QDialog):
             remote_row.addWidget(button)
             self.buttons[f"remote-{key}"] = button
         self.buttons["remote-add"].clicked.disconnect()
-        self.buttons["remote-add"].clicked.connect(add_remote)
+        self.buttons["remote-add"].clicked.connect(self.add_remote_requested)
         remote_row.addStretch(1)
         self.progress_label = QLabel(self)
         self.progress = QProgressBar(self)
@@ -249,7 +256,7 @@ class ManageMachinesDialog(QDialog):
         elif key == "rootful":
             self.controller.set_rootful(name, not self._is_rootful(name))
         elif key == "default":
-            self.controller.set_default(name)
+            self.controller.set_machine_default(name)
         elif key == "terminal":
             problem = self.controller.open_terminal(name)
             if problem:
@@ -262,7 +269,7 @@ class ManageMachinesDialog(QDialog):
             return self.controller.rootful[name]
         # Without `machine inspect`: a rootful machine's default connection is its -root twin.
         default = self.manager.discovery.default
-        return default is not None and default.name == f"{name}-root"
+        return default is not None and default.name == machine_connection_name(name, True)
 
     def _on_remote_button(self, key: str) -> None:
         remote = self.selected_remote()
@@ -284,9 +291,7 @@ class ManageMachinesDialog(QDialog):
 
     async def _test(self, remote: Connection) -> None:
         self.output.appendPlainText(f"Testing {remote.name} ({remote.uri})…")
-        loop = asyncio.get_event_loop()
-        result = await loop.run_in_executor(None, test_connection, remote)
-        self.output.appendPlainText(result)
+        self.output.appendPlainText(await self.remotes.test(remote))
 
     # -- progress ---------------------------------------------------------------------
 
@@ -353,10 +358,3 @@ def explain(listing: MachineListing) -> str:
     if listing.availability is MachineAvailability.PODMAN_MISSING:
         return "Podman is not installed, so there are no machines to manage."
     return f"Machines cannot be listed: {listing.message}"
-
-
-def active_machine(manager: Any) -> str:
-    session = manager.session
-    if session is None or not session.connection.is_machine:
-        return ""
-    return machine_name_of(session.connection)

@@ -1,25 +1,28 @@
 """The machine switcher: every connection, grouped, the active one checked, each with
-its state, and Start / Stop per machine. It is rebuilt each time it opens.
+its state, Start / Stop per machine, and Retry when the active connection's SSH was
+refused. It is rebuilt each time it opens.
 
 ``MachineSwitcher.fill(menu)`` adds the entries to any menu (the tray's menu has them
-inline); ``MachineMenu`` is a menu of its own, for the main window's toolbar.
+inline); ``MachineMenu`` is a menu of its own, for the main window's menu bar and its
+toolbar button (``add_toolbar_button``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton, QWidget
 
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
 from app.engine.cli.machines import Machine, MachineAvailability, MachineListing
-from app.engine.connection import Connection
+from app.engine.connection import ROOT_SUFFIX, Connection, machine_name_of
 from app.models import dots
 
-ROOT_SUFFIX = "-root"
+Spawn = Callable[[Coroutine], object]
 
 
 @dataclass
@@ -30,11 +33,6 @@ class ConnectionGroup:
     connections: list[Connection] = field(default_factory=list)
     machine: Machine | None = None
     machine_name: str = ""
-
-
-def machine_name_of(connection: Connection) -> str:
-    """The machine a machine connection belongs to (``NAME`` and ``NAME-root`` alike)."""
-    return connection.name.removesuffix(ROOT_SUFFIX)
 
 
 def group_connections(
@@ -113,9 +111,9 @@ class MachineSwitcher(QObject):
 
     def __init__(
         self,
-        manager: Any,
-        controller: Any,
-        spawn: Callable[[Coroutine], Any],
+        manager: ConnectionManager,
+        controller: MachineController,
+        spawn: Spawn,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -146,6 +144,8 @@ class MachineSwitcher(QObject):
                     action.setText(f"{action.text()}\t{session.state.label}")
                 action.setToolTip(connection.describe())
                 action.triggered.connect(lambda _=False, c=connection: self._switch(c))
+                if is_active and self.manager.upstream_needs_retry():
+                    self._retry_action(menu, session.reason)
             if group.machine_name:
                 self._machine_actions(menu, group)
         self._listing_note(menu, listing)
@@ -167,6 +167,14 @@ class MachineSwitcher(QObject):
                 color = dots.AMBER
         header = heading(menu, f"{group.title}\t{state}" if state else group.title, color)
         header.setObjectName(f"group:{group.title}")
+
+    def _retry_action(self, menu: QMenu, reason: str) -> None:
+        # The SSH of the active connection was refused (host key, passphrase, login):
+        # nothing retries it until the user asks.
+        retry = menu.addAction("Retry SSH Connection")
+        retry.setObjectName("retryUpstream")
+        retry.setToolTip(reason or "Reach the connection's SSH server again")
+        retry.triggered.connect(self.manager.retry_upstream)
 
     def _machine_actions(self, menu: QMenu, group: ConnectionGroup) -> None:
         machine, name = group.machine, group.machine_name
@@ -244,18 +252,48 @@ class MachineMenu(QMenu):
 
 
 def make_machine_menu(
-    manager: Any, controller: Any, spawn: Callable[[Coroutine], Any], parent: QWidget | None = None
+    manager: ConnectionManager,
+    controller: MachineController,
+    spawn: Spawn,
+    parent: QWidget | None = None,
 ) -> MachineMenu:
-    """The factory the main window's toolbar uses."""
+    """A switcher menu of its own (the menu bar's and the toolbar button's)."""
     return MachineMenu(MachineSwitcher(manager, controller, spawn), parent)
 
 
 def toolbar_action(menu: MachineMenu) -> QAction:
     """An action that opens ``menu``, titled with the active connection's name."""
     action = menu.menuAction()
-    session = menu.switcher.manager.session
+    manager = menu.switcher.manager
+    session = manager.session
     action.setText(session.connection.name if session is not None else "No connection")
-    menu.switcher.manager.session_changed.connect(
+    manager.session_changed.connect(
         lambda s: action.setText(s.connection.name if s is not None else "No connection")
     )
     return action
+
+
+def add_toolbar_button(window: QMainWindow, menu: MachineMenu) -> QToolButton:
+    """The switcher as a toolbar button named after the active connection."""
+    button = QToolButton(window)
+    button.setObjectName("connectionButton")
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setDefaultAction(toolbar_action(menu))
+    button.setToolTip("Switch connection or machine")
+    button.setAccessibleName("Connection")
+    toolbar = window.addToolBar("Connection")
+    toolbar.setObjectName("connectionToolbar")
+    toolbar.setMovable(False)
+    label = QLabel(" Connection: ", window)
+    label.setBuddy(button)
+    toolbar.addWidget(label)
+    toolbar.addWidget(button)
+    return button
+
+
+def add_to_menu_bar(window: QMainWindow, menu: MachineMenu) -> None:
+    """The switcher as the menu bar's "Connection" menu, before its last menu (Help)."""
+    menu.setTitle("&Connection")
+    bar = window.menuBar()
+    bar.insertMenu(bar.actions()[-1], menu)

@@ -1,17 +1,20 @@
 """The Machines page: the VMs `podman machine` manages, or, when it cannot list them
-(as root, absent, or failing), a clear explanation in place of an empty table."""
+(as root, absent, or failing), a clear explanation in place of an empty table.
+
+The listing comes from the machine controller the app gives it (``use_controller``):
+one `podman machine list` for the page, the switchers and the tray.
+"""
 
 from __future__ import annotations
-
-import asyncio
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.machine_controller import MachineController
 from app.controllers.notices import install_hint
+from app.controllers.session import Session
 from app.controllers.settings import Settings
-from app.engine.cli.machines import MachineAvailability, MachineListing, list_machines
-from app.engine.cli.podman_cli import PodmanCli
+from app.engine.cli.machines import MachineAvailability, MachineListing
 from app.models.machine_model import MachineModel
 from app.ui.resource_view import ResourceView
 
@@ -54,8 +57,7 @@ class MachinesView(ResourceView):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(MachineModel(), settings, parent)
         self.model.setParent(self)
-        self._loading = False
-        self._controller = None
+        self._controller: MachineController | None = None
 
     def _build_actions(self) -> None:
         self.add_action(
@@ -69,7 +71,7 @@ class MachinesView(ResourceView):
             "Reach Podman on another computer over SSH",
         )
 
-    def set_session(self, session) -> None:
+    def set_session(self, session: Session | None) -> None:
         # Machines belong to the podman CLI, not to a connection: keep the listing.
         self.session = session
         self._update_empty()
@@ -77,26 +79,17 @@ class MachinesView(ResourceView):
     def set_connected(self, connected: bool) -> None:
         self.connected = connected
 
-    def use_controller(self, controller) -> None:
-        """Share the machine controller's listing (one `podman machine list`, not two)."""
+    def use_controller(self, controller: MachineController) -> None:
+        """List what ``controller`` lists (it answers through ``listing_changed``)."""
         self._controller = controller
         controller.listing_changed.connect(self._show_listing)
+        if controller.listing is not None:
+            self._show_listing(controller.listing)
 
     async def refresh(self) -> None:
-        """Run `podman machine list` off the GUI thread."""
+        """Ask the controller to read `podman machine list` again (off the GUI thread)."""
         if self._controller is not None:
-            await self._controller.refresh()  # answers through listing_changed
-            return
-        if self._loading:
-            return
-        self._loading = True
-        try:
-            cli = PodmanCli.configured(self.settings.podman_path)
-            loop = asyncio.get_event_loop()
-            listing = await loop.run_in_executor(None, list_machines, cli)
-        finally:
-            self._loading = False
-        self._show_listing(listing)
+            await self._controller.refresh()
 
     def _show_listing(self, listing: MachineListing) -> None:
         self.model.set_listing(listing)

@@ -12,18 +12,20 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
+from app.controllers.remote_connection import (
+    NotAdded,
+    RemoteConnectionController,
+    probe_connection,
+)
 from app.controllers.settings import Settings
 from app.engine import discovery
 from app.engine.cli.podman_cli import PodmanCli
+from app.engine.cli.system_connection import add_connection
 from app.engine.connection import Connection
-from app.ui.remote_connection_dialog import (
-    RemoteConnectionDialog,
-    add_connection,
-    check_host_key,
-)
-from app.ui.remote_connection_dialog import (
-    test_connection as try_connection,
-)
+from app.engine.errors import CommandFailed
+from app.proxy.host_key_probe import check_host_key
+from app.support.concurrency import Pool
+from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from tests.conftest import linux_only
 from tests.ui.conftest import spawn
 
@@ -35,6 +37,13 @@ def cli(tmp_path):
     conf = tmp_path / "containers.conf"
     conf.write_text(Path(os.environ["CONTAINERS_CONF"]).read_text())
     return PodmanCli(env={**os.environ, "CONTAINERS_CONF": str(conf)})
+
+
+@pytest.fixture
+def remotes(qloop, cli):
+    pool = Pool("test-cli", 2)
+    yield RemoteConnectionController(lambda: cli, pool)
+    pool.shutdown()
 
 
 def _known_hosts() -> Path:
@@ -68,22 +77,27 @@ def test_add_default_remove_through_the_podman_cli(qtbot, qloop, cli, tmp_path):
 
 def test_readback_says_when_podman_stored_another_address(cli, tmp_path):
     typed = "ssh://root@127.0.0.1:2222/tmp/somewhere/podman.sock"
-    ok, warning = add_connection(cli, "odd", typed, "")
+    warning = add_connection(cli, "odd", typed, "")
     stored = _names(cli)["odd"].uri
-    assert ok
     # Podman 4.3 drops this path (it is outside /run); later versions may keep it.
     assert (warning != "") == (stored != typed)
     if warning:
         assert stored in warning and typed in warning
+    # Podman's refusal comes back typed, in Podman's words: with no socket path it asks
+    # the host for one, and nothing listens on port 1.
+    with pytest.raises(CommandFailed) as refused:
+        add_connection(cli, "bad", "ssh://u@127.0.0.1:1", "")
+    assert "connection refused" in refused.value.message
+    assert not refused.value.message.startswith("Error:")
 
 
 def test_dialog_confirms_the_host_key_then_adds_and_reads_back(
-    qtbot, qloop, cli, sshd, podman, tmp_path
+    qtbot, qloop, cli, sshd, podman, tmp_path, remotes
 ):
     _known_hosts().unlink(missing_ok=True)
     uri = sshd.uri(podman.socket_path)
-    assert check_host_key(uri).status == "unknown"
-    dialog = RemoteConnectionDialog(lambda: cli, spawn)
+    assert not check_host_key(uri).trusted
+    dialog = RemoteConnectionDialog(remotes, spawn)
     qtbot.addWidget(dialog)
     dialog.name.setText("devbox")
     dialog.uri.setText("ssh://nobody-at-all")
@@ -98,14 +112,33 @@ def test_dialog_confirms_the_host_key_then_adds_and_reads_back(
             lambda: dialog.findChild(QMessageBox, "remoteHostKey") is not None, timeout=15_000
         )
         box = dialog.findChild(QMessageBox, "remoteHostKey")
-        assert check_host_key(uri).fingerprint in box.informativeText()
+        assert check_host_key(uri).info.fingerprint in box.informativeText()
         box.findChild(object, "trustRemoteHostKey").click()
     name, warning = added.args
     stored = _names(cli)["devbox"]
     assert name == "devbox" and stored.identity == str(sshd.client_key)
     assert (warning != "") == (stored.uri != uri)
     assert sshd.host_public_key.split()[1] in _known_hosts().read_text()
-    assert check_host_key(uri).status == "known"
+    assert check_host_key(uri).trusted
+
+
+def test_a_declined_host_key_adds_nothing_and_says_why(qtbot, qloop, cli, sshd, podman, remotes):
+    _known_hosts().unlink(missing_ok=True)
+    uri = sshd.uri(podman.socket_path)
+    asked = []
+
+    async def decline(info):
+        asked.append(info.fingerprint)
+        return False
+
+    steps = []
+    remotes.progress.connect(steps.append)
+    task = spawn(remotes.add("declined", uri, str(sshd.client_key), decline))
+    qtbot.waitUntil(task.done, timeout=20_000)
+    assert isinstance(task.exception(), NotAdded) and "not trusted" in str(task.exception())
+    assert asked == [check_host_key(uri).info.fingerprint] and steps == ["Checking the host key…"]
+    assert "declined" not in _names(cli)
+    assert not _known_hosts().exists()
 
 
 def test_test_reaches_podman_over_ssh_and_explains_a_failure(sshd, podman, tmp_path):
@@ -113,18 +146,18 @@ def test_test_reaches_podman_over_ssh_and_explains_a_failure(sshd, podman, tmp_p
         "box", sshd.uri(podman.socket_path), identity=str(sshd.client_key), is_machine=True
     )
     version = podman.cli("version", "--format", "{{.Server.Version}}")
-    assert try_connection(good) == f"✓ box: Podman {version} answers"
+    assert probe_connection(good) == f"✓ box: Podman {version} answers"
     bad = Connection(
         "box", sshd.uri(tmp_path / "none.sock"), identity=str(sshd.client_key), is_machine=True
     )
-    result = try_connection(bad, timeout=3)
+    result = probe_connection(bad, timeout=3)
     assert result.startswith("✗ box: ") and "could not connect" in result, result
 
 
 def test_manager_refreshes_its_list_after_an_add(qtbot, qloop, cli, tmp_path, monkeypatch):
     monkeypatch.setenv("CONTAINERS_CONF", cli.env["CONTAINERS_CONF"])
     manager = ConnectionManager(Settings(tmp_path / "s.ini"))
-    add_connection(cli, "later", "ssh://u@127.0.0.1:2/run/podman/podman.sock", "")
+    assert add_connection(cli, "later", "ssh://u@127.0.0.1:2/run/podman/podman.sock", "") == ""
     with qtbot.waitSignal(manager.discovery_changed, timeout=20_000) as changed:
         spawn(manager.refresh_discovery())
     assert changed.args[0].by_name("later") is not None

@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
 from app.controllers.settings import Settings
 from app.ui.main_window import MainWindow
 
@@ -29,6 +30,7 @@ def shell(qtbot, qloop, tmp_path):
     settings = Settings(tmp_path / "settings.ini")
     manager = ConnectionManager(settings)
     window = MainWindow(settings)
+    window.views["machines"].use_controller(MachineController(manager.cli, window))
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)
     window.connection_status.retry_requested.connect(manager.retry_upstream)

@@ -14,13 +14,17 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.machine_controller import MachineController
+from app.controllers.notifications import Notifier
+from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.settings import Settings
+from app.engine import discovery
+from app.engine.cli import machine_cli
 from app.engine.cli.machine_cli import MachineSpec
 from app.engine.cli.machines import MachineAvailability
 from app.engine.cli.podman_cli import PodmanCli
 from app.engine.discovery import Discovery
+from app.support.concurrency import Pool
 from app.ui.machine_actions import ManageMachinesDialog
-from app.ui.notifications import Notifier
 from tests.ui.conftest import spawn
 
 DOUBLE = Path(__file__).resolve().parents[1] / "data" / "podman_double.py"
@@ -38,17 +42,38 @@ class NoSessionManager(QObject):
     async def refresh_discovery(self) -> None:
         self.discovery_changed.emit(self.discovery)
 
+    def upstream_needs_retry(self) -> bool:
+        return False
 
-def make_controller(tmp_path: Path, version: str, **extra: str) -> MachineController:
+
+def double_cli(tmp_path: Path, version: str, **extra: str) -> PodmanCli:
     env = {
         **os.environ,
         "PODMAN_DOUBLE_DIR": str(tmp_path / "double"),
         "PODMAN_DOUBLE_VERSION": version,
         **extra,
     }
-    controller = MachineController(lambda: PodmanCli(str(DOUBLE), env=env))
+    return PodmanCli(str(DOUBLE), env=env)
+
+
+def make_controller(tmp_path: Path, version: str, **extra: str) -> MachineController:
+    cli = double_cli(tmp_path, version, **extra)
+    controller = MachineController(lambda: cli)
     controller.podman_version = "4.3.1" if version == "4" else "5.2.0"
     return controller
+
+
+@pytest.fixture
+def remotes(qloop):
+    pool = Pool("test-cli", 1)
+    yield RemoteConnectionController(PodmanCli, pool)
+    pool.shutdown()
+
+
+def manage_dialog(qtbot, controller, remotes, manager=None) -> ManageMachinesDialog:
+    dialog = ManageMachinesDialog(manager or NoSessionManager(), controller, remotes, spawn)
+    qtbot.addWidget(dialog)
+    return dialog
 
 
 def _finish(qtbot, controller, start):
@@ -116,11 +141,10 @@ def test_a_failed_start_is_said_and_notified(qtbot, qloop, tmp_path):
     del notifier
 
 
-def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path):
+def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path, remotes):
     controller = make_controller(tmp_path, "4", PODMAN_DOUBLE_HOLD="1")
     _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev")))
-    dialog = ManageMachinesDialog(NoSessionManager(), controller, spawn, lambda: None)
-    qtbot.addWidget(dialog)
+    dialog = manage_dialog(qtbot, controller, remotes)
     _listing(qtbot, controller)
     dialog.machines.topLevelItem(0).setSelected(True)
     assert dialog.buttons["start"].isEnabled()
@@ -138,10 +162,9 @@ def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path):
     assert dialog.cancel.isHidden()
 
 
-def test_root_refusal_is_shown_as_a_state(qtbot, qloop, tmp_path):
+def test_root_refusal_is_shown_as_a_state(qtbot, qloop, tmp_path, remotes):
     controller = make_controller(tmp_path, "4", PODMAN_DOUBLE_ROOT="1")
-    dialog = ManageMachinesDialog(NoSessionManager(), controller, spawn, lambda: None)
-    qtbot.addWidget(dialog)
+    dialog = manage_dialog(qtbot, controller, remotes)
     listing = _listing(qtbot, controller)
     assert listing.availability is MachineAvailability.REFUSED_AS_ROOT
     text = dialog.explanation.text()
@@ -186,3 +209,42 @@ def test_choosing_a_stopped_machine_starts_it_then_switches(qtbot, qloop, tmp_pa
     with qtbot.waitSignal(controller.finished, timeout=20_000):
         next(a for a in menu.actions() if a.objectName() == "switch:dev").trigger()
     qtbot.waitUntil(lambda: manager.switched == [conn], timeout=5_000)
+
+
+def test_set_as_default_picks_the_root_connection_of_a_rootful_machine(
+    qtbot, qloop, tmp_path, remotes
+):
+    """`podman machine` is the double; `system connection` is the real podman, on a
+    private containers.conf holding each machine's two connections."""
+    conf = tmp_path / "containers.conf"
+    conf.write_text(Path(os.environ["CONTAINERS_CONF"]).read_text())
+    cli = double_cli(tmp_path, "5", CONTAINERS_CONF=str(conf))
+    controller = MachineController(lambda: cli)
+    key = tmp_path / "id"
+    key.write_text("podman stores the path only\n")
+    for name, port in (("dev", 40001), ("plain", 40002)):
+        for conn, where in (
+            (name, "core@127.0.0.1:{}/run/user/1000"),
+            (f"{name}-root", "root@127.0.0.1:{}/run"),
+        ):
+            uri = f"ssh://{where.format(port)}/podman/podman.sock"
+            assert cli.run(*machine_cli.add_connection_args(conn, uri, str(key))).ok
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev", rootful=True)))
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("plain")))
+    dialog = manage_dialog(qtbot, controller, remotes)
+    _listing(qtbot, controller)
+    assert controller.rootful == {"dev": True, "plain": False}
+
+    def set_default(row: int) -> list:
+        dialog.machines.clearSelection()
+        dialog.machines.topLevelItem(row).setSelected(True)
+        with qtbot.waitSignal(controller.finished, timeout=20_000) as done:
+            dialog.buttons["default"].click()
+        return done.args
+
+    assert set_default(0) == ["default", "dev-root", True, ""]
+    connections, problem = discovery.system_connections(cli)
+    assert not problem and [c.name for c in connections if c.is_default] == ["dev-root"]
+    assert set_default(1) == ["default", "plain", True, ""]
+    connections, _problem = discovery.system_connections(cli)
+    assert [c.name for c in connections if c.is_default] == ["plain"]

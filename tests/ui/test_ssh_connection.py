@@ -15,12 +15,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
 from app.controllers.settings import Settings
 from app.engine import http_api
+from app.engine.cli.machines import MachineAvailability, MachineListing
 from app.engine.connection import Connection
 from app.engine.endpoint import Endpoint
 from app.models.connection_state import ConnectionState
 from app.ui.docker_socket_panel import DockerSocketPanel
+from app.ui.machine_menu import make_machine_menu
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts
 from tests.bed.podman import TEST_IMAGE
@@ -70,8 +73,23 @@ def _answer_host_key(qtbot, window, trust: bool) -> str:
         if trust
         else box.button(QMessageBox.StandardButton.Cancel)
     )
+    box.setObjectName("answered")  # a question asked again is a new box
     button.click()
     return text
+
+
+def _retry_from_the_switcher(qtbot, manager, session) -> None:
+    """Press the switcher's Retry, as a user would after saying no."""
+    machines = MachineController(manager.cli)
+    machines.listing = MachineListing(MachineAvailability.REFUSED_AS_ROOT)  # as root here
+    menu = make_machine_menu(manager, machines, spawn)
+    qtbot.addWidget(menu)
+    menu.rebuild()
+    retry = next(a for a in menu.actions() if a.objectName() == "retryUpstream")
+    with qtbot.waitSignal(
+        session.state_changed, timeout=5_000, check_params_cb=_state(ConnectionState.CONNECTING)
+    ):
+        retry.trigger()
 
 
 def test_remote_connection_asks_for_the_host_key_then_shows_podman(qtbot, podman, sshd, app_parts):
@@ -138,6 +156,24 @@ def test_refused_host_key_is_retried_from_the_status_bar(qtbot, podman, sshd, ap
     assert status.state_label.text() == "Connected"
     assert not retry.isVisibleTo(window)
     assert sshd.host_public_key.split()[1] in _known_hosts().read_text()
+
+
+def test_a_refused_host_key_is_asked_again_on_retry(qtbot, podman, sshd, app_parts):
+    manager, window = app_parts
+    _known_hosts().unlink(missing_ok=True)
+    remote = Connection("devbox", sshd.uri(podman.socket_path), identity=str(sshd.client_key))
+    session = _open(qtbot, manager, remote)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.UNAVAILABLE)
+    ):
+        _answer_host_key(qtbot, window, trust=False)
+    assert manager.upstream_needs_retry()
+    _retry_from_the_switcher(qtbot, manager, session)
+    with qtbot.waitSignal(
+        session.state_changed, timeout=30_000, check_params_cb=_state(ConnectionState.CONNECTED)
+    ):
+        _answer_host_key(qtbot, window, trust=True)
+    assert not manager.upstream_needs_retry() and manager.session is session
 
 
 def test_machine_connection_serves_docker_clients_and_survives_an_sshd_restart(
@@ -230,3 +266,45 @@ def test_encrypted_key_asks_for_its_passphrase(qtbot, podman, sshd, app_parts, t
     assert "wrong" in second.lower()
     log_text = (Path(os.environ["XDG_STATE_HOME"])).rglob("*.log")
     assert all("s3cret-phrase" not in p.read_text(errors="replace") for p in log_text)
+
+
+def test_a_cancelled_passphrase_is_asked_again_on_retry(qtbot, podman, sshd, app_parts, tmp_path):
+    from PySide6.QtWidgets import QInputDialog
+
+    manager, window = app_parts
+    locked = tmp_path / "id_locked"
+    locked.write_bytes(sshd.client_key.read_bytes())
+    locked.chmod(0o600)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-p", "-f", str(locked), "-N", "0ther-phrase"],
+        check=True,
+        capture_output=True,
+    )
+    machine = Connection(
+        "locked", sshd.uri(podman.socket_path), identity=str(locked), is_machine=True
+    )
+    session = _open(qtbot, manager, machine)
+
+    def passphrase_dialog() -> QInputDialog:
+        qtbot.waitUntil(
+            lambda: window.findChild(QInputDialog, "passphraseDialog") is not None,
+            timeout=15_000,
+        )
+        dialog = window.findChild(QInputDialog, "passphraseDialog")
+        dialog.setObjectName("answered")
+        return dialog
+
+    with qtbot.waitSignal(
+        session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.UNAVAILABLE)
+    ):
+        passphrase_dialog().reject()
+    assert manager.upstream_needs_retry()
+    _retry_from_the_switcher(qtbot, manager, session)
+    dialog = passphrase_dialog()
+    assert "wrong" not in dialog.labelText().lower()  # cancelled, not wrong
+    with qtbot.waitSignal(
+        session.state_changed, timeout=30_000, check_params_cb=_state(ConnectionState.CONNECTED)
+    ):
+        dialog.setTextValue("0ther-phrase")
+        dialog.accept()
+    assert not manager.upstream_needs_retry()

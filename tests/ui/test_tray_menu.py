@@ -70,9 +70,18 @@ class FakeManager(QObject):
         self.discovery = Discovery(list(connections))
         self.session = session
         self.switched: list[Connection] = []
+        self.ssh_refused = False
+        self.retries = 0
 
     async def switch_to(self, connection: Connection) -> bool:
         self.switched.append(connection)
+        return True
+
+    def upstream_needs_retry(self) -> bool:
+        return self.ssh_refused
+
+    def retry_upstream(self) -> bool:
+        self.retries += 1
         return True
 
 
@@ -165,6 +174,24 @@ def test_menu_while_the_machine_starts_and_the_connection_is_lost(qtbot, qloop, 
     assert "Machine podman-machine-default\tStarting" in shown
     stop = menu.findChild(QMenu, "runningContainers").findChild(QMenu, "container:web-01")
     assert not stop.actions()[0].isEnabled()  # nothing is sent while the connection is down
+
+
+def test_a_refused_ssh_offers_retry_under_the_active_connection(qtbot, qloop, controller):
+    session = FakeSession(REMOTE, ConnectionState.UNAVAILABLE)
+    session.reason = "The host key of devbox.example is not known and it was not accepted."
+    manager = FakeManager([LOCAL, REMOTE], session)
+    menu = make_machine_menu(manager, controller, spawn)
+    qtbot.addWidget(menu)
+    menu.rebuild()
+    assert "retryUpstream" not in [a.objectName() for a in menu.actions()]
+    manager.ssh_refused = True
+    menu.rebuild()
+    names = [a.objectName() for a in menu.actions()]
+    assert names[names.index("switch:devbox") + 1] == "retryUpstream"
+    retry = menu.actions()[names.index("retryUpstream")]
+    assert retry.toolTip() == session.reason
+    retry.trigger()
+    assert manager.retries == 1
 
 
 def test_tray_states_and_icons():

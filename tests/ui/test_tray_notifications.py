@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.notifications import Notifier
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
 from app.engine.streams.events import PodmanEvent
-from app.ui.notifications import Notifier
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.conftest import spawn
 

@@ -9,10 +9,13 @@ around it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.controllers.connection_manager import ConnectionManager
+from app.controllers.machine_controller import MachineController
+from app.controllers.session import Session
+from app.controllers.settings import Settings
 from app.engine.streams.events import PodmanEvent
 from app.support import log
 
@@ -30,9 +33,9 @@ class Notifier(QObject):
 
     def __init__(
         self,
-        settings: Any,
-        manager: Any,
-        controller: Any,
+        settings: Settings,
+        manager: ConnectionManager,
+        controller: MachineController,
         show: Callable[[str, str, bool], None],
         parent: QObject | None = None,
     ) -> None:
@@ -46,7 +49,7 @@ class Notifier(QObject):
         controller.finished.connect(self.on_machine_finished)
         self._follow(manager.session)
 
-    def _follow(self, session: Any) -> None:
+    def _follow(self, session: Session | None) -> None:
         self._pending.clear()
         self._explained.clear()
         self._session = session
