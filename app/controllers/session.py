@@ -22,6 +22,7 @@ from app.engine.connection import Connection
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.reconcile import Diff, Reconciler
 from app.engine.streams.events import EventReader, PodmanEvent
+from app.engine.streams.reader import StreamState
 from app.models.connection_state import ConnectionState
 from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
 from app.support import log
@@ -148,12 +149,12 @@ class Session(QObject):
 
     # -- connecting ----------------------------------------------------------------------
 
-    def _on_reader_state(self, state: str, reason: str) -> None:
+    def _on_reader_state(self, state: StreamState, reason: str) -> None:
         if self._closed:
             return
-        if state == "connected":
+        if state is StreamState.CONNECTED:
             self._spawn(self._connected())
-        elif state == "lost":
+        elif state is StreamState.LOST:
             if self.state is ConnectionState.UNAVAILABLE:
                 return  # the proxy already said why, and it needs the user
             proxy_reason = self._proxy_reason()

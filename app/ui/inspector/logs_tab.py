@@ -50,6 +50,7 @@ from app.engine.endpoint import Endpoint
 from app.engine.errors import PodmanError
 from app.engine.streams.events import parse_rfc3339_ns, since_param
 from app.engine.streams.logs import STDERR, LogFollower, LogLine, Record, read_logs, to_row
+from app.engine.streams.reader import StreamState
 from app.support import log
 from app.ui.inspector import ansi
 
@@ -236,14 +237,14 @@ class LogsTab(QWidget):
         self.earlier_button.setEnabled(False)
         self.status.setText("The container was removed: these are the last lines it wrote.")
 
-    def _on_state(self, state: str, reason: str) -> None:
+    def _on_state(self, state: StreamState, reason: str) -> None:
         if self._closed:
             return
-        if state == "connected":
+        if state is StreamState.CONNECTED:
             self.status.setText("Following the container's output")
-        elif state == "lost":
+        elif state is StreamState.LOST or (state is StreamState.CONNECTING and reason):
             self.status.setText(f"Reconnecting… ({reason})")
-        elif state == "ended":
+        elif state is StreamState.ENDED:
             self._spawn(self._after_end())
 
     async def _after_end(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.engine.endpoint import Endpoint
+from app.engine.streams.reader import StreamState
 from app.engine.streams.stats import HISTORY_SECONDS, StatsHistory, StatsReader, StatsSample
 from app.models import humanize
 
@@ -208,10 +209,10 @@ class StatsTab(QWidget):
             reader.stop()
             self.status.setText("Paused while the tab is hidden")
 
-    def _on_state(self, state: str, reason: str) -> None:
-        if self._reader is None:
+    def _on_state(self, state: StreamState, reason: str) -> None:
+        if self._reader is None or (state is StreamState.CONNECTING and not reason):
             return
-        if state == "connected":
+        if state is StreamState.CONNECTED:
             self.status.setText("Live, every second")
         else:
             self.status.setText(f"No stats: {reason}")
