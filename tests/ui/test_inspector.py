@@ -79,7 +79,7 @@ def _logs_follow_and_search(qtbot, podman, inspectors, name):
     assert any(line.stream == STDERR and line.text.startswith("warn") for line in logs.kept_lines())
 
     # A dropped stream resumes where it stopped: no tick twice, none missing.
-    logs._follower.drop()
+    logs.controller.drop()
     _echo_into_logs(podman, name, "after-the-drop")
     qtbot.waitUntil(lambda: "after-the-drop" in logs.plain_text(), timeout=15_000)
     last = max(
