@@ -100,7 +100,7 @@ class ContainerLogs(QObject):
         self._tasks.cancel_all()
         if self._follower is not None:
             self._follower.stop()
-        self._files.shutdown()
+        # The files pool stays: the last lines of a removed container can still be saved.
 
     # -- records -------------------------------------------------------------------------
 
