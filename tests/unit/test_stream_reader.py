@@ -30,6 +30,7 @@ class LineServer:
         self.path = path
         self.mode = "stream"
         self.accepted = 0
+        self.paths: list[str] = []  # of the requests, in order
         self._conns: list[socket.socket] = []
         self._changed = threading.Condition()
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -64,6 +65,7 @@ class LineServer:
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
             with self._changed:
                 self.accepted += 1
+                self.paths.append(request.split(b" ")[1].decode() if request else "")
                 if self.mode != "refuse":
                     self._conns.append(conn)
                 self._changed.notify_all()
@@ -71,6 +73,10 @@ class LineServer:
     def wait_accepted(self, count: int) -> None:
         with self._changed:
             assert self._changed.wait_for(lambda: self.accepted >= count, TIMEOUT), self.accepted
+
+    def wait_path(self, path: str) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: path in self.paths, TIMEOUT), self.paths
 
     def send(self, line: bytes) -> None:
         with self._changed:
@@ -256,17 +262,18 @@ def test_ended_waits_for_resume_and_a_failing_callback_is_survived(server, recor
         recorder.wait(lambda: recorder.lines == [b"one", b"two"])
         server.hang_up()
         recorder.wait_states(S.ENDED)
-        # With no backoff a LOST stream would be open again by now; an ENDED one waits.
+        # With no backoff a LOST stream would be open again before this probe is served
+        # (requests are served in order); an ENDED one waits.
         server.mode = "silent"
         probe = socket.socket(socket.AF_UNIX)
         probe.connect(str(server.path))
-        probe.sendall(b"GET / HTTP/1.1\r\n\r\n")
-        server.wait_accepted(2)
+        probe.sendall(b"GET /probe HTTP/1.1\r\n\r\n")
+        server.wait_path("/probe")
         probe.close()
-        assert reader.state is S.ENDED and server.accepted == 2
+        assert reader.state is S.ENDED and server.paths == ["/lines", "/probe"]
         server.mode = "stream"
         reader.resume()
         recorder.wait_states(S.ENDED, S.CONNECTING, S.CONNECTED)
-        assert server.accepted == 3
+        assert server.paths == ["/lines", "/probe", "/lines"]
     finally:
         assert reader.stop()
