@@ -2,9 +2,9 @@
 
 Its ContainerLogs controller follows the stream and wakes the tab once when lines come
 (app/controllers/container_logs.py); a 50 ms timer then takes the queue and moves lines
-into the view, at most MAX_PER_FLUSH lines and
-BUDGET_S of GUI time per tick. When more waits than a few seconds of that pace, the
-oldest are skipped and the view says how many. Measured here on a 2-CPU machine
+into the view, at most MAX_PER_FLUSH lines and BUDGET_S of GUI time per tick. When
+more waits than a few seconds of that pace, the oldest are skipped and the view says
+how many. Measured here on a 2-CPU machine
 (bench/logs_bench.py): with a container writing 10 MB/s of 41-byte lines the GUI
 thread's own work between 10 ms heartbeats stays under ~20 ms; its worst gaps (30-70 ms)
 are mostly waiting for a CPU while Podman streams the flood on both.
@@ -71,6 +71,8 @@ MUTED_COLOR = "#8a8a8a"
 
 
 class LogsTab(QWidget):
+    """Shows what its ContainerLogs controller follows; see the module's docstring."""
+
     flushed = Signal()
 
     def __init__(self, controller: ContainerLogs, parent: QWidget | None = None) -> None:
