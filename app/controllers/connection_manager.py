@@ -1,7 +1,8 @@
 """Chooses, opens and replaces the active connection's session.
 
 It decides; the window lays out. Discovery, the local-socket check and the app's own
-Podman service all run off the GUI thread.
+Podman service all run on its subprocess pool, off the GUI thread; proxies stop on a
+background pool, which a new proxy on the same address and the app's exit wait for.
 
 Signals:
     discovery_changed(Discovery), session_changed(Session | None), notice_changed(Notice | None),
@@ -11,12 +12,7 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import hashlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -41,10 +37,13 @@ from app.proxy.listeners import ListenerError
 from app.proxy.proxy import ProxyConfig
 from app.proxy.status import UpstreamState
 from app.support import log, paths
+from app.support.concurrency import BACKGROUND_WORKERS, SUBPROCESS_WORKERS, Pool
 
 _log = log.get("connections")
 
 OWN_SERVICE_NAME = "local"
+# A proxy stops within about a second (ProxyRunner.stop); a few may stop at once.
+PROXY_STOP_WAIT_S = 3.0
 
 
 class ConnectionManager(QObject):
@@ -64,22 +63,19 @@ class ConnectionManager(QObject):
         self.docker_proxy: ProxyRunner | None = None
         self.docker_error = ""
         self._local_docker_proxy: ProxyRunner | None = None
-        self._stoppers: list[threading.Thread] = []
         self.discovery = disco.Discovery()
         self.session: Session | None = None
         self.notice: notices.Notice | None = None
         self.requested = ""
         self._own_service: OwnService | None = None
         self._socket_unit: SocketUnit | None = None
-        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdc-conn")
+        self._pool = Pool("connections", SUBPROCESS_WORKERS)
+        # Stopping a proxy takes up to a second: never on the GUI thread.
+        self._proxy_stops = Pool("proxy-stop", BACKGROUND_WORKERS)
         self._switching = False
 
     def cli(self) -> PodmanCli:
         return PodmanCli.configured(self.settings.podman_path)
-
-    async def _run(self, fn: Any, *args: Any) -> Any:
-        loop = asyncio.get_event_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args))
 
     # -- opening ---------------------------------------------------------------------
 
@@ -89,7 +85,7 @@ class ConnectionManager(QObject):
         self.requested = requested
         self._set_notice(None)
         cli = self.cli()
-        self.discovery = await self._run(disco.discover, cli)
+        self.discovery = await self._pool.run(disco.discover, cli)
         self.discovery_changed.emit(self.discovery)
         chosen = self._resolve(requested)
         if chosen is None:
@@ -98,7 +94,7 @@ class ConnectionManager(QObject):
 
     async def refresh_discovery(self) -> None:
         """Re-read Podman's connection list (after adding, removing or a new default)."""
-        self.discovery = await self._run(disco.discover, self.cli())
+        self.discovery = await self._pool.run(disco.discover, self.cli())
         self.discovery_changed.emit(self.discovery)
 
     def _resolve(self, requested: str) -> Connection | None:
@@ -167,7 +163,7 @@ class ConnectionManager(QObject):
         if connection.is_ssh:
             runner, reason = await self._try_ssh_proxy(connection)
         else:
-            reason = await self._run(_probe, connection.uri)
+            reason = await self._pool.run(_probe, connection.uri)
         if reason and connection.source == "local":
             # Nothing listens at the local socket: the usual path offers the app's own
             # service or the socket unit, as at startup.
@@ -181,7 +177,7 @@ class ConnectionManager(QObject):
             # The Docker-compatible socket moves to the new connection: the old session's
             # proxies let go of its address first, then the usual path binds it there.
             if runner is not None:
-                await self._run(runner.stop)
+                await self._pool.run(runner.stop)
             await self._release_session()
             await self.open(connection)
             return self.session is not None and self.session.connection == connection
@@ -199,17 +195,16 @@ class ConnectionManager(QObject):
     async def _release_session(self) -> None:
         """Close the session and wait (off the GUI thread) until its proxies have stopped."""
         self._replace_session(None)
-        stoppers, self._stoppers = self._stoppers, []
-        await self._run(_join_all, stoppers)
+        await self._pool.run(self.wait_for_stopped_proxies, PROXY_STOP_WAIT_S)
 
     async def _try_ssh_proxy(self, connection: Connection) -> tuple[ProxyRunner | None, str]:
         """A private proxy to ``connection`` that answered a ping, or why there is none."""
         runner = self._ssh_runner(connection, self._private_address(connection))
         try:
-            await self._run(runner.start)
+            await self._pool.run(runner.start)
         except (ListenerError, OSError, ValueError) as exc:
             return None, f"the proxy could not start: {exc}"
-        reason = await self._run(_probe, runner.endpoint)
+        reason = await self._pool.run(_probe, runner.endpoint)
         if reason:
             status = runner.status()
             self._stop_later(runner)
@@ -219,13 +214,13 @@ class ConnectionManager(QObject):
     async def _ensure_local_service(self, connection: Connection) -> Connection | None:
         """The local socket, or the app's own service when nothing listens there."""
         path = connection.uri.removeprefix("unix://")
-        if await self._run(is_listening, path):
+        if await self._pool.run(is_listening, path):
             return connection
         if not self.discovery.podman_found:
             self._replace_session(None)
             self._set_notice(notices.podman_missing())
             return None
-        unit = await self._run(find_socket_unit)
+        unit = await self._pool.run(find_socket_unit)
         if unit is not None:
             self._socket_unit = unit
             self._replace_session(None)
@@ -241,7 +236,7 @@ class ConnectionManager(QObject):
                 paths.state_dir() / "podman-service.log",
             )
             try:
-                await self._run(service.start)
+                await self._pool.run(service.start)
             except (RuntimeError, OSError) as exc:
                 self._replace_session(None)
                 self._set_notice(notices.service_failed(str(exc)))
@@ -285,7 +280,7 @@ class ConnectionManager(QObject):
         for listen in filter(None, (docker, self._private_address(connection))):
             runner = self._ssh_runner(connection, listen)
             try:
-                await self._run(runner.start)
+                await self._pool.run(runner.start)
             except (ListenerError, OSError, ValueError) as exc:
                 if listen == docker:
                     self.docker_error = f"{listen}: {exc}"
@@ -306,7 +301,7 @@ class ConnectionManager(QObject):
             return
         runner = ProxyRunner(ProxyConfig(listen=docker, upstream=connection.uri), parent=self)
         try:
-            await self._run(runner.start)
+            await self._pool.run(runner.start)
         except (ListenerError, OSError, ValueError) as exc:
             self.docker_error = f"{docker}: {exc}"
             _log.warning("Docker-compatible socket unavailable: %s", self.docker_error)
@@ -314,10 +309,12 @@ class ConnectionManager(QObject):
         self._local_docker_proxy = self.docker_proxy = runner
 
     def _stop_later(self, runner: ProxyRunner) -> None:
-        # A proxy takes up to a second to stop: off the GUI thread, joined at exit.
-        thread = threading.Thread(target=runner.stop, name="pdc-proxy-stop")
-        thread.start()
-        self._stoppers.append(thread)
+        self._proxy_stops.submit(runner.stop)
+
+    def wait_for_stopped_proxies(self, timeout: float) -> bool:
+        """Block until every proxy being stopped has let go of its address (True), or
+        ``timeout`` seconds passed (False)."""
+        return self._proxy_stops.drain(timeout)
 
     # -- notice actions --------------------------------------------------------------
 
@@ -330,7 +327,7 @@ class ConnectionManager(QObject):
             if connection is not None:
                 await self.open(connection)
         elif action == "enable-socket" and self._socket_unit is not None:
-            ok, message = await self._run(enable_socket_unit, self._socket_unit)
+            ok, message = await self._pool.run(enable_socket_unit, self._socket_unit)
             if not ok:
                 self._set_notice(notices.service_failed(message))
                 return
@@ -360,8 +357,8 @@ class ConnectionManager(QObject):
         old, self.session = self.session, session
         if old is not None:
             old.close()
-            if old.stopper is not None:
-                self._stoppers.append(old.stopper)
+            if old.proxy is not None:
+                self._stop_later(old.proxy)
             old.deleteLater()
         if self._local_docker_proxy is not None:
             self._stop_later(self._local_docker_proxy)
@@ -377,13 +374,12 @@ class ConnectionManager(QObject):
     def shutdown(self) -> None:
         """Close the session and stop the app's own service (on exit)."""
         self._replace_session(None)
-        for thread in self._stoppers:
-            thread.join(timeout=3)
-        self._stoppers.clear()
+        self.wait_for_stopped_proxies(PROXY_STOP_WAIT_S)
         if self._own_service is not None:
             self._own_service.stop()
             self._own_service = None
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
+        self._proxy_stops.shutdown()
 
 
 # A switch waits this long for the new connection's first answer. SSH itself gives up
@@ -401,8 +397,3 @@ def _probe(uri: str) -> str:
     except (OSError, ValueError) as exc:
         return str(exc)
     return ""
-
-
-def _join_all(threads: list[threading.Thread]) -> None:
-    for thread in threads:
-        thread.join(timeout=3)

@@ -2,6 +2,8 @@
 
 One command (or short sequence: restart is stop then start) at a time; its output
 streams into ``output``, it can be cancelled, and the machine list is re-read after it.
+The command's thread hands its lines and its end to the GUI thread with
+``call_in_loop``; listings run on the controller's subprocess pool.
 
 Signals:
     output(str): one line the CLI printed.
@@ -17,7 +19,8 @@ import asyncio
 import subprocess
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, Signal
 
 from app.engine.cli import machine_cli
 from app.engine.cli.machine_cli import MachineSpec, StreamingCommand
@@ -25,6 +28,7 @@ from app.engine.cli.machines import MachineAvailability, MachineListing, list_ma
 from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import machine_connection_name
 from app.support import log
+from app.support.concurrency import SUBPROCESS_WORKERS, Pool, call_in_loop
 
 _log = log.get("machines")
 
@@ -47,9 +51,6 @@ class MachineController(QObject):
     progress = Signal(str, int, int)
     finished = Signal(str, str, bool, str)
     listing_changed = Signal(object)
-    # From the command's thread to the GUI thread (queued by Qt).
-    _line = Signal(str)
-    _done = Signal(int, str)
 
     def __init__(self, cli_factory: Callable[[], PodmanCli], parent: QObject | None = None):
         super().__init__(parent)
@@ -64,8 +65,7 @@ class MachineController(QObject):
         self._name = ""
         self._busy = False
         self._listing_task: asyncio.Future | None = None
-        self._line.connect(self.output)
-        self._done.connect(self._on_done)
+        self._pool = Pool("machines", SUBPROCESS_WORKERS)
 
     # -- state ------------------------------------------------------------------------
 
@@ -88,8 +88,8 @@ class MachineController(QObject):
     async def refresh(self) -> MachineListing:
         """Read ``podman machine list`` off the GUI thread (joins a read in flight)."""
         if self._listing_task is None or self._listing_task.done():
-            loop = asyncio.get_event_loop()
-            self._listing_task = loop.run_in_executor(None, _list_and_inspect, self._cli_factory())
+            listing = self._pool.run(_list_and_inspect, self._cli_factory())
+            self._listing_task = asyncio.ensure_future(listing)
         listing, rootful = await asyncio.shield(self._listing_task)
         self.listing, self.rootful = listing, rootful
         self.listing_changed.emit(listing)
@@ -171,6 +171,7 @@ class MachineController(QObject):
         self.cancel()
         if job is not None:
             job.join(timeout=machine_cli.TERMINATE_GRACE_S + 1)
+        self._pool.shutdown()
 
     # -- running ----------------------------------------------------------------------
 
@@ -199,11 +200,20 @@ class MachineController(QObject):
         label = f"{ACTION_LABELS[self._action]} {self._name}"
         self.progress.emit(label, self._step, total)
         self.output.emit(f"$ podman {' '.join(argv[1:])}")
-        self._job = StreamingCommand(argv, self._line.emit, self._done.emit, env=self._env)
+        loop = asyncio.get_event_loop()
+        self._job = StreamingCommand(
+            argv, call_in_loop(loop, self._on_line), call_in_loop(loop, self._on_done), self._env
+        )
         self._job.start()
 
-    @Slot(int, str)
+    def _on_line(self, line: str) -> None:
+        # A cancelled command's last lines can come after Qt deleted this object at exit.
+        if shiboken6.isValid(self):
+            self.output.emit(line)
+
     def _on_done(self, code: int, last_error: str) -> None:
+        if not shiboken6.isValid(self):
+            return
         job, self._job = self._job, None
         if job is not None:
             job.join(timeout=1)

@@ -1,24 +1,28 @@
-"""The GUI's handle on one ProxyThread: queued status signals and user prompts.
+"""The GUI's handle on one ProxyThread: its status as a signal, and user prompts.
 
-The proxy runs on its own threads and knows no Qt. Its status reaches the GUI thread
-as a queued signal; when it needs the user (an unknown host key, a key passphrase) its
-thread waits while the GUI thread asks, through the ``Prompts`` the app supplies.
-Passphrases pass straight through to paramiko: never logged, never stored.
+The proxy runs on its own threads and knows no Qt. Its status changes and its
+questions reach the GUI thread through ``call_in_loop`` (app/support/concurrency.py);
+when it needs the user (an unknown host key, a key passphrase) its thread waits while
+the GUI thread asks, through the ``Prompts`` the app supplies. Passphrases pass
+straight through to paramiko: never logged, never stored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, Signal
 
 from app.proxy.host_keys import HostKeyInfo
 from app.proxy.proxy import ProxyConfig
 from app.proxy.proxy_thread import ProxyThread
 from app.proxy.status import ProxyStatus
 from app.support import log
+from app.support.concurrency import call_in_loop
 
 _log = log.get("proxy")
 
@@ -49,13 +53,13 @@ class _Pending:
 
 
 class ProxyRunner(QObject):
-    """Signals:
-    status_changed(ProxyStatus): after each change of state, upstream, clients or error.
+    """Build it on the GUI thread, with the app's event loop set.
+
+    Signals:
+        status_changed(ProxyStatus): after each change of state, upstream, clients or error.
     """
 
     status_changed = Signal(object)
-    _ask_host_key = Signal(object, object)
-    _ask_passphrase = Signal(str, bool, object)
 
     def __init__(
         self,
@@ -65,13 +69,14 @@ class ProxyRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self.prompts = prompts
+        loop = asyncio.get_event_loop()
         if prompts is not None:
             config.on_unknown_host_key = self._host_key_from_proxy
             config.ask_passphrase = self._passphrase_from_proxy
-        self._ask_host_key.connect(self._on_ask_host_key, Qt.ConnectionType.QueuedConnection)
-        self._ask_passphrase.connect(self._on_ask_passphrase, Qt.ConnectionType.QueuedConnection)
+        self._ask_host_key = call_in_loop(loop, self._on_ask_host_key)
+        self._ask_passphrase = call_in_loop(loop, self._on_ask_passphrase)
         self._stopping = threading.Event()
-        self.thread = ProxyThread(config, on_change=self.status_changed.emit)
+        self.thread = ProxyThread(config, on_change=call_in_loop(loop, self._on_status))
 
     @property
     def config(self) -> ProxyConfig:
@@ -96,16 +101,21 @@ class ProxyRunner(QObject):
     def retry(self) -> None:
         self.thread.retry()
 
+    def _on_status(self, status: ProxyStatus) -> None:
+        # A proxy's last change (stopped) can come after Qt deleted this object at exit.
+        if shiboken6.isValid(self):
+            self.status_changed.emit(status)
+
     # -- questions from the proxy thread --------------------------------------------------
 
     def _host_key_from_proxy(self, info: HostKeyInfo) -> bool:
         pending = _Pending()
-        self._ask_host_key.emit(info, pending)
+        self._ask_host_key(info, pending)
         return self._wait_bounded(pending) and bool(pending.answer)
 
     def _passphrase_from_proxy(self, key_path: str, previous_was_wrong: bool) -> str | None:
         pending = _Pending()
-        self._ask_passphrase.emit(key_path, previous_was_wrong, pending)
+        self._ask_passphrase(key_path, previous_was_wrong, pending)
         if not self._wait_bounded(pending):
             return None
         answer = pending.answer
@@ -119,14 +129,12 @@ class ProxyRunner(QObject):
                 return False
         return True
 
-    @Slot(object, object)
     def _on_ask_host_key(self, info: HostKeyInfo, pending: _Pending) -> None:
         if self.prompts is None or self._stopping.is_set():
             pending.reply(False)
             return
         self.prompts.ask_host_key(info, pending.reply)
 
-    @Slot(str, bool, object)
     def _on_ask_passphrase(self, key_path: str, wrong: bool, pending: _Pending) -> None:
         if self.prompts is None or self._stopping.is_set():
             pending.reply(None)

@@ -1,17 +1,15 @@
 """One session per active connection: its client, events reader and reconcile.
 
 Switching connections replaces the session whole. Only the GUI thread touches a
-session; blocking API calls run in the session's own bounded executor and come back
-as awaited values, and the events reader delivers into the loop thread-safely.
+session; blocking API calls run on the session's own API pool and come back as
+awaited values, and the events reader's callbacks reach the loop through
+``call_in_loop`` (app/support/concurrency.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,9 +20,11 @@ from app.engine.connection import Connection
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.reconcile import Diff, Reconciler
 from app.engine.streams.events import EventReader, PodmanEvent
+from app.engine.streams.reader import StreamState
 from app.models.connection_state import ConnectionState
 from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
 from app.support import log
+from app.support.concurrency import API_WORKERS, Pool, TaskSet, call_in_loop
 
 _log = log.get("session")
 
@@ -77,17 +77,17 @@ class Session(QObject):
         super().__init__(parent)
         self.connection = connection
         # An ssh:// connection is reached through its proxy's local end, like any client.
+        # The proxy is the connection manager's: it started it and stops it.
         self.proxy = proxy
         self.endpoint_uri = proxy.endpoint if proxy is not None else endpoint_uri or connection.uri
-        self.stopper: threading.Thread | None = None
         self.state = ConnectionState.CONNECTING
         self.reason = ""
         self.version = None
         self.reconciler = Reconciler()
-        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pdc-api")
+        self._pool = Pool("api", API_WORKERS)
         self._client = Client(self.endpoint_uri)
         self._reader: EventReader | None = None
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks = TaskSet("session", _log)
         self._pending_kinds: set[str] = set()
         self._listed: set[str] = set()
         # Listings are numbered as they start; one that ends after a newer one has been
@@ -100,7 +100,7 @@ class Session(QObject):
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self._flush_pending)
         self._reconcile_timer = QTimer(self, interval=reconcile_interval_ms)
-        self._reconcile_timer.timeout.connect(lambda: self._spawn(self.reconcile()))
+        self._reconcile_timer.timeout.connect(lambda: self._tasks.spawn(self.reconcile()))
         if proxy is not None:
             proxy.status_changed.connect(self._on_proxy_status)
 
@@ -112,14 +112,18 @@ class Session(QObject):
         loop = asyncio.get_event_loop()
         self._reader = EventReader(
             self._client.endpoint,
-            on_event=lambda ev: loop.call_soon_threadsafe(self._on_event, ev),
-            on_state=lambda st, why: loop.call_soon_threadsafe(self._on_reader_state, st, why),
+            on_event=call_in_loop(loop, self._on_event),
+            on_state=call_in_loop(loop, self._on_reader_state),
         )
         self._reader.start()
         self._reconcile_timer.start()
 
     def close(self) -> None:
-        """Stop everything this session started; returns promptly."""
+        """Stop everything this session started; returns promptly.
+
+        Its proxy (if any) is left running: the connection manager stops it, off the
+        GUI thread.
+        """
         if self._closed:
             return
         self._closed = True
@@ -127,33 +131,31 @@ class Session(QObject):
         self._debounce.stop()
         if self._reader is not None:
             self._reader.stop()
-        for task in list(self._tasks):
-            task.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._tasks.cancel_all()
+        self._pool.shutdown()
         self._client.close()
-        if self.proxy is not None:
-            # Stopping a proxy takes up to a second: not on the GUI thread. Whoever exits
-            # the app joins ``stopper`` so the socket is gone before the process is.
-            self.stopper = threading.Thread(target=self.proxy.stop, name="pdc-proxy-stop")
-            self.stopper.start()
 
     @property
     def client(self) -> Client:
         return self._client
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking engine call off the GUI thread and await its result."""
-        loop = asyncio.get_event_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+        """Run a blocking engine call on the session's API pool and await its result.
+
+        Raises ConnectionLost once the session is closed (the app switched away).
+        """
+        if self._closed:
+            raise ConnectionLost(f"The app closed the connection to {self.connection.name}")
+        return await self._pool.run(fn, *args, **kwargs)
 
     # -- connecting ----------------------------------------------------------------------
 
-    def _on_reader_state(self, state: str, reason: str) -> None:
+    def _on_reader_state(self, state: StreamState, reason: str) -> None:
         if self._closed:
             return
-        if state == "connected":
-            self._spawn(self._connected())
-        elif state == "lost":
+        if state is StreamState.CONNECTED:
+            self._tasks.spawn(self._connected())
+        elif state is StreamState.LOST:
             if self.state is ConnectionState.UNAVAILABLE:
                 return  # the proxy already said why, and it needs the user
             proxy_reason = self._proxy_reason()
@@ -222,7 +224,7 @@ class Session(QObject):
 
     def _flush_pending(self) -> None:
         kinds, self._pending_kinds = tuple(self._pending_kinds), set()
-        self._spawn(self.reconcile(kinds))
+        self._tasks.spawn(self.reconcile(kinds))
 
     async def reconcile(self, kinds: tuple[str, ...] | None = None) -> bool:
         """List and diff each kind; emit resources_changed for those that changed.
@@ -295,12 +297,6 @@ class Session(QObject):
     def items(self, kind: str) -> dict:
         """The last known objects of one kind, by key."""
         return dict(self.reconciler.known(kind))
-
-    def _spawn(self, coro: Any) -> None:
-        # qasync needs a reference to running tasks (docs/podman-notes.md), and so do we, to cancel.
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def _parts(diff: Diff, size: int) -> list[Diff]:

@@ -7,7 +7,6 @@ the models with diffs.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -28,6 +27,7 @@ from app.controllers.session import Session
 from app.controllers.settings import Settings
 from app.engine.cli.machines import MachineAvailability
 from app.models.connection_state import ConnectionState
+from app.support.concurrency import TaskSet
 from app.ui import status_bar
 from app.ui.containers_view import ContainersView
 from app.ui.images_view import ImagesView
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 720)
         self.session: Session | None = None
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks = TaskSet("main window")
         self.pages = QStackedWidget(self)
         self.browser = self._build_browser()
         self.notice_page = NoticePage(self.pages)
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(f"Search {view.title.lower()}  (Ctrl+F)")
         view.set_filter_text(self.search.text())
         if kind == "machines" and view.model.availability is None:
-            self._spawn(view.refresh())
+            self._tasks.spawn(view.refresh())
 
     def _on_search(self, text: str) -> None:
         self.current_view().set_filter_text(text)
@@ -206,14 +206,9 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """F5: list everything now (the lists also update by themselves)."""
         if self.session is not None:
-            self._spawn(self.session.reconcile())
-            self._spawn(self.views["volumes"].refresh_users())
-        self._spawn(self.views["machines"].refresh())
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+            self._tasks.spawn(self.session.reconcile())
+            self._tasks.spawn(self.views["volumes"].refresh_users())
+        self._tasks.spawn(self.views["machines"].refresh())
 
     # -- what the manager tells us ---------------------------------------------------
 

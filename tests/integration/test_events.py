@@ -11,9 +11,11 @@ import pytest
 
 from app.engine.endpoint import Endpoint
 from app.engine.streams.events import EventReader, PodmanEvent
+from app.engine.streams.reader import StreamState
 from tests.bed.podman import TEST_IMAGE
 
 TIMEOUT = 15.0
+CONNECTING, CONNECTED, LOST = StreamState.CONNECTING, StreamState.CONNECTED, StreamState.LOST
 
 
 class Recorder:
@@ -21,14 +23,14 @@ class Recorder:
 
     def __init__(self) -> None:
         self.events: list[PodmanEvent] = []
-        self.states: list[str] = []
+        self.states: list[StreamState] = []
         self._queue: queue.Queue[PodmanEvent] = queue.Queue()
         self._changed = threading.Condition()
 
     def on_event(self, event: PodmanEvent) -> None:
         self._queue.put(event)
 
-    def on_state(self, state: str, reason: str) -> None:
+    def on_state(self, state: StreamState, reason: str) -> None:
         with self._changed:
             self.states.append(state)
             self._changed.notify_all()
@@ -45,14 +47,14 @@ class Recorder:
             if match(event):
                 return event
 
-    def wait_states(self, *expected: str) -> None:
+    def wait_states(self, *expected: StreamState) -> None:
         """Wait until ``expected`` appears, in order, within the states seen so far."""
         with self._changed:
             ok = self._changed.wait_for(lambda: _in_order(expected, self.states), TIMEOUT)
         assert ok, f"states {self.states} never went {expected}"
 
 
-def _in_order(expected: tuple[str, ...], seen: list[str]) -> bool:
+def _in_order(expected: tuple[StreamState, ...], seen: list[StreamState]) -> bool:
     rest = iter(seen)
     return all(state in rest for state in expected)
 
@@ -65,7 +67,7 @@ def recorder() -> Recorder:
 def _start(uri: str, recorder: Recorder) -> EventReader:
     reader = EventReader(Endpoint.parse(uri), recorder.on_event, recorder.on_state)
     reader.start()
-    recorder.wait_states("connected")
+    recorder.wait_states(CONNECTED)
     return reader
 
 
@@ -103,7 +105,7 @@ def test_a_failing_callback_does_not_stop_the_reader(podman, recorder):
     reader = EventReader(Endpoint.parse(podman.uri), on_event, recorder.on_state)
     reader.start()
     try:
-        recorder.wait_states("connected")
+        recorder.wait_states(CONNECTED)
         podman.cli("volume", "create", "ev-one")
         recorder.wait_event(_is("volume", "create", "ev-one"))
         podman.cli("volume", "create", "ev-two")
@@ -121,7 +123,7 @@ def test_reader_recovers_and_replays_what_happened_while_the_service_was_down(
         recorder.wait_event(_is("container", "start", before))
 
         fresh_podman.stop_service(kill=True)
-        recorder.wait_states("connected", "lost", "connecting")
+        recorder.wait_states(CONNECTED, LOST, CONNECTING)
         # The CLI needs no service: this start is only in the events log.
         during = fresh_podman.cli("run", "-d", "--name", "ev-during", TEST_IMAGE, "sleep", "60")
         fresh_podman.start_service()
@@ -134,7 +136,7 @@ def test_reader_recovers_and_replays_what_happened_while_the_service_was_down(
     finally:
         assert reader.stop()
 
-    recorder.wait_states("connected", "lost", "connecting", "connected")
+    recorder.wait_states(CONNECTED, LOST, CONNECTING, CONNECTED)
     keys = [event.key for event in recorder.events]
     assert len(keys) == len(set(keys)), "an event was delivered twice"
     starts = [e for e in recorder.events if (e.type, e.action) == ("container", "start")]
@@ -154,7 +156,7 @@ def test_stop_returns_promptly_while_waiting_to_reconnect(tmp_path, recorder):
     missing = Endpoint.parse(f"unix://{tmp_path / 'nobody.sock'}")
     reader = EventReader(missing, recorder.on_event, recorder.on_state, backoff=(30,))
     reader.start()
-    recorder.wait_states("connecting", "lost", "connecting")
+    recorder.wait_states(CONNECTING, LOST)  # now pausing 30 s
     started = time.monotonic()
     assert reader.stop(timeout=2.0)
     assert time.monotonic() - started < 1.0

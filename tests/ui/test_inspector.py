@@ -79,7 +79,7 @@ def _logs_follow_and_search(qtbot, podman, inspectors, name):
     assert any(line.stream == STDERR and line.text.startswith("warn") for line in logs.kept_lines())
 
     # A dropped stream resumes where it stopped: no tick twice, none missing.
-    logs._follower.drop()
+    logs.controller.drop()
     _echo_into_logs(podman, name, "after-the-drop")
     qtbot.waitUntil(lambda: "after-the-drop" in logs.plain_text(), timeout=15_000)
     last = max(
@@ -284,16 +284,22 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
 
 
 @pytest.mark.qt_log_ignore("does not support raise")  # offscreen: raising is a no-op
-def test_a_removed_container_is_handled(qtbot, podman, connections):
+def test_a_removed_container_is_handled(qtbot, qloop, podman, connections, tmp_path):
     manager, inspectors = connections
-    podman.cli("run", "-d", "--name", "doomed", TEST_IMAGE, "sleep", "600")
+    script = "echo last-words; sleep 600"
+    podman.cli("run", "-d", "--name", "doomed", TEST_IMAGE, "sh", "-c", script)
     _connect(qtbot, manager, Connection("local", podman.uri, source="podman"))
     window = _open(qtbot, inspectors, "doomed")
     assert inspectors.open(window.container_id[:12]) is window  # one window per container
+    qtbot.waitUntil(lambda: "last-words" in window.logs.plain_text(), timeout=10_000)
     with qtbot.waitSignal(window.removed, timeout=10_000):
         podman.cli("rm", "-f", "-t", "0", "doomed")
     assert window.banner.isVisible() and "was removed" in window.banner.text()
     assert window.state_label.text() == "Removed"
+    # Its last lines can still be saved.
+    saved = tmp_path / "doomed.log"
+    assert qloop.run_until_complete(window.logs.save_to(saved)) == 1
+    assert saved.read_text().endswith("stdout last-words\n")
     buttons = (window.start_button, window.stop_button, window.restart_button, window.remove_button)
     assert not any(b.isEnabled() for b in buttons)
 

@@ -70,8 +70,7 @@ def test_switching_between_a_unix_and_an_ssh_connection_replaces_the_rows(
 
     third = _switch(qtbot, manager, local)
     assert _names(third) == {"on-unix"}
-    assert second._closed and second.stopper is not None
-    second.stopper.join(5)
+    assert second._closed and manager.wait_for_stopped_proxies(5)
     assert not second.proxy.status().listening or not second.proxy.thread.running
     # The app remembers the last active connection; Podman's default is not touched.
     assert manager.settings.last_connection == "local-podman"

@@ -9,9 +9,7 @@ service is down are still delivered, once each.
 from __future__ import annotations
 
 import json
-import logging
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -20,10 +18,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ApiError, PodmanError
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
+from app.engine.streams.reader import DEFAULT_BACKOFF, StateCallback, StreamReader, StreamState
+from app.support import log
 
-log = logging.getLogger("pdc.events")
+_log = log.get("events")
 
 # The Docker-compatible endpoint renames a few libpod actions; the app speaks libpod's.
 _COMPAT_ACTIONS = {("container", "die"): "died", ("image", "delete"): "remove"}
@@ -176,18 +175,14 @@ class SeenEvents:
         return True
 
 
-class EventReader:
-    """Reads ``/events`` on its own daemon thread and reconnects with backoff.
+class EventReader(StreamReader):
+    """Reads ``/events`` on its own thread and reconnects with backoff (see StreamReader).
 
-    Both callbacks run on the reader thread: the app wraps them with
-    ``loop.call_soon_threadsafe`` (or a queued signal) before touching anything else.
-    An exception raised by a callback is logged and the reader goes on.
-
-    ``on_state(state, reason)`` receives ``"connecting"``, ``"connected"`` and
-    ``"lost"`` (with a reason a user can read). ``"connected"`` comes after every
-    successful (re)connect and is the caller's cue to reconcile with a full list:
-    events are hints, and what changed before the stream opened is not replayed on a
-    first connect.
+    ``on_event(PodmanEvent)`` and ``on_state(StreamState, reason)`` run on the reader's
+    thread; an exception raised by a callback is logged and the reader goes on.
+    CONNECTED comes after every successful (re)connect and is the caller's cue to
+    reconcile with a full list: events are hints, and what changed before the stream
+    opened is not replayed on a first connect.
 
     On a reconnect the stream resumes from the newest event seen (less
     REPLAY_MARGIN_NS, as events come out of order), so what happened while the
@@ -196,99 +191,36 @@ class EventReader:
     that gap is left to the reconcile).
     """
 
+    what = "the events stream"
+    logger = _log
+
     def __init__(
         self,
         endpoint: Endpoint,
         on_event: Callable[[PodmanEvent], None],
-        on_state: Callable[[str, str], None] | None = None,
-        backoff: Iterable[float] = (0.2, 0.5, 1, 2, 5),
+        on_state: StateCallback | None = None,
+        backoff: Iterable[float] = DEFAULT_BACKOFF,
     ) -> None:
-        self.endpoint = endpoint
+        super().__init__(endpoint, f"pdc-events {endpoint}", on_state, backoff)
         self._on_event = on_event
-        self._on_state = on_state
-        self._backoff = tuple(backoff) or (1.0,)
         self._seen = SeenEvents()
         self._first_connect_ns = 0
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()  # guards _stream against stop() from another thread
-        self._stream: Stream | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def duplicates_dropped(self) -> int:
         """How many replayed repeats were dropped so far (for logs and tests)."""
         return self._seen.dropped
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("an EventReader can be started only once")
-        self._thread = threading.Thread(
-            target=self._run, name=f"podman-events {self.endpoint}", daemon=True
+    def _open(self) -> Stream:
+        stream = open_stream(
+            self.endpoint,
+            f"{LIBPOD_PREFIX}/events",
+            params=self._params(),
+            on_socket=self._hold_socket,
         )
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> bool:
-        """Close the stream, then join; True once the thread has ended.
-
-        Returns within ``timeout`` even if the thread is stuck opening a connection; the
-        thread is a daemon and makes no callbacks once stopping.
-        """
-        self._stopping.set()
-        with self._lock:
-            stream = self._stream
-        if stream is not None:
-            stream.close()  # wakes a reader blocked in a read
-        thread = self._thread
-        if thread is None or thread is threading.current_thread():
-            return thread is None
-        thread.join(timeout)
-        return not thread.is_alive()
-
-    # -- the reader thread -----------------------------------------------------------
-
-    def _run(self) -> None:
-        failures = 0
-        self._state("connecting", "")
-        while not self._stopping.is_set():
-            connected, reason = self._session()
-            if self._stopping.is_set():
-                break
-            failures = 0 if connected else failures + 1
-            self._state("lost", reason)
-            self._state("connecting", "")
-            self._stopping.wait(self._delay(failures))
-
-    def _delay(self, failures: int) -> float:
-        # Even after a good connection wait the first step, so a service that accepts
-        # and hangs up at once does not turn this into a busy loop.
-        return self._backoff[min(max(failures - 1, 0), len(self._backoff) - 1)]
-
-    def _session(self) -> tuple[bool, str]:
-        """One connection, read to its end: (whether it connected, why it ended)."""
-        try:
-            stream = open_stream(self.endpoint, f"{LIBPOD_PREFIX}/events", params=self._params())
-        except ApiError as exc:
-            return False, f"Podman refused the events stream: {exc.message}"
-        except PodmanError as exc:
-            return False, str(exc)
-        except Exception as exc:  # the thread must never die; report it as a loss
-            log.exception("opening the events stream from %s failed", self.endpoint)
-            return False, f"Cannot open the events stream: {exc}"
-        with self._lock:
-            if self._stopping.is_set():
-                stream.close()
-                return True, ""
-            self._stream = stream
-        try:
-            return True, self._read(stream)
-        finally:
-            with self._lock:
-                self._stream = None
-            stream.close()
+        if not self._first_connect_ns:
+            self._first_connect_ns = time.time_ns()
+        return stream
 
     def _params(self) -> dict[str, Any]:
         resume = self._seen.newest_ns or self._first_connect_ns
@@ -296,40 +228,17 @@ class EventReader:
             return {"stream": True}
         return {"stream": True, "since": since_param(resume - REPLAY_MARGIN_NS)}
 
-    def _read(self, stream: Stream) -> str:
-        if not self._first_connect_ns:
-            self._first_connect_ns = time.time_ns()
-        self._state("connected", "")
-        try:
-            for line in stream.lines():
-                if self._stopping.is_set():
-                    break
-                self._deliver(line)
-        except PodmanError as exc:
-            return str(exc)
-        except Exception as exc:  # http.client can raise odd errors on a closed socket
-            if self._stopping.is_set():
-                return ""
-            log.exception("reading the events stream from %s failed", self.endpoint)
-            return f"The events stream broke: {exc}"
-        return "Podman closed the events stream (the service stopped?)"
+    def _read(self, stream: Stream) -> tuple[StreamState, str]:
+        for line in stream.lines():
+            if self.stopping:
+                break
+            self._deliver(line)
+        return StreamState.LOST, "Podman closed the events stream (the service stopped?)"
 
     def _deliver(self, line: bytes) -> None:
         event = PodmanEvent.parse(line)
         if event is None:
-            log.debug("ignoring an unreadable event line: %.200r", line)
+            self.logger.debug("ignoring an unreadable event line: %.200r", line)
             return
         if self._seen.accept(event):
             self._call(self._on_event, event)
-
-    def _state(self, state: str, reason: str) -> None:
-        if self._on_state is not None:
-            self._call(self._on_state, state, reason)
-
-    def _call(self, callback: Callable[..., None], *args: Any) -> None:
-        if self._stopping.is_set():
-            return
-        try:
-            callback(*args)
-        except Exception:
-            log.exception("an events callback failed")

@@ -9,24 +9,19 @@ resumed stream (``since=``) is lined up on, whether or not the view shows them.
 
 from __future__ import annotations
 
-import logging
-import socket
 import struct
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from app.engine.endpoint import Endpoint
-from app.engine.errors import (
-    ApiError,
-    ConnectionLost,
-    PodmanError,
-)
+from app.engine.errors import ConnectionLost
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
 from app.engine.streams.events import parse_rfc3339_ns
+from app.engine.streams.reader import DEFAULT_BACKOFF, StateCallback, StreamReader, StreamState
+from app.support import log
 
-log = logging.getLogger("pdc.logs")
+_log = log.get("logs")
 
 STDIN, STDOUT, STDERR = 0, 1, 2
 _HEADER = struct.Struct(">BxxxL")
@@ -294,104 +289,40 @@ def read_logs(
     return [to_line(record) for record in kept]
 
 
-class LogFollower:
-    """Follows a container's logs on its own daemon thread.
+class LogFollower(StreamReader):
+    """Follows a container's logs on its own thread (see StreamReader).
 
-    ``on_records(list[Record])`` gets each read's new lines; ``on_state(state,
-    reason)`` gets "connected", "ended" (the container stopped: call ``resume()`` when
-    it runs again) and "lost" (then it reconnects with backoff). Both run on the
-    follower's thread: wrap them with ``loop.call_soon_threadsafe``.
+    ``on_records(list[Record])`` gets each read's new lines; ``on_state(StreamState,
+    reason)`` gets CONNECTED as soon as the socket connects (Podman sends the headers
+    only with the first output), ENDED when the stream ends (the container stopped:
+    call ``resume()`` when it runs again) and LOST (then it reconnects with backoff).
+    Both run on the follower's thread. A new stream resumes where the last one stopped
+    (``since=``), and the lines it repeats are dropped (LogResume).
     """
+
+    what = "the logs"
+    logger = _log
 
     def __init__(
         self,
         endpoint: Endpoint,
         container_id: str,
         on_records: Callable[[list[Record]], None],
-        on_state: Callable[[str, str], None] | None = None,
+        on_state: StateCallback | None = None,
         tail: int = 1000,
-        backoff: Iterable[float] = (0.2, 0.5, 1, 2, 5),
+        backoff: Iterable[float] = DEFAULT_BACKOFF,
     ) -> None:
-        self.endpoint = endpoint
+        super().__init__(endpoint, f"pdc-logs {container_id[:12]}", on_state, backoff)
         self.container_id = container_id
         self.tail = tail
         self.resume_point = LogResume()
         self._on_records = on_records
-        self._on_state = on_state
-        self._backoff = tuple(backoff) or (1.0,)
-        self._stopping = threading.Event()
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._stream: Stream | None = None
-        self._sock: Any = None  # while waiting for the headers
-        self._thread: threading.Thread | None = None
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self._run, name=f"podman-logs {self.container_id[:12]}", daemon=True
-        )
-        self._thread.start()
-
-    def resume(self) -> None:
-        """Open a new stream now (the container runs again, or the connection is back)."""
-        self._wake.set()
-
-    def drop(self) -> None:
-        """Break the current stream as a lost connection would (for tests)."""
-        self._shutdown()
-
-    def _shutdown(self) -> None:
-        with self._lock:
-            sock = self._sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def _remember(self, sock: Any) -> None:
-        # Connected: Podman sends its headers only with the first output, so this is
-        # the moment the stream is known to be up.
-        with self._lock:
-            self._sock = sock
-        if self._stopping.is_set():
-            self._shutdown()
-        else:
-            self._state("connected", "")
-
-    def stop(self, timeout: float = 2.0) -> bool:
-        self._stopping.set()
-        self._wake.set()
-        self._shutdown()
-        with self._lock:
-            stream = self._stream
-        if stream is not None:
-            stream.close()
-        thread = self._thread
-        if thread is None or thread is threading.current_thread():
-            return True
-        thread.join(timeout)
-        return not thread.is_alive()
-
-    def _run(self) -> None:
-        failures = 0
-        while not self._stopping.is_set():
-            state, reason = self._session()
-            if self._stopping.is_set():
-                break
-            self._state(state, reason)
-            if state == "ended":
-                failures = 0
-                self._wake.wait()  # until resume() or stop()
-            else:
-                failures += 1
-                delay = self._backoff[min(failures - 1, len(self._backoff) - 1)]
-                self._wake.wait(delay)
-            self._wake.clear()
+    def _hold_socket(self, sock: Any) -> None:
+        super()._hold_socket(sock)
+        # Podman sends its headers only with the first output, so this is the moment
+        # the stream is known to be up.
+        self._set_state(StreamState.CONNECTED)
 
     def _params(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -407,56 +338,21 @@ class LogFollower:
             params["tail"] = self.tail
         return params
 
-    def _session(self) -> tuple[str, str]:
+    def _open(self) -> Stream:
         # Lines are matched against the last second seen from the first byte on.
         self.resume_point.rewind()
-        try:
-            stream = open_logs(
-                self.endpoint, self.container_id, self._params(), on_socket=self._remember
-            )
-        except ApiError as exc:
-            self._forget_socket()
-            return "lost", f"Podman refused the logs: {exc.message}"
-        except PodmanError as exc:
-            self._forget_socket()
-            return "lost", str(exc)
-        with self._lock:
-            if self._stopping.is_set():
-                stream.close()
-                return "ended", ""
-            self._stream = stream
-        decoder = LogDecoder()
-        try:
-            for data in chunks(stream):
-                self._deliver(decoder.feed(data))
-            self._deliver(decoder.flush())
-            return "ended", ""
-        except PodmanError as exc:
-            return "lost", str(exc)
-        except Exception as exc:  # the thread must never die
-            log.exception("reading the logs of %s failed", self.container_id)
-            return "lost", f"The logs stream broke: {exc}"
-        finally:
-            with self._lock:
-                self._stream = None
-            self._forget_socket()
-            stream.close()
+        return open_logs(
+            self.endpoint, self.container_id, self._params(), on_socket=self._hold_socket
+        )
 
-    def _forget_socket(self) -> None:
-        with self._lock:
-            self._sock = None
+    def _read(self, stream: Stream) -> tuple[StreamState, str]:
+        decoder = LogDecoder()
+        for data in chunks(stream):
+            self._deliver(decoder.feed(data))
+        self._deliver(decoder.flush())
+        return StreamState.ENDED, ""
 
     def _deliver(self, records: list[Record]) -> None:
         fresh = self.resume_point.filter(records)
-        if fresh and not self._stopping.is_set():
-            try:
-                self._on_records(fresh)
-            except Exception:
-                log.exception("a logs callback failed")
-
-    def _state(self, state: str, reason: str) -> None:
-        if self._on_state is not None and not self._stopping.is_set():
-            try:
-                self._on_state(state, reason)
-            except Exception:
-                log.exception("a logs callback failed")
+        if fresh:
+            self._call(self._on_records, fresh)

@@ -1,5 +1,5 @@
 """A container's resource use: samples parsed from the stats stream, their recent
-history with rates, and a reader thread for the stream.
+history with rates, and a reader for the stream.
 
 The libpod stream sends ``{"Error": …, "Stats": [{…}]}`` per interval; the
 Docker-compatible one sends Docker's layout. Both parse into the same StatsSample.
@@ -8,8 +8,6 @@ Docker-compatible one sends Docker's layout. Both parse into the same StatsSampl
 from __future__ import annotations
 
 import json
-import logging
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -17,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ApiError, PodmanError
+from app.engine.errors import ApiError
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
+from app.engine.streams.reader import StateCallback, StreamReader, StreamState
+from app.support import log
 
-log = logging.getLogger("pdc.stats")
+_log = log.get("stats")
 
 HISTORY_SECONDS = 300
 
@@ -155,84 +155,49 @@ class StatsHistory:
             self.rates.popleft()
 
 
-class StatsReader:
-    """Reads one container's stats stream on its own daemon thread until stopped.
+class StatsReader(StreamReader):
+    """Reads one container's stats stream on its own thread until stopped (see
+    StreamReader): one sample each ``interval`` seconds.
 
-    ``on_sample(StatsSample)`` and ``on_state(state, reason)`` ("connected", "lost")
-    run on the reader's thread. A stream that ends (the container stopped) is opened
-    again after a pause, so the reader needs no restart when the container does.
+    ``on_sample(StatsSample)`` and ``on_state(StreamState, reason)`` run on the
+    reader's thread. A stream that ends (the container stopped) is LOST and opened
+    again after ``retry_delay``, so the reader needs no restart when the container
+    runs again.
     """
+
+    what = "the stats stream"
+    logger = _log
 
     def __init__(
         self,
         endpoint: Endpoint,
         container_id: str,
         on_sample: Callable[[StatsSample], None],
-        on_state: Callable[[str, str], None] | None = None,
+        on_state: StateCallback | None = None,
         interval: int = 1,
         retry_delay: float = 2.0,
     ) -> None:
-        self.endpoint = endpoint
+        super().__init__(endpoint, f"pdc-stats {container_id[:12]}", on_state, (retry_delay,))
         self.container_id = container_id
         self.interval = interval
-        self.retry_delay = retry_delay
         self._on_sample = on_sample
-        self._on_state = on_state
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._stream: Stream | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self._run, name=f"podman-stats {self.container_id[:12]}", daemon=True
-        )
-        self._thread.start()
+    def _refused(self, exc: ApiError) -> str:
+        return exc.message  # "no such container" reads well after "No stats:"
 
-    def stop(self, timeout: float = 2.0) -> bool:
-        self._stopping.set()
-        with self._lock:
-            stream = self._stream
-        if stream is not None:
-            stream.close()
-        thread = self._thread
-        if thread is None or thread is threading.current_thread():
-            return True
-        thread.join(timeout)
-        return not thread.is_alive()
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            reason = self._session()
-            if self._stopping.is_set():
-                break
-            self._call(self._on_state, "lost", reason)
-            self._stopping.wait(self.retry_delay)
-
-    def _session(self) -> str:
+    def _open(self) -> Stream:
         params = {"containers": self.container_id, "stream": True, "interval": self.interval}
-        try:
-            stream = open_stream(self.endpoint, f"{LIBPOD_PREFIX}/containers/stats", params=params)
-        except ApiError as exc:
-            return exc.message
-        except PodmanError as exc:
-            return str(exc)
-        with self._lock:
-            if self._stopping.is_set():
-                stream.close()
-                return ""
-            self._stream = stream
-        self._call(self._on_state, "connected", "")
-        try:
-            for line in stream.lines():
-                self._line(line)
-            return "The stats stream ended (the container stopped?)"
-        except PodmanError as exc:
-            return str(exc)
-        finally:
-            with self._lock:
-                self._stream = None
-            stream.close()
+        return open_stream(
+            self.endpoint,
+            f"{LIBPOD_PREFIX}/containers/stats",
+            params=params,
+            on_socket=self._hold_socket,
+        )
+
+    def _read(self, stream: Stream) -> tuple[StreamState, str]:
+        for line in stream.lines():
+            self._line(line)
+        return StreamState.LOST, "The stats stream ended (the container stopped?)"
 
     def _line(self, line: bytes) -> None:
         try:
@@ -242,15 +207,7 @@ class StatsReader:
         if not isinstance(data, dict):
             return
         if data.get("Error"):
-            log.debug("stats error for %s: %s", self.container_id, data["Error"])
+            self.logger.debug("stats error for %s: %s", self.container_id, data["Error"])
         sample = parse_stats(data)
         if sample is not None:
             self._call(self._on_sample, sample)
-
-    def _call(self, callback: Callable[..., None] | None, *args: Any) -> None:
-        if callback is None or self._stopping.is_set():
-            return
-        try:
-            callback(*args)
-        except Exception:
-            log.exception("a stats callback failed")

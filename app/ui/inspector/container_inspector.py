@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.controllers.container_logs import ContainerLogs
+from app.controllers.container_stats import ContainerStats
 from app.controllers.session import Session
 from app.engine.connection import Connection
 from app.engine.errors import NotFound, PodmanError
@@ -154,13 +156,12 @@ class ContainerInspector(QMainWindow):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
 
-        endpoint = self.session.endpoint_uri
         self.tabs = QTabWidget(central)
         self.tabs.setObjectName("inspectorTabs")
         self.summary = SummaryTab()
-        self.logs = LogsTab(endpoint, self.ref, self._is_running)
+        self.logs = LogsTab(ContainerLogs(self.session, self.ref, parent=self))
         self.inspect = InspectTab()
-        self.stats = StatsTab(endpoint, self.ref)
+        self.stats = StatsTab(ContainerStats(self.session, self.ref, parent=self))
         self.processes = ProcessesTab(self._top)
         self.tabs.addTab(self.summary, "Summary")
         self.tabs.addTab(self.logs, "Logs")
@@ -383,12 +384,6 @@ class ContainerInspector(QMainWindow):
 
     def open_url(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
-
-    async def _is_running(self) -> bool:
-        attrs = await self.session.call(
-            self.session.client.inspect_container, self.container_id or self.ref
-        )
-        return bool((attrs.get("State") or {}).get("Running"))
 
     async def _top(self):
         endpoint = self.session.client.endpoint

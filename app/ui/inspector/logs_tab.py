@@ -1,9 +1,10 @@
 """The Logs tab: a followed stream, shown in batches so a flood never freezes the window.
 
-The follower's thread queues what it reads and wakes the GUI thread once; a 50 ms timer
-then takes the queue and moves lines into the view, at most MAX_PER_FLUSH lines and
-BUDGET_S of GUI time per tick. When more waits than a few seconds of that pace, the
-oldest are skipped and the view says how many. Measured here on a 2-CPU machine
+Its ContainerLogs controller follows the stream and wakes the tab once when lines come
+(app/controllers/container_logs.py); a 50 ms timer then takes the queue and moves lines
+into the view, at most MAX_PER_FLUSH lines and BUDGET_S of GUI time per tick. When
+more waits than a few seconds of that pace, the oldest are skipped and the view says
+how many. Measured here on a 2-CPU machine
 (bench/logs_bench.py): with a container writing 10 MB/s of 41-byte lines the GUI
 thread's own work between 10 ms heartbeats stays under ~20 ms; its worst gaps (30-70 ms)
 are mostly waiting for a CPU while Podman streams the flood on both.
@@ -14,14 +15,11 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -46,17 +44,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.endpoint import Endpoint
+from app.controllers.container_logs import FIRST_LINES, ContainerLogs
 from app.engine.errors import PodmanError
 from app.engine.streams.events import parse_rfc3339_ns, since_param
-from app.engine.streams.logs import STDERR, LogFollower, LogLine, Record, read_logs, to_row
+from app.engine.streams.logs import STDERR, LogLine, Record, to_row
+from app.engine.streams.reader import StreamState
 from app.support import log
+from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
 
 _log = log.get("ui")
 
 MAX_LINES = 100_000
-FIRST_LINES = 1000
 FLUSH_MS = 50
 BUDGET_S = 0.006  # GUI time per flush; the rest of the tick stays free for input
 MAX_MATCHES = 5000
@@ -71,58 +70,28 @@ STDERR_COLOR = "#d9534f"
 MUTED_COLOR = "#8a8a8a"
 
 
-def run_in_thread(fn: Callable[..., Any], *args: Any) -> asyncio.Future:
-    """Run a one-off blocking call on its own thread (never the bounded executor)."""
-    loop = asyncio.get_event_loop()
-    future = loop.create_future()
-
-    def settle(ok: bool, value: Any) -> None:
-        if future.done():
-            return
-        future.set_result(value) if ok else future.set_exception(value)
-
-    def work() -> None:
-        try:
-            value, ok = fn(*args), True
-        except BaseException as exc:  # handed to the awaiting task
-            value, ok = exc, False
-        if not loop.is_closed():
-            loop.call_soon_threadsafe(settle, ok, value)
-
-    threading.Thread(target=work, name="pdc-logs-once", daemon=True).start()
-    return future
-
-
 class LogsTab(QWidget):
+    """Shows what its ContainerLogs controller follows; see the module's docstring."""
+
     flushed = Signal()
 
-    def __init__(
-        self,
-        endpoint_uri: str,
-        container_id: str,
-        is_running: Callable[[], Any],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, controller: ContainerLogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.endpoint = Endpoint.parse(endpoint_uri)
-        self.container_id = container_id
-        self._is_running = is_running  # async: the container's state, asked of Podman
-        self._follower: LogFollower | None = None
+        self.controller = controller
+        controller.records_waiting.connect(self._wake)
+        controller.state_changed.connect(self._on_state)
         # Records from the stream, decoded when shown. Bounded: in a flood the oldest
         # are skipped (and counted) so the view stays close to what is written now.
         self._pending: deque[Record] = deque(maxlen=MAX_PENDING)
         self._replay: deque[Row] = deque()  # kept rows to show again (rerender)
         self.received = 0  # lines that came from the stream
-        self._inbox: list[list[Record]] = []  # filled by the follower's thread
-        self._inbox_lock = threading.Lock()
-        self._inbox_woken = False
         self._store: deque[Row] = deque(maxlen=MAX_LINES)
         self._skipped = 0
         self._ansi_state: dict[int, ansi.Style] = {}
         self._stamps: dict[str, str] = {}
         self._matches: list[QTextCursor] = []
         self._match_index = -1
-        self._tasks: set[asyncio.Future] = set()
+        self._tasks = TaskSet("logs tab", _log)
         self._closed = False
         self._earlier_exhausted = False
         self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS)
@@ -159,7 +128,7 @@ class LogsTab(QWidget):
         self.wrap.toggled.connect(self._set_wrap)
         self.earlier_button = QPushButton("Load earlier", self)
         self.earlier_button.setToolTip(f"Show the {FIRST_LINES:,} lines before the first one shown")
-        self.earlier_button.clicked.connect(lambda: self._spawn(self.load_earlier()))
+        self.earlier_button.clicked.connect(lambda: self._tasks.spawn(self.load_earlier()))
         self.save_button = QPushButton("Save…", self)
         self.save_button.clicked.connect(self._ask_save)
         bar = QHBoxLayout()
@@ -199,93 +168,60 @@ class LogsTab(QWidget):
     # -- following -----------------------------------------------------------------------
 
     @property
+    def container_id(self) -> str:
+        return self.controller.container_id
+
+    @container_id.setter
+    def container_id(self, container_id: str) -> None:
+        self.controller.container_id = container_id
+
+    @property
     def following(self) -> bool:
-        return self._follower is not None
+        return self.controller.following
 
     def start(self) -> None:
         """Begin following (once): the last FIRST_LINES lines, then everything new."""
-        if self._follower is not None or self._closed:
+        if self.controller.following or self._closed:
             return
-        loop = asyncio.get_event_loop()
-        self._follower = LogFollower(
-            self.endpoint,
-            self.container_id,
-            on_records=lambda records: self._post(records, loop),
-            on_state=lambda st, why: loop.call_soon_threadsafe(self._on_state, st, why),
-            tail=FIRST_LINES,
-        )
         self.status.setText("Connecting…")
-        self._follower.start()
+        self.controller.start()
 
     def container_started(self) -> None:
         """The container runs (again): follow its new output."""
-        if self._follower is not None:
-            self._follower.resume()
+        self.controller.container_started()
 
     def close_streams(self) -> None:
-        """Stop following; the follower's socket is shut down before its thread is joined."""
+        """Stop following (the controller stops its follower)."""
         self._closed = True
         self._flush_timer.stop()
-        for task in list(self._tasks):
-            task.cancel()
-        if self._follower is not None:
-            self._follower.stop()
+        self._tasks.cancel_all()
+        self.controller.close()
 
     def container_removed(self) -> None:
         self.close_streams()
         self.earlier_button.setEnabled(False)
         self.status.setText("The container was removed: these are the last lines it wrote.")
 
-    def _on_state(self, state: str, reason: str) -> None:
+    def _on_state(self, state: StreamState, reason: str) -> None:
         if self._closed:
             return
-        if state == "connected":
+        if state is StreamState.CONNECTED:
             self.status.setText("Following the container's output")
-        elif state == "lost":
+        elif state is StreamState.LOST or (state is StreamState.CONNECTING and reason):
             self.status.setText(f"Reconnecting… ({reason})")
-        elif state == "ended":
-            self._spawn(self._after_end())
-
-    async def _after_end(self) -> None:
-        """A stream ended: the container stopped, or the connection (SSH) closed it."""
-        while not self._closed:
-            try:
-                running = await self._is_running()
-            except PodmanError as exc:
-                self.status.setText(f"Reconnecting… ({exc})")
-                await asyncio.sleep(1)
-                continue
-            if running and self._follower is not None:
-                self._follower.resume()
-            elif not running:
-                self.status.setText("The container is not running: these are its last lines.")
-            return
-
-    def _post(self, records: list[Record], loop: asyncio.AbstractEventLoop) -> None:
-        """On the follower's thread: queue ``records``. The GUI thread is woken once, and
-        then takes the queue on its flush timer: a flood brings hundreds of reads a second,
-        and a wake-up for each costs the GUI thread more than the lines themselves."""
-        with self._inbox_lock:
-            self._inbox.append(records)
-            if self._inbox_woken:
-                return
-            self._inbox_woken = True
-        loop.call_soon_threadsafe(self._wake)
+        elif state is StreamState.CONNECTING:
+            self.status.setText("Connecting…")
+        elif state is StreamState.ENDED:
+            self.status.setText("The container is not running: these are its last lines.")
 
     def _wake(self) -> None:
         if not self._closed and not self._flush_timer.isActive():
             self._flush_timer.start(FLUSH_MS)
 
     def _take_inbox(self) -> None:
-        """Move what the follower queued into ``_pending``; once the queue is found empty
-        the next read wakes the GUI thread again."""
-        with self._inbox_lock:
-            batches, self._inbox = self._inbox, []
-            if not batches:
-                self._inbox_woken = False
-                return
+        """Move what the controller queued into ``_pending``."""
         pending = self._pending
-        for records in batches:
+        for records in self.controller.take():
             self.received += len(records)
             self._skipped += max(0, len(pending) + len(records) - MAX_PENDING)
             pending.extend(records)
@@ -322,7 +258,7 @@ class LogsTab(QWidget):
         self._trim()  # outside the edit block: inside, Qt relayouts far more (~2x)
         if at_bottom:
             bar.setValue(bar.maximum())
-        if self._pending or self._replay or self._inbox_woken:
+        if self._pending or self._replay or self.controller.waiting:
             # Keep going at the same pace: in a flood the window stays mostly idle, and
             # whatever cannot be shown in time is skipped (see above), never queued up.
             self._flush_timer.start(FLUSH_MS)
@@ -437,11 +373,7 @@ class LogsTab(QWidget):
         self.earlier_button.setEnabled(False)
         self.earlier_button.setText("Loading…")
         try:
-            got = await run_in_thread(
-                lambda: read_logs(
-                    self.endpoint, self.container_id, tail=want + len(head), until=until
-                )
-            )
+            got = await self.controller.read_earlier(tail=want + len(head), until=until)
         except PodmanError as exc:
             _log.warning("loading earlier logs of %s failed: %s", self.container_id, exc)
             self.status.setText(f"Could not load earlier lines: {exc}")
@@ -546,7 +478,7 @@ class LogsTab(QWidget):
             self, "Save the logs", f"{self.container_id[:12]}.log", "Log files (*.log *.txt)"
         )
         if path:
-            self._spawn(self.save_to(Path(path)))
+            self._tasks.spawn(self.save_to(Path(path)))
 
     async def save_to(self, path: Path) -> int:
         """Write the kept lines (timestamp, stream, text without colours); returns the count.
@@ -559,21 +491,10 @@ class LogsTab(QWidget):
             for line in self._store
             if line[0] != NOTICE
         ]
-        loop = asyncio.get_event_loop()
         try:
-            await loop.run_in_executor(None, _write_lines, path, lines)
+            await self.controller.save(path, lines)
         except OSError as exc:
             self.status.setText(f"Could not save: {exc}")
             return 0
         self.status.setText(f"Saved {len(lines):,} lines to {path}")
         return len(lines)
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-
-def _write_lines(path: Path, lines: list[str]) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        out.writelines(lines)

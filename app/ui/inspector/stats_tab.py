@@ -1,12 +1,12 @@
 """The Stats tab: live CPU, memory, network, block I/O and PIDs, with 5-minute charts.
 
-The stream runs only while the tab is visible (show/hide events); the history stays,
-so coming back shows where the gap was. Charts are drawn with QPainter (no QtCharts).
+Its ContainerStats controller reads the stream only while the tab is visible (show/hide
+events); the history stays, so coming back shows where the gap was. Charts are drawn
+with QPainter (no QtCharts).
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Sequence
 
@@ -14,8 +14,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from app.engine.endpoint import Endpoint
-from app.engine.streams.stats import HISTORY_SECONDS, StatsHistory, StatsReader, StatsSample
+from app.controllers.container_stats import ContainerStats
+from app.engine.streams.reader import StreamState
+from app.engine.streams.stats import HISTORY_SECONDS, StatsHistory, StatsSample
 from app.models import humanize
 
 Series = tuple[str, str, Sequence[tuple[float, float]]]  # (name, colour, (t, value) points)
@@ -121,13 +122,11 @@ class StatsTab(QWidget):
 
     sampled = Signal(object)
 
-    def __init__(self, endpoint_uri: str, container_id: str, parent=None) -> None:
+    def __init__(self, controller: ContainerStats, parent=None) -> None:
         super().__init__(parent)
-        self.endpoint = Endpoint.parse(endpoint_uri)
-        self.container_id = container_id
-        self.history = StatsHistory()
-        self._reader: StatsReader | None = None
-        self._enabled = True
+        self.controller = controller
+        controller.sampled.connect(self._on_sample)
+        controller.state_changed.connect(self._on_state)
         self.memory_limited = False  # set from HostConfig.Memory by the window
         self.values: dict[str, QLabel] = {}
         cards = QGridLayout()
@@ -172,14 +171,24 @@ class StatsTab(QWidget):
         layout.addWidget(self.status)
 
     @property
+    def container_id(self) -> str:
+        return self.controller.container_id
+
+    @container_id.setter
+    def container_id(self, container_id: str) -> None:
+        self.controller.container_id = container_id
+
+    @property
+    def history(self) -> StatsHistory:
+        return self.controller.history
+
+    @property
     def streaming(self) -> bool:
-        return self._reader is not None
+        return self.controller.streaming
 
     def set_enabled_streaming(self, enabled: bool) -> None:
         """Off for a removed container or a closed window."""
-        self._enabled = enabled
-        if not enabled:
-            self.stop()
+        self.controller.set_enabled(enabled)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -190,36 +199,22 @@ class StatsTab(QWidget):
         self.stop()
 
     def start(self) -> None:
-        if self._reader is not None or not self._enabled:
-            return
-        loop = asyncio.get_event_loop()
-        self._reader = StatsReader(
-            self.endpoint,
-            self.container_id,
-            on_sample=lambda s: loop.call_soon_threadsafe(self._on_sample, s),
-            on_state=lambda st, why: loop.call_soon_threadsafe(self._on_state, st, why),
-        )
-        self.status.setText("Connecting…")
-        self._reader.start()
+        if self.controller.start():
+            self.status.setText("Connecting…")
 
     def stop(self) -> None:
-        reader, self._reader = self._reader, None
-        if reader is not None:
-            reader.stop()
+        if self.controller.stop():
             self.status.setText("Paused while the tab is hidden")
 
-    def _on_state(self, state: str, reason: str) -> None:
-        if self._reader is None:
-            return
-        if state == "connected":
+    def _on_state(self, state: StreamState, reason: str) -> None:
+        if state is StreamState.CONNECTING and not reason:
+            return  # "Connecting…" already shows
+        if state is StreamState.CONNECTED:
             self.status.setText("Live, every second")
         else:
             self.status.setText(f"No stats: {reason}")
 
     def _on_sample(self, sample: StatsSample) -> None:
-        if self._reader is None:
-            return
-        self.history.add(sample)
         rates = self.history.latest_rates
         limit = humanize.size(sample.mem_limit) if sample.mem_limit else "?"
         if not self.memory_limited:

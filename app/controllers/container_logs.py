@@ -1,0 +1,176 @@
+"""One container's logs for the inspector's Logs tab: the follower, what reaches the
+GUI thread from it, what a stream's end means, earlier lines and saving.
+
+The follower's thread queues what it reads and wakes the GUI thread once (through
+``call_in_loop``); the tab then takes the queue on its own flush timer. A flood brings
+hundreds of reads a second, and a wake-up for each would cost the GUI thread more than
+the lines themselves.
+
+Signals:
+    records_waiting(): records wait in the inbox; call ``take()``. Not emitted again
+        until a ``take()`` has found the inbox empty.
+    state_changed(StreamState, str): CONNECTING (the reason: the loss it reconnects
+        after, if any), CONNECTED, LOST (it reconnects), ENDED (the container is not
+        running; ``container_started()`` follows it again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.controllers.session import Session
+from app.engine.errors import PodmanError
+from app.engine.streams.logs import LogFollower, LogLine, Record, read_logs
+from app.engine.streams.reader import StreamState
+from app.support import log
+from app.support.concurrency import BACKGROUND_WORKERS, Pool, TaskSet, call_in_loop
+
+_log = log.get("logs")
+
+# The lines a new follower starts with, and how many "Load earlier" adds.
+FIRST_LINES = 1000
+
+
+class ContainerLogs(QObject):
+    records_waiting = Signal()
+    state_changed = Signal(object, str)
+
+    def __init__(
+        self,
+        session: Session,
+        ref: str,
+        tail: int = FIRST_LINES,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.container_id = ref  # a name until the inspector knows the full id
+        self.tail = tail
+        self._follower: LogFollower | None = None
+        self._inbox: list[list[Record]] = []  # filled by the follower's thread
+        self._inbox_lock = threading.Lock()
+        self._woken = False
+        self._wake_gui: Callable[[], None] = lambda: None  # set by start()
+        self._tasks = TaskSet("logs", _log)
+        self._files = Pool("logs-save", BACKGROUND_WORKERS)
+        self._closed = False
+
+    @property
+    def following(self) -> bool:
+        return self._follower is not None
+
+    @property
+    def waiting(self) -> bool:
+        """Records were posted that ``take()`` has not yet found gone."""
+        return self._woken
+
+    def start(self) -> None:
+        """Follow (once): the last ``tail`` lines, then everything new."""
+        if self._follower is not None or self._closed:
+            return
+        loop = asyncio.get_event_loop()
+        self._wake_gui = call_in_loop(loop, self._wake)
+        self._follower = LogFollower(
+            self.session.client.endpoint,
+            self.container_id,
+            on_records=self._post,
+            on_state=call_in_loop(loop, self._on_state),
+            tail=self.tail,
+        )
+        self._follower.start()
+
+    def container_started(self) -> None:
+        """The container runs (again): follow its new output."""
+        if self._follower is not None:
+            self._follower.resume()
+
+    def drop(self) -> None:
+        """Break the stream as a lost connection would (it resumes where it stopped)."""
+        if self._follower is not None:
+            self._follower.drop()
+
+    def close(self) -> None:
+        """Stop following: the socket is shut down before the thread is joined."""
+        self._closed = True
+        self._tasks.cancel_all()
+        if self._follower is not None:
+            self._follower.stop()
+        # The files pool stays: the last lines of a removed container can still be saved.
+
+    # -- records -------------------------------------------------------------------------
+
+    def _post(self, records: list[Record]) -> None:
+        """On the follower's thread: queue ``records``; wake the GUI thread only once."""
+        with self._inbox_lock:
+            self._inbox.append(records)
+            if self._woken:
+                return
+            self._woken = True
+        self._wake_gui()
+
+    def _wake(self) -> None:
+        if not self._closed:
+            self.records_waiting.emit()
+
+    def take(self) -> list[list[Record]]:
+        """What the follower queued, oldest first; once it is found empty the next read
+        wakes the GUI thread again."""
+        with self._inbox_lock:
+            batches, self._inbox = self._inbox, []
+            if not batches:
+                self._woken = False
+        return batches
+
+    # -- the stream's state --------------------------------------------------------------
+
+    def _on_state(self, state: StreamState, reason: str) -> None:
+        if self._closed:
+            return
+        if state is StreamState.ENDED:
+            self._tasks.spawn(self._after_end())
+        else:
+            self.state_changed.emit(state, reason)
+
+    async def _after_end(self) -> None:
+        """A stream ended: the container stopped, or the connection (SSH) closed it."""
+        while not self._closed:
+            try:
+                running = await self._is_running()
+            except PodmanError as exc:
+                self.state_changed.emit(StreamState.LOST, str(exc))
+                await asyncio.sleep(1)
+                continue
+            if self._closed:
+                return
+            if running:
+                self.container_started()
+            else:
+                self.state_changed.emit(StreamState.ENDED, "")
+            return
+
+    async def _is_running(self) -> bool:
+        attrs = await self.session.call(self.session.client.inspect_container, self.container_id)
+        return bool((attrs.get("State") or {}).get("Running"))
+
+    # -- earlier lines and saving ------------------------------------------------------
+
+    async def read_earlier(self, tail: int, until: str) -> list[LogLine]:
+        """The last ``tail`` lines written before ``until`` (raises PodmanError)."""
+        endpoint = self.session.client.endpoint
+        return await self.session.call(
+            read_logs, endpoint, self.container_id, tail=tail, until=until
+        )
+
+    async def save(self, path: Path, lines: list[str]) -> None:
+        """Write ``lines`` to ``path`` off the GUI thread (raises OSError)."""
+        await self._files.run(_write_lines, path, lines)
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(lines)
