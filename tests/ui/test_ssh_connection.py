@@ -144,8 +144,11 @@ def test_refused_host_key_is_retried_from_the_status_bar(qtbot, podman, sshd, ap
     assert retry.accessibleName() and retry.toolTip()
     assert retry.focusPolicy() & Qt.FocusPolicy.TabFocus
     retry.setFocus()
-    qtbot.keyClick(retry, Qt.Key.Key_Space)
-    # At once: the bar says it is connecting again, and the button goes.
+    # Before any answer: the bar says it is connecting again, and the button goes.
+    with qtbot.waitSignal(
+        session.state_changed, timeout=5_000, check_params_cb=_state(ConnectionState.CONNECTING)
+    ):
+        qtbot.keyClick(retry, Qt.Key.Key_Space)
     assert status.state is ConnectionState.CONNECTING
     assert not retry.isVisibleTo(window)
     with qtbot.waitSignal(
