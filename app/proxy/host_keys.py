@@ -30,15 +30,6 @@ class HostKeyError(Exception):
     """The server's host key is not trusted; the message says why and what to do."""
 
 
-class UnknownHostKey(HostKeyError):
-    """The host is not in known_hosts and its key was not accepted: a user may trust it."""
-
-
-class ChangedHostKey(HostKeyError):
-    """known_hosts holds another key for the host: never trusted without the user removing
-    the old one."""
-
-
 @dataclass(frozen=True)
 class HostKeyInfo:
     """What the user needs to decide about an unknown host key."""
@@ -104,11 +95,11 @@ def check_host_key(policy: HostKeyPolicy, host: str, port: int, key: PKey) -> No
     if key.get_name() in known:
         if known[key.get_name()].asbytes() == key.asbytes():
             return
-        raise ChangedHostKey(_changed_message(policy, name, known[key.get_name()], key))
+        raise HostKeyError(_changed_message(policy, name, known[key.get_name()], key))
     if known:
         # The server no longer offers the type we recorded: OpenSSH would not trust it.
         old = next(iter(known.values()))
-        raise ChangedHostKey(_changed_message(policy, name, old, key))
+        raise HostKeyError(_changed_message(policy, name, old, key))
     info = HostKeyInfo(host, port, key.get_name(), offered, str(policy.known_hosts_path))
     if policy.accept_new or (policy.on_unknown is not None and policy.on_unknown(info)):
         record_host_key(policy.known_hosts_path, name, key)
@@ -119,7 +110,7 @@ def check_host_key(policy: HostKeyPolicy, host: str, port: int, key: PKey) -> No
         if policy.on_unknown is None
         else "it was not accepted"
     )
-    raise UnknownHostKey(
+    raise HostKeyError(
         f"The host key of {name} is not known ({key.get_name()} {offered}) and {hint}. "
         f"Check the fingerprint with the server's owner first."
     )

@@ -6,10 +6,8 @@ import paramiko
 import pytest
 
 from app.proxy.host_keys import (
-    ChangedHostKey,
     HostKeyError,
     HostKeyPolicy,
-    UnknownHostKey,
     check_host_key,
     fingerprint,
     host_entry_name,
@@ -37,7 +35,7 @@ def test_fingerprint_matches_ssh_keygen_format(keys):
 
 
 def test_unknown_key_refused_headless(tmp_path, keys):
-    with pytest.raises(UnknownHostKey, match="--accept-new-host-key"):
+    with pytest.raises(HostKeyError, match="--accept-new-host-key"):
         check_host_key(policy(tmp_path), "example.com", 22, keys[0])
     assert not (tmp_path / "known_hosts").exists()
 
@@ -61,7 +59,7 @@ def test_recording_keeps_existing_lines(tmp_path, keys):
 def test_callback_decides_about_an_unknown_key(tmp_path, keys):
     seen = []
     refuse = policy(tmp_path, on_unknown=lambda info: seen.append(info) or False)
-    with pytest.raises(UnknownHostKey, match="not accepted"):
+    with pytest.raises(HostKeyError, match="not accepted"):
         check_host_key(refuse, "h.example", 22, keys[0])
     assert seen[0].fingerprint == fingerprint(keys[0]) and seen[0].host == "h.example"
     check_host_key(policy(tmp_path, on_unknown=lambda info: True), "h.example", 22, keys[0])
@@ -71,7 +69,7 @@ def test_callback_decides_about_an_unknown_key(tmp_path, keys):
 def test_changed_key_always_refused_with_both_fingerprints(tmp_path, keys):
     check_host_key(policy(tmp_path, accept_new=True), "h.example", 22, keys[0])
     everything = policy(tmp_path, accept_new=True, on_unknown=lambda info: True)
-    with pytest.raises(ChangedHostKey) as refused:
+    with pytest.raises(HostKeyError) as refused:
         check_host_key(everything, "h.example", 22, keys[1])
     message = str(refused.value)
     assert "CHANGED" in message
