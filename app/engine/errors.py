@@ -111,7 +111,9 @@ _AUTH_CAUSE_PREFIXES = ("unauthorized", "denied")
 
 def error_for_status(status: int, message: str, cause: str = "") -> ApiError:
     """The exception that matches Podman's answer: its HTTP status, and its error cause
-    where the status is ambiguous."""
+    where the status is ambiguous. A request refused for several reasons (removing a pod:
+    one per container) carries one of them as its cause, in no fixed order, so such a
+    refusal is a Conflict of either kind."""
     cause = cause.strip().lower()
     if status == 404 or cause.endswith(_NOT_FOUND_CAUSES):
         return NotFound(message, status, cause)

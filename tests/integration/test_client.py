@@ -276,7 +276,7 @@ def test_pods_list_start_stop_and_remove(client, podman):
     assert client.pods()[0].status in ("Exited", "Stopped")
     client.start_pod("shop")
     assert client.pods()[0].status == "Running"
-    with pytest.raises(InUse):  # its running containers
+    with pytest.raises(Conflict):  # its running containers
         client.remove_pod("shop")
     client.remove_pod("shop", force=True)
     assert client.pods() == []
