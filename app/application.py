@@ -19,6 +19,7 @@ from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.crash import CrashHandler
 from app.controllers.inspector_manager import InspectorManager
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer, send_to_running
 from app.support import log, paths
@@ -47,7 +48,8 @@ class Application:
         theme.apply(self.settings.theme)
         self.prompts = DialogPrompts(lambda: self.window)
         self.manager = ConnectionManager(self.settings, self.prompts)
-        self.window = MainWindow(self.settings)
+        self.resource_actions = ResourceActions(lambda: self.manager.session)
+        self.window = MainWindow(self.settings, self.resource_actions)
         self.crash = CrashHandler(log_file, self._show_crash)
         self.instance = InstanceServer()
         self.tasks = TaskSet("app", _log)
@@ -63,7 +65,9 @@ class Application:
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
-        self.inspectors = InspectorManager(m, ContainerInspector)
+        self.inspectors = InspectorManager(
+            m, lambda session, ref: ContainerInspector(session, ref, self.resource_actions)
+        )
         w.inspect_requested.connect(self.inspectors.open)
         self.instance.request_received.connect(self._on_request)
         tools = self.window.menuBar().addMenu("&Tools")

@@ -21,8 +21,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.session import Session
+from app.engine.dto import ProcessTable
 from app.engine.errors import PodmanError, Unreachable
-from app.engine.top import ProcessTable, top
+from app.engine.top import top
 from app.models.container_status import ContainerStatus
 from app.models.image_model import image_label
 from app.models.pod_status import PodStatus

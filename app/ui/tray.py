@@ -180,7 +180,7 @@ class TrayLauncher(QObject):
         self.switcher.message.connect(lambda text: self._post("warning", text))
         self.switcher.switching.connect(self._on_switching)
         # Inspect goes where the window's own Inspect goes (the container inspector).
-        self.menu = TrayMenu(self.switcher, inspect_available=True)
+        self.menu = TrayMenu(self.switcher, window.resource_actions, inspect_available=True)
         self.menu.inspect_requested.connect(window.inspect_requested)
         machines = window.views.get("machines") if hasattr(window, "views") else None
         if machines is not None:
@@ -191,7 +191,6 @@ class TrayLauncher(QObject):
         self.menu.settings_requested.connect(show_settings)
         self.menu.quit_requested.connect(quit_app)
         self.menu.show_all_requested.connect(self._show_all_containers)
-        self.menu.message.connect(lambda text: self._post("error", text))
         self.tray: Tray | None = None
         if Tray.available():
             self.tray = Tray(manager, self.controller, self.menu, self)

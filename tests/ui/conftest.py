@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.ui.main_window import MainWindow
 
@@ -28,7 +29,7 @@ def shell(qtbot, qloop, tmp_path):
     """A main window on a connection manager, as the app wires them (no tray)."""
     settings = Settings(tmp_path / "settings.ini")
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)
     qtbot.addWidget(window)

@@ -9,11 +9,15 @@ import asyncio
 import pytest
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.inspector_manager import InspectorManager
 from app.controllers.resource_actions import REMOVING, ActionFailure, ResourceActions
 from app.controllers.settings import Settings
 from app.engine.errors import Conflict, InUse, NotFound
 from app.models.container_status import ContainerStatus
 from app.models.pod_status import PodStatus
+from app.ui.confirmation import Answer
+from app.ui.inspector.container_inspector import ContainerInspector
+from app.ui.main_window import MainWindow
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.test_main_window import open_and_wait
 
@@ -181,3 +185,51 @@ def test_without_a_session_nothing_is_sent_or_shown(qtbot, qloop):
     done = actions.stop_containers(["a" * 64])
     assert done.done() and done.result() == ["a" * 64]
     assert record.seen == [] and actions.pending("containers", "a" * 64) is None
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # offscreen Qt on a new top-level window
+def test_the_list_and_the_inspector_show_one_action_and_one_refusal(
+    qtbot, podman, connected, tmp_path
+):
+    manager, actions = connected
+    cid = _run(podman, "shared")
+    window = MainWindow(Settings(tmp_path / "window.ini"), actions)
+    qtbot.addWidget(window)
+    manager.session_changed.connect(window.set_session)
+    inspectors = InspectorManager(manager, lambda s, r: ContainerInspector(s, r, actions))
+    open_and_wait(qtbot, manager, podman.uri)
+    inspector = inspectors.open("shared")
+    try:
+        qtbot.waitUntil(lambda: inspector.status is ContainerStatus.RUNNING, timeout=WAIT)
+        view = window.containers
+        qtbot.waitUntil(lambda: view.model.item(cid) is not None, timeout=WAIT)
+
+        # Refused from the list: the message bar and the inspector both say so.
+        view.confirm = _answer(Answer(True, force=False))
+        view.select_keys([cid])
+        view.remove.trigger()
+        qtbot.waitUntil(inspector.banner.isVisible, timeout=WAIT)
+        assert "Could not remove container “shared”" in inspector.banner.text()
+        assert window.message_bar.text() == inspector.banner.text()
+        qtbot.waitUntil(lambda: view.model.pending(cid) is None, timeout=WAIT)
+        assert view.model.status(cid) is ContainerStatus.RUNNING
+        qtbot.waitUntil(inspector.stop_button.isEnabled, timeout=WAIT)  # re-read: Running
+        assert inspector.status is ContainerStatus.RUNNING
+
+        # Stopped from the inspector: the list shows "Stopping…" at once, then what Podman lists.
+        inspector.stop_button.click()
+        assert view.model.status(cid) is ContainerStatus.STOPPING
+        assert inspector.state_label.text() == "Stopping…" and not inspector.stop_button.isEnabled()
+        qtbot.waitUntil(lambda: view.model.pending(cid) is None, timeout=WAIT)
+        assert view.model.status(cid) is ContainerStatus.EXITED  # no "Running" in between
+        qtbot.waitUntil(lambda: inspector.status is ContainerStatus.EXITED, timeout=WAIT)
+        assert inspector.start_button.isEnabled() and not inspector.stop_button.isEnabled()
+    finally:
+        inspectors.close_all()  # closed windows are deleted: not for qtbot to close
+
+
+def _answer(answer):
+    async def confirm(_confirmation):
+        return answer
+
+    return confirm

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QMenu
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.tray import TrayLauncher
@@ -17,7 +18,7 @@ def test_without_a_tray_the_window_is_never_left_hidden(qtbot, qloop, tmp_path):
     settings = Settings(tmp_path / "s.ini")
     settings.close_to_tray = True
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     qtbot.addWidget(window)
     quits = []
     launcher = TrayLauncher(settings, manager, window, spawn, lambda: None, lambda: None)
@@ -41,7 +42,7 @@ def test_with_a_tray_closing_hides_to_it_once_with_a_notice(qtbot, qloop, tmp_pa
     settings = Settings(tmp_path / "s.ini")
     settings.close_to_tray = True
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     qtbot.addWidget(window)
     quits = []
     window.quit_requested.connect(lambda: quits.append(True))
@@ -77,7 +78,7 @@ def test_toolbar_switcher_names_the_active_connection(qtbot, qloop, tmp_path, po
 
     settings = Settings(tmp_path / "s.ini")
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     qtbot.addWidget(window)
     launcher = TrayLauncher(settings, manager, window, spawn, lambda: None, lambda: None)
     button = window.findChild(QToolButton, "connectionButton")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMenu
 
 from app.controllers.machine_controller import MachineController
+from app.controllers.resource_actions import ResourceActions
 from app.engine.cli.machines import Machine, MachineAvailability, MachineListing
 from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
@@ -59,6 +60,9 @@ class FakeSession:
     async def call(self, fn, *args):
         return fn(*args)
 
+    async def reconcile(self, kinds=None) -> bool:
+        return True
+
 
 class FakeManager(QObject):
     session_changed = Signal(object)
@@ -74,6 +78,10 @@ class FakeManager(QObject):
     async def switch_to(self, connection: Connection) -> bool:
         self.switched.append(connection)
         return True
+
+
+def actions_on(manager: FakeManager) -> ResourceActions:
+    return ResourceActions(lambda: manager.session)
 
 
 def container(n: int, state: str = "running", ports=()) -> ContainerSummary:
@@ -116,7 +124,7 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
     running = [container(n, ports=ports if n == 0 else ()) for n in range(MAX_CONTAINERS + 3)]
     session = FakeSession(MACHINE, ConnectionState.CONNECTED, [*running, container(99, "exited")])
     manager = FakeManager([LOCAL, MACHINE, MACHINE_ROOT, REMOTE], session)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     shown = texts(menu)
     assert shown[0] == "podman-machine-default — Connected"
@@ -143,7 +151,7 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
 def test_menu_with_no_connection_and_machines_refused_as_root(qtbot, qloop, controller):
     controller.listing = MachineListing(MachineAvailability.REFUSED_AS_ROOT, message="as root")
     manager = FakeManager([LOCAL], None)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     shown = texts(menu)
     assert shown[0] == "No connection"
@@ -158,7 +166,7 @@ def test_menu_while_the_machine_starts_and_the_connection_is_lost(qtbot, qloop, 
     )
     session = FakeSession(MACHINE, ConnectionState.LOST, [container(1)])
     manager = FakeManager([MACHINE, MACHINE_ROOT], session)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     shown = texts(menu)
     assert shown[0] == "podman-machine-default — Connection lost"
@@ -187,7 +195,7 @@ def test_toolbar_menu_and_screenshot_of_the_tray_menu(qtbot, qloop, controller):
     qtbot.addWidget(toolbar_menu)
     toolbar_menu.rebuild()
     assert "Stop podman-machine-default" in texts(toolbar_menu)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     menu.aboutToShow.emit()  # as when it opens: rebuilt from the current state
     menu.resize(menu.sizeHint())
