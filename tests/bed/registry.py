@@ -66,12 +66,13 @@ class Registry:
 
     def _wait_ready(self, timeout: float = 20.0) -> None:
         # The registry gives no readiness signal, so poll /v2/ with a deadline.
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no HTTP_PROXY
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
                 raise RuntimeError(f"docker-registry exited: {self._log()}")
             try:
-                urllib.request.urlopen(f"http://{self.address}/v2/", timeout=2).close()
+                direct.open(f"http://{self.address}/v2/", timeout=2).close()
                 return
             except urllib.error.HTTPError:
                 return  # 401: it answers, and wants a login
