@@ -22,6 +22,7 @@ from app.controllers.inspector_manager import InspectorManager
 from app.controllers.machine_controller import MachineController
 from app.controllers.notifications import Notifier
 from app.controllers.remote_connection import RemoteConnectionController
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer, send_to_running
 from app.controllers.tray_policy import TrayPolicy
@@ -61,7 +62,8 @@ class Application:
         self.manager = ConnectionManager(self.settings, self.prompts)
         self.machines = MachineController(self.manager.cli)
         self.remotes = RemoteConnectionController(self.manager.cli, self.cli_pool)
-        self.window = MainWindow(self.settings)
+        self.resource_actions = ResourceActions(lambda: self.manager.session)
+        self.window = MainWindow(self.settings, self.resource_actions)
         self.tray_policy = TrayPolicy(
             self.settings, self.manager, self.machines, self.spawn, self.window.isVisible
         )
@@ -84,7 +86,9 @@ class Application:
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
-        self.inspectors = InspectorManager(m, ContainerInspector)
+        self.inspectors = InspectorManager(
+            m, lambda session, ref: ContainerInspector(session, ref, self.resource_actions)
+        )
         w.inspect_requested.connect(self.inspectors.open)
         self.instance.request_received.connect(self._on_request)
 
@@ -107,7 +111,7 @@ class Application:
 
     def _wire_tray(self) -> None:
         """The tray icon and its menu (when the desktop has a tray) and notifications."""
-        self.tray_menu = TrayMenu(self._switcher(), inspect_available=True)
+        self.tray_menu = TrayMenu(self._switcher(), self.resource_actions, inspect_available=True)
         self.tray = Tray(self.manager, self.machines, self.tray_menu) if Tray.available() else None
         self.window_in_tray = WindowInTray(self.window, self.tray, self.tray_policy)
         menu = self.tray_menu

@@ -107,6 +107,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.controllers.connection_manager import ConnectionManager
+    from app.controllers.resource_actions import ResourceActions
     from app.controllers.settings import Settings
     from app.support.responsiveness import prepare_qt_environment
     from app.ui.main_window import MainWindow
@@ -121,7 +122,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
     heart.start()
     settings = Settings(Path(tempfile.mkdtemp()) / "s.ini")
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     manager.session_changed.connect(window.set_session)
     window.resize(1180, 720)
     window.show()

@@ -46,6 +46,7 @@ def child(uri: str, shot: str = "") -> None:
 
     from app.controllers.connection_manager import ConnectionManager
     from app.controllers.inspector_manager import InspectorManager
+    from app.controllers.resource_actions import ResourceActions
     from app.controllers.settings import Settings
     from app.engine.connection import Connection
     from app.models.connection_state import ConnectionState
@@ -60,7 +61,8 @@ def child(uri: str, shot: str = "") -> None:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     manager = ConnectionManager(Settings(Path(tempfile.mkdtemp()) / "s.ini"))
-    inspectors = InspectorManager(manager, ContainerInspector)
+    actions = ResourceActions(lambda: manager.session)
+    inspectors = InspectorManager(manager, lambda s, r: ContainerInspector(s, r, actions))
 
     async def wait_for(predicate, timeout: float = 60.0) -> None:
         deadline = time.perf_counter() + timeout

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.controllers.connection_manager import ConnectionManager  # noqa: E402
+from app.controllers.resource_actions import ResourceActions  # noqa: E402
 from app.controllers.settings import Settings  # noqa: E402
 from app.ui import theme  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
@@ -39,7 +40,7 @@ def main() -> int:
     asyncio.set_event_loop(loop)
     settings = Settings(Path(tempfile.mkdtemp()) / "settings.ini")
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)
     window.resize(1000, 620)

@@ -177,7 +177,7 @@ class Client:
         return dict(self._call(self._podman.images.get, id_or_name).attrs)
 
     def remove_image(self, id_or_name: str, force: bool = False) -> None:
-        """Remove (or untag, for one of several names); an image in use is a Conflict."""
+        """Remove (or untag, for one of several names); an image in use is refused (InUse)."""
         self._call(self._podman.images.remove, id_or_name, force=force)
 
     def prune_images(self, dangling_only: bool = True) -> list[str]:
@@ -194,7 +194,7 @@ class Client:
         return dict(self._call(self._podman.volumes.get, name).attrs)
 
     def remove_volume(self, name: str, force: bool = False) -> None:
-        """Remove; a volume in use is a Conflict unless ``force`` (which removes its users)."""
+        """Remove; a volume in use is refused (InUse) unless ``force`` (which removes its users)."""
         self._call(self._podman.volumes.remove, name, force=force)
 
     # -- pods ----------------------------------------------------------------------------
@@ -226,7 +226,8 @@ class Client:
         return dict(self._call(self._podman.networks.get, name).attrs)
 
     def remove_network(self, name: str, force: bool = False) -> None:
-        """Remove; with ``force`` Podman also removes the containers using it."""
+        """Remove; one with containers is refused (InUse) unless ``force``, which also
+        removes those containers."""
         self._call(self._podman.networks.remove, name, force=force)
 
     # -- secrets -------------------------------------------------------------------------

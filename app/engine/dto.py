@@ -608,3 +608,18 @@ def _unique_images(entries: Iterable[Any]) -> list[Mapping[str, Any]]:
         if isinstance(entry, Mapping):
             seen.setdefault(_str(_first(entry, "ImageID", "Id")), entry)
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class ProcessTable:
+    """A container's processes, as ``podman top`` lists them: column titles and rows."""
+
+    titles: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def from_api(cls, data: Any) -> ProcessTable:
+        data = data if isinstance(data, dict) else {}
+        titles = tuple(str(t) for t in data.get("Titles") or ())
+        rows = tuple(tuple(str(c) for c in row) for row in data.get("Processes") or ())
+        return cls(titles, rows)

@@ -19,7 +19,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ConnectionLost, describe_os_error, error_for_status
+from app.engine.errors import (
+    ApiError,
+    ConnectionLost,
+    Unreachable,
+    describe_os_error,
+    error_for_status,
+)
 
 # Podman accepts a newer version prefix than it implements; v4.0.0 is the oldest
 # libpod API the app supports and the one every call below exists in.
@@ -38,7 +44,7 @@ class EndpointConnection(http.client.HTTPConnection):
             self.sock = self.endpoint.connect(self.timeout)
         except (OSError, ValueError) as exc:
             why = describe_os_error(exc)
-            raise ConnectionLost(f"Cannot reach Podman at {self.endpoint}: {why}") from exc
+            raise Unreachable(f"Cannot reach Podman at {self.endpoint}: {why}") from exc
 
 
 def url(path: str, params: dict[str, Any] | None) -> str:
@@ -54,15 +60,17 @@ def url(path: str, params: dict[str, Any] | None) -> str:
     return path
 
 
-def error_message(body: bytes, status: int) -> str:
+def api_error(body: bytes, status: int) -> ApiError:
+    """The typed error for an error answer, with Podman's message and cause from its body."""
     try:
         data = json.loads(body)
     except ValueError:
         text = body.decode("utf-8", "replace").strip()
-        return text or f"HTTP {status}"
+        return error_for_status(status, text or f"HTTP {status}")
     if isinstance(data, dict):
-        return str(data.get("message") or data.get("cause") or data)
-    return str(data)
+        cause = str(data.get("cause") or "")
+        return error_for_status(status, str(data.get("message") or cause or data), cause)
+    return error_for_status(status, str(data))
 
 
 def request(
@@ -93,7 +101,7 @@ def request(
     finally:
         conn.close()
     if resp.status >= 400:
-        raise error_for_status(resp.status, error_message(data, resp.status))
+        raise api_error(data, resp.status)
     if not data:
         return None
     try:
@@ -248,5 +256,5 @@ def open_stream(
     if resp.status >= 400:
         data = resp.read()
         conn.close()
-        raise error_for_status(resp.status, error_message(data, resp.status))
+        raise api_error(data, resp.status)
     return Stream(conn, resp, sock)

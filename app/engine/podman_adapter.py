@@ -25,19 +25,11 @@ from urllib3.exceptions import NewConnectionError
 
 from app.engine import errors
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ApiError, Conflict, ConnectionLost, PodmanError, error_for_status
+from app.engine.errors import ApiError, ConnectionLost, PodmanError, Unreachable, error_for_status
 from app.engine.http_api import LIBPOD_PREFIX
 
 # The libpod API version every path is prefixed with; the same one http_api uses.
 API_VERSION = LIBPOD_PREFIX.split("/")[1].lstrip("v")
-
-# Podman 4 answers some state conflicts with HTTP 500; its error cause says what they are.
-_CONFLICT_CAUSES = (
-    "container state improper",
-    "volume is being used",
-    "network is being used",
-    "dependency exists",
-)
 
 
 class _EndpointConnection(urllib3.connection.HTTPConnection):
@@ -157,9 +149,7 @@ def _from_api_error(exc: podman.errors.APIError, endpoint: Endpoint) -> PodmanEr
     message, cause = _podman_message(response, exc)
     if status < 400:  # podman-py raises for some 2xx/3xx answers it did not expect
         status = 500
-    if status >= 500 and cause in _CONFLICT_CAUSES:
-        return Conflict(message, status)
-    return error_for_status(status, message)
+    return error_for_status(status, message, cause)
 
 
 def _podman_message(response: requests.Response, exc: Exception) -> tuple[str, str]:
@@ -179,9 +169,10 @@ def _podman_message(response: requests.Response, exc: Exception) -> tuple[str, s
 
 
 def _connection_lost(exc: BaseException, endpoint: Endpoint) -> ConnectionLost:
-    root = _root_cause(exc)
-    verb = "Cannot reach" if _before_request(exc) else "Lost the connection to"
-    return ConnectionLost(f"{verb} Podman at {endpoint}: {describe_os_error(root)}")
+    why = describe_os_error(_root_cause(exc))
+    if _before_request(exc):
+        return Unreachable(f"Cannot reach Podman at {endpoint}: {why}")
+    return ConnectionLost(f"Lost the connection to Podman at {endpoint}: {why}")
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -14,6 +14,12 @@ from app.models import humanize
 from app.models.resource_model import Column, ResourceModel
 
 
+def image_label(image: ImageSummary) -> str:
+    """An image as confirmations and messages name it: its first name and short id."""
+    name = image.repo_tags[0] if image.repo_tags else "<none> (dangling)"
+    return f"{name}  {image.id[:12]}"
+
+
 def _tag(i: ImageSummary) -> str:
     extra = len(i.repo_tags) - 1
     return f"{i.tag} (+{extra})" if extra > 0 else i.tag

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QMenu, QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.container_model import ContainerModel
 from app.models.container_status import ContainerStatus as S
@@ -34,9 +35,7 @@ class ContainersView(ResourceView):
     inspect_requested = Signal(str)
 
     title = "Containers"
-    noun = "container"
     empty_html = EMPTY
-    related_kinds = ("pods",)
     column_widths = {
         "name": 150,
         "state": 100,
@@ -48,8 +47,10 @@ class ContainersView(ResourceView):
         "created": 110,
     }
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(ContainerModel(), settings, parent)
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ContainerModel(), settings, parent, actions=actions)
         self.model.setParent(self)
         self.scope = QComboBox(self)
         self.scope.setObjectName("containerScope")
@@ -126,35 +127,27 @@ class ContainersView(ResourceView):
         return [k for k in self.selected_keys() if allowed(self.model.status(k))]
 
     def _start(self) -> None:
-        keys = self._keys_where(S.can_start)
-        self.run_action(keys, S.STARTING, self.session.client.start_container, "start")
+        self.resource_actions.start_containers(self._keys_where(S.can_start))
 
     def _stop(self) -> None:
-        keys = self._keys_where(S.can_stop)
-        self.run_action(keys, S.STOPPING, self.session.client.stop_container, "stop")
+        self.resource_actions.stop_containers(self._keys_where(S.can_stop))
 
     def _restart(self) -> None:
-        keys = self._keys_where(S.can_restart)
-        call = self.session.client.restart_container
-        self.run_action(keys, S.RESTARTING, call, "restart")
+        self.resource_actions.restart_containers(self._keys_where(S.can_restart))
 
     def _pause(self) -> None:
-        keys = self._keys_where(S.can_pause)
-        self.run_action(keys, S.PAUSING, self.session.client.pause_container, "pause")
+        self.resource_actions.pause_containers(self._keys_where(S.can_pause))
 
     def _unpause(self) -> None:
-        keys = self._keys_where(S.can_unpause)
-        call = self.session.client.unpause_container
-        self.run_action(keys, S.RESUMING, call, "resume")
+        self.resource_actions.resume_containers(self._keys_where(S.can_unpause))
 
     def _kill(self) -> None:
-        keys = self._keys_where(S.can_kill)
-        self.run_action(keys, S.KILLING, self.session.client.kill_container, "kill")
+        self.resource_actions.kill_containers(self._keys_where(S.can_kill))
 
     def remove_selected(self) -> None:
         keys = self._keys_where(S.can_remove)
         if keys and self.session is not None and self.connected:
-            self.spawn(self._remove(keys))
+            self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list[Hashable]) -> None:
         running = [k for k in keys if self.model.status(k).needs_force_to_remove()]
@@ -172,14 +165,8 @@ class ContainersView(ResourceView):
                 force_text=(f"Stop and remove the {unstopped} (force)" if running else ""),
             )
         )
-        if not answer.accepted or self.session is None:
-            return
-        client = self.session.client
-
-        def remove(key: Hashable) -> None:
-            client.remove_container(key, force=answer.force)
-
-        await self.run_action(keys, S.REMOVING, remove, "remove")
+        if answer.accepted and self.session is not None:
+            await self.resource_actions.remove_containers(keys, force=answer.force)
 
     def _project_action(self, start: bool) -> None:
         project = self._selected_project()
@@ -188,11 +175,10 @@ class ContainersView(ResourceView):
         members = [k for k, c in self.model.items().items() if c.compose_project == project]
         allowed = S.can_start if start else S.can_stop
         keys = [k for k in members if allowed(self.model.status(k))]
-        client = self.session.client
         if start:
-            self.run_action(keys, S.STARTING, client.start_container, "start")
+            self.resource_actions.start_containers(keys)
         else:
-            self.run_action(keys, S.STOPPING, client.stop_container, "stop")
+            self.resource_actions.stop_containers(keys)
 
     def _selected_project(self) -> str:
         projects = {c.compose_project for c in self.selected_items()}

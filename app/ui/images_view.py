@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
-from app.models.image_model import ImageModel
+from app.models.image_model import ImageModel, image_label
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 
@@ -18,20 +19,15 @@ EMPTY = """
 """
 
 
-def image_label(image) -> str:
-    name = image.repo_tags[0] if image.repo_tags else "<none> (dangling)"
-    return f"{name}  {image.id[:12]}"
-
-
 class ImagesView(ResourceView):
     title = "Images"
-    noun = "image"
     empty_html = EMPTY
-    related_kinds = ("containers",)
     column_widths = {"repository": 260, "tag": 110, "id": 120, "size": 90, "created": 130}
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(ImageModel(), settings, parent)
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ImageModel(), settings, parent, actions=actions)
         self.model.setParent(self)
         self.model.count_changed.connect(lambda _n: self.update_actions())
 
@@ -46,14 +42,10 @@ class ImagesView(ResourceView):
         self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
         self.prune.setEnabled(self.connected and bool(self.model.dangling()))
 
-    def display_name(self, key) -> str:
-        image = self.model.item(key)
-        return f"image {image_label(image)}" if image else str(key)
-
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
         if keys and self.connected:
-            self.spawn(self._remove(keys))
+            self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
         images = [self.model.item(k) for k in keys]
@@ -73,18 +65,13 @@ class ImagesView(ResourceView):
             )
         )
         if answer.accepted and self.session is not None:
-            client = self.session.client
-            await self.run_action(
-                keys, "Removing…", lambda k: client.remove_image(k, force=answer.force), "remove"
-            )
+            await self.resource_actions.remove_images(keys, force=answer.force)
 
     def _prune(self) -> None:
         if self.connected:
-            self.spawn(self._prune_dangling())
+            self.tasks.spawn(self._prune_dangling())
 
     async def _prune_dangling(self) -> None:
-        # Exactly the listed ids are removed: an image that becomes dangling meanwhile is
-        # not taken by surprise (unlike a server-side prune).
         dangling = self.model.dangling()
         if not dangling:
             return
@@ -97,7 +84,4 @@ class ImagesView(ResourceView):
             )
         )
         if answer.accepted and self.session is not None:
-            client = self.session.client
-            await self.run_action(
-                [i.id for i in dangling], "Removing…", client.remove_image, "remove"
-            )
+            await self.resource_actions.prune_images([i.id for i in dangling])

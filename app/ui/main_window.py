@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.controllers.notices import Notice
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.session import Session
 from app.controllers.settings import Settings
 from app.engine.cli.machines import MachineAvailability
@@ -55,9 +56,12 @@ class MainWindow(QMainWindow):
     log_requested = Signal()
     inspect_requested = Signal(str)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.resource_actions = actions
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 720)
         self.session: Session | None = None
@@ -80,16 +84,19 @@ class MainWindow(QMainWindow):
         browser = QWidget(self.pages)
         self.sidebar = Sidebar(browser)
         self.views: dict[str, ResourceView] = {
-            "containers": ContainersView(self.settings),
-            "images": ImagesView(self.settings),
-            "volumes": VolumesView(self.settings),
+            "containers": ContainersView(self.settings, self.resource_actions),
+            "images": ImagesView(self.settings, self.resource_actions),
+            "volumes": VolumesView(self.settings, self.resource_actions),
             "machines": MachinesView(self.settings),
-            "pods": PodsView(self.settings),
-            "networks": NetworksView(self.settings),
-            "secrets": SecretsView(self.settings),
+            "pods": PodsView(self.settings, self.resource_actions),
+            "networks": NetworksView(self.settings, self.resource_actions),
+            "secrets": SecretsView(self.settings, self.resource_actions),
         }
         self.stack = QStackedWidget(browser)
         self.message_bar = MessageBar(browser)
+        self.resource_actions.failed.connect(
+            lambda failure: self.message_bar.post("error", failure.text)
+        )
         for kind, view in self.views.items():
             self.stack.addWidget(view)
             view.message_posted.connect(self.message_bar.post)

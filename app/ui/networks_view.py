@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.network_model import DEFAULT_NETWORK, NetworkModel
 from app.ui.confirmation import Confirmation
@@ -18,12 +19,13 @@ EMPTY = """
 
 class NetworksView(ResourceView):
     title = "Networks"
-    noun = "network"
     empty_html = EMPTY
     column_widths = {"name": 200, "driver": 80, "subnets": 260, "dns": 70, "flags": 100}
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(NetworkModel(), settings, parent)
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(NetworkModel(), settings, parent, actions=actions)
         self.model.setParent(self)
 
     def _build_actions(self) -> None:
@@ -46,7 +48,7 @@ class NetworksView(ResourceView):
     def remove_selected(self) -> None:
         keys = self._removable()
         if keys and self.connected:
-            self.spawn(self._remove(keys))
+            self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
         names = [self.model.item(k).name for k in keys]
@@ -63,10 +65,4 @@ class NetworksView(ResourceView):
             )
         )
         if answer.accepted and self.session is not None:
-            client = self.session.client
-            await self.run_action(
-                keys,
-                "Removing…",
-                lambda k: client.remove_network(k, force=answer.force),
-                "remove",
-            )
+            await self.resource_actions.remove_networks(keys, force=answer.force)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.pod_model import PodModel
 from app.models.pod_status import PodStatus as S
@@ -24,13 +25,13 @@ class PodsView(ResourceView):
 
     show_containers = Signal(str)
     title = "Pods"
-    noun = "pod"
     empty_html = EMPTY
-    related_kinds = ("containers",)
     column_widths = {"name": 200, "state": 110, "containers": 320, "created": 130}
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(PodModel(), settings, parent)
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(PodModel(), settings, parent, actions=actions)
         self.model.setParent(self)
         self.tree.doubleClicked.connect(lambda _i: self._show_containers())
 
@@ -53,12 +54,10 @@ class PodsView(ResourceView):
         return [k for k in self.selected_keys() if allowed(self.model.status(k))]
 
     def _start(self) -> None:
-        keys = self._keys_where(S.can_start)
-        self.run_action(keys, S.STARTING, self.session.client.start_pod, "start")
+        self.resource_actions.start_pods(self._keys_where(S.can_start))
 
     def _stop(self) -> None:
-        keys = self._keys_where(S.can_stop)
-        self.run_action(keys, S.STOPPING, self.session.client.stop_pod, "stop")
+        self.resource_actions.stop_pods(self._keys_where(S.can_stop))
 
     def _show_containers(self) -> None:
         items = self.selected_items()
@@ -68,7 +67,7 @@ class PodsView(ResourceView):
     def remove_selected(self) -> None:
         keys = self._keys_where(S.can_remove)
         if keys and self.connected:
-            self.spawn(self._remove(keys))
+            self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
         pods = [self.model.item(k) for k in keys]
@@ -86,7 +85,4 @@ class PodsView(ResourceView):
             )
         )
         if answer.accepted and self.session is not None:
-            client = self.session.client
-            await self.run_action(
-                keys, S.REMOVING, lambda k: client.remove_pod(k, force=answer.force), "remove"
-            )
+            await self.resource_actions.remove_pods(keys, force=answer.force)

@@ -1,13 +1,14 @@
 """The shared base of the list pages: a toolbar of actions, a sortable and filterable
-tree of rows, a helpful empty state, and actions that show their transition at once.
+tree of rows, a helpful empty state, and the transitions ("Stopping…") of the actions
+the resource-actions controller runs, shown on the rows at once.
 
 Signals:
-    message_posted(str level, str text): for the window's message bar.
+    message_posted(str level, str text): for the window's message bar (what is not an
+        action's failure: those reach it from the controller).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
@@ -25,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.session import Session
 from app.controllers.settings import Settings
-from app.engine.errors import PodmanError
 from app.models.filter_proxy import ResourceFilterProxy
 from app.models.resource_model import KEY_ROLE, ResourceModel
 from app.support import log
+from app.support.concurrency import TaskSet
 from app.ui import confirmation
 
 _log = log.get("ui")
@@ -40,16 +42,23 @@ class ResourceView(QWidget):
     message_posted = Signal(str, str)
 
     title = ""
-    noun = "item"  # "container": for messages and confirmations
     empty_html = ""  # what to say when there are no rows at all
     column_widths: dict[str, int] = {}
-    related_kinds: tuple[str, ...] = ()  # lists an action here also changes
 
-    def __init__(self, model: ResourceModel, settings: Settings, parent: QWidget | None = None):
+    def __init__(
+        self,
+        model: ResourceModel,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        actions: ResourceActions | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName(f"{model.kind}View")
         self.model = model
         self.settings = settings
+        # What the page's toolbar does to Podman objects (None: a page that acts elsewhere).
+        self.resource_actions = actions
         self.session: Session | None = None
         self.connected = False
         self.proxy = ResourceFilterProxy(model, self)
@@ -57,7 +66,7 @@ class ResourceView(QWidget):
         self.confirm: Callable[[confirmation.Confirmation], Awaitable[Any]] = lambda c: (
             confirmation.ask(self, c)
         )
-        self._tasks: set[asyncio.Task] = set()
+        self.tasks = TaskSet(f"{model.kind} view", _log)  # confirmations, look-ups
 
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName(f"{model.kind}Toolbar")
@@ -107,6 +116,9 @@ class ResourceView(QWidget):
             signal.connect(self._update_empty)
         model.count_changed.connect(self._update_empty)
         model.dataChanged.connect(self._on_data_changed)
+        if actions is not None:
+            actions.transition_started.connect(self._on_transition_started)
+            actions.transition_ended.connect(self._on_transition_ended)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._update_empty)
         self._build_actions()
@@ -188,63 +200,17 @@ class ResourceView(QWidget):
     def key_at(self, index: QModelIndex) -> Hashable:
         return index.data(KEY_ROLE)
 
-    # -- running actions -------------------------------------------------------------
+    # -- transitions -------------------------------------------------------------------
 
-    def spawn(self, coro: Any) -> asyncio.Task:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def run_action(
-        self,
-        keys: Sequence[Hashable],
-        transition: Any,
-        call: Callable[[Hashable], Any],
-        verb: str,
-    ) -> asyncio.Task:
-        """Show ``transition`` on ``keys`` at once, run ``call(key)`` for each off the GUI
-        thread, then re-list; a refusal rolls the row back and posts Podman's message.
-        The task's result is the keys that failed."""
-        session = self.session
-        keys = [k for k in keys if self.model.item(k) is not None]
-        if session is not None and keys:
+    def _on_transition_started(self, kind: str, keys: list, transition: Any) -> None:
+        if kind == self.model.kind:
             self.model.set_pending(keys, transition)
             self.update_actions()
-        return self.spawn(self._finish_action(session, keys, call, verb))
 
-    async def _finish_action(
-        self,
-        session: Session | None,
-        keys: list[Hashable],
-        call: Callable[[Hashable], Any],
-        verb: str,
-    ) -> list[Hashable]:
-        if session is None or not keys:
-            return keys
-        names = {key: self.display_name(key) for key in keys}
-        try:
-            results = await asyncio.gather(
-                *(session.call(call, key) for key in keys), return_exceptions=True
-            )
-            failed = []
-            for key, result in zip(keys, results, strict=True):
-                if isinstance(result, PodmanError):
-                    failed.append(key)
-                    self.message_posted.emit("error", f"Could not {verb} {names[key]}: {result}")
-                elif isinstance(result, BaseException):
-                    raise result
-            if session is self.session:
-                await session.reconcile((self.model.kind, *self.related_kinds))
-        finally:
-            if session is self.session:
-                self.model.clear_pending(keys)
-                self.update_actions()
-        return failed
-
-    def display_name(self, key: Hashable) -> str:
-        item = self.model.item(key)
-        return f"{self.noun} “{getattr(item, 'name', key)}”" if item is not None else str(key)
+    def _on_transition_ended(self, kind: str, keys: list) -> None:
+        if kind == self.model.kind:
+            self.model.clear_pending(keys)
+            self.update_actions()
 
     # -- internals -------------------------------------------------------------------
 

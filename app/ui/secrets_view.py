@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
-from app.engine.errors import PodmanError
 from app.models.secret_model import SecretModel
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
@@ -21,12 +21,13 @@ EMPTY = """
 
 class SecretsView(ResourceView):
     title = "Secrets"
-    noun = "secret"
     empty_html = EMPTY
     column_widths = {"name": 220, "driver": 80, "created": 130, "updated": 130}
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(SecretModel(), settings, parent)
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(SecretModel(), settings, parent, actions=actions)
         self.model.setParent(self)
 
     def _build_actions(self) -> None:
@@ -39,18 +40,14 @@ class SecretsView(ResourceView):
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
         if keys and self.connected:
-            self.spawn(self._remove(keys))
+            self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
         session = self.session
         names = [self.model.item(k).name for k in keys]
-        users: set[str] = set()
-        for key in keys:
-            try:
-                users.update(await session.call(session.client.secret_users, key))
-            except PodmanError as exc:
-                self.message_posted.emit("error", f"Could not check who uses it: {exc}")
-                return
+        users = await self.resource_actions.secret_users(keys)
+        if users is None or session is not self.session:
+            return  # Podman could not say (the controller told the user why)
         answer = await self.confirm(
             Confirmation(
                 title="Remove secrets",
@@ -59,7 +56,7 @@ class SecretsView(ResourceView):
                 else f"Remove {len(names)} secrets?",
                 items=names,
                 details=(
-                    "Used by: " + ", ".join(sorted(users)) + ". They keep their copy "
+                    "Used by: " + ", ".join(users) + ". They keep their copy "
                     "until they are recreated, but cannot be started again without it."
                     if users
                     else "No container uses " + ("it." if len(names) == 1 else "them.")
@@ -67,4 +64,4 @@ class SecretsView(ResourceView):
             )
         )
         if answer.accepted and session is self.session:
-            await self.run_action(keys, "Removing…", session.client.remove_secret, "remove")
+            await self.resource_actions.remove_secrets(keys)

@@ -4,7 +4,9 @@ switcher, the running containers with their actions, and the app's own entries.
 Signals (TrayMenu):
     dashboard_requested(), settings_requested(), quit_requested(),
     show_all_requested(): "Show all…" under the containers,
-    inspect_requested(str container_id), message(str): a failed action, in words.
+    inspect_requested(str container_id)
+A container's Stop and Restart run through the resource-actions controller, which
+reports a refusal where every action's refusal goes.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.engine.dto import ContainerSummary
-from app.engine.errors import PodmanError
 from app.models import dots
 from app.models.connection_state import ConnectionState
 from app.models.container_model import port_urls
@@ -45,17 +47,18 @@ class TrayMenu(QMenu):
     quit_requested = Signal()
     show_all_requested = Signal()
     inspect_requested = Signal(str)
-    message = Signal(str)
 
     def __init__(
         self,
         switcher: MachineSwitcher,
+        actions: ResourceActions,
         inspect_available: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("trayMenu")
         self.switcher = switcher
+        self.resource_actions = actions
         self.manager = switcher.manager
         self.inspect_available = inspect_available
         self.aboutToShow.connect(self.rebuild)
@@ -99,11 +102,16 @@ class TrayMenu(QMenu):
         menu.menuAction().setObjectName("runningContainersAction")
         menu.setEnabled(bool(running))
         host = session.connection.port_host if session is not None else "localhost"
+        acts = self.resource_actions
         for container in running[:MAX_CONTAINERS]:
             sub = menu.addMenu(container.name)
             sub.setObjectName(f"container:{container.name}")
-            stop = sub.addAction("Stop", lambda c=container: self._act(session, "stop", c))
-            restart = sub.addAction("Restart", lambda c=container: self._act(session, "restart", c))
+            stop = sub.addAction(
+                "Stop", lambda c=container: self._act(session, acts.stop_containers, c)
+            )
+            restart = sub.addAction(
+                "Restart", lambda c=container: self._act(session, acts.restart_containers, c)
+            )
             stop.setEnabled(can_act)
             restart.setEnabled(can_act)
             for url in port_urls(container, host):
@@ -115,15 +123,8 @@ class TrayMenu(QMenu):
             more = menu.addAction(f"Show All {len(running)}…", self.show_all_requested)
             more.setObjectName("showAll")
 
-    def _act(self, session: Any, verb: str, container: ContainerSummary) -> None:
+    def _act(self, session: Any, action: Any, container: ContainerSummary) -> None:
+        """Run a container action of the controller (``actions.stop_containers``)."""
         if session is not self.manager.session:
             return  # the connection changed while the menu was open
-        fn = session.client.stop_container if verb == "stop" else session.client.restart_container
-
-        async def run() -> None:
-            try:
-                await session.call(fn, container.id)
-            except PodmanError as exc:
-                self.message.emit(f"Could not {verb} {container.name}: {exc}")
-
-        self.switcher.spawn(run())
+        action([container.id])

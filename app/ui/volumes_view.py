@@ -10,15 +10,12 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.session import Session
 from app.controllers.settings import Settings
-from app.engine.errors import PodmanError
 from app.models.volume_model import VolumeModel
-from app.support import log
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
-
-_log = log.get("ui")
 
 EMPTY = """
 <h3>No volumes yet</h3>
@@ -30,12 +27,13 @@ EMPTY = """
 
 class VolumesView(ResourceView):
     title = "Volumes"
-    noun = "volume"
     empty_html = EMPTY
     column_widths = {"name": 240, "driver": 70, "used_by": 180, "mountpoint": 300}
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(VolumeModel(), settings, parent)
+    def __init__(
+        self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(VolumeModel(), settings, parent, actions=actions)
         self.model.setParent(self)
         self._users_timer = QTimer(self, singleShot=True, interval=200)
         self._users_timer.timeout.connect(self._on_users_timer)
@@ -49,7 +47,7 @@ class VolumesView(ResourceView):
 
     def _on_users_timer(self) -> None:
         if self.session is not None:
-            self.spawn(self.refresh_users())
+            self.tasks.spawn(self.refresh_users())
 
     def set_session(self, session: Session | None) -> None:
         super().set_session(session)
@@ -66,12 +64,8 @@ class VolumesView(ResourceView):
         session = self.session
         if session is None:
             return
-        try:
-            users = await session.call(session.client.volume_users)
-        except PodmanError as exc:
-            _log.info("could not list volume users: %s", exc)
-            return
-        if session is self.session:
+        users = await self.resource_actions.volume_users()
+        if users is not None and session is self.session:
             self.model.set_users(users)
             self.update_actions()
 
@@ -85,7 +79,7 @@ class VolumesView(ResourceView):
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
         if keys and self.connected:
-            self.spawn(self._remove(keys))
+            self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
         await self.refresh_users()  # name the users as they are now, not as last listed
@@ -109,17 +103,11 @@ class VolumesView(ResourceView):
             )
         )
         if answer.accepted and self.session is not None:
-            client = self.session.client
-            await self.run_action(
-                keys, "Removing…", lambda k: client.remove_volume(k, force=answer.force), "remove"
-            )
-
-    def display_name(self, key) -> str:
-        return f"volume “{key}”"
+            await self.resource_actions.remove_volumes(keys, force=answer.force)
 
     def _prune(self) -> None:
         if self.connected:
-            self.spawn(self._prune_unused())
+            self.tasks.spawn(self._prune_unused())
 
     async def _prune_unused(self) -> None:
         await self.refresh_users()
@@ -136,5 +124,4 @@ class VolumesView(ResourceView):
             )
         )
         if answer.accepted and self.session is not None:
-            # Without force: a volume that gained a user meanwhile is refused, not lost.
-            await self.run_action(unused, "Removing…", self.session.client.remove_volume, "remove")
+            await self.resource_actions.prune_volumes(unused)

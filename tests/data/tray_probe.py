@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.ui.machine_menu import MachineSwitcher
 from app.ui.tray import Tray
@@ -28,7 +29,7 @@ def main(settings_path: str, shot: str, connection: str = "") -> int:
     controller = MachineController(manager.cli)
     tasks = set()
     switcher = MachineSwitcher(manager, controller, lambda c: tasks.add(asyncio.ensure_future(c)))
-    menu = TrayMenu(switcher)
+    menu = TrayMenu(switcher, ResourceActions(lambda: manager.session))
     tray = Tray(manager, controller, menu)
     tray.show()
     result["visible"] = tray.icon.isVisible()

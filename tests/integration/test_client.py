@@ -13,7 +13,7 @@ import pytest
 from app.engine.client import Client
 from app.engine.dto import ContainerSummary
 from app.engine.endpoint import EndpointError
-from app.engine.errors import ApiError, Conflict, ConnectionLost, NotFound
+from app.engine.errors import Conflict, ConnectionLost, InUse, NotFound
 from tests.bed.podman import TEST_IMAGE
 from tests.bed.sshd import free_port
 from tests.conftest import windows_only
@@ -219,9 +219,9 @@ def test_images_list_and_inspect_the_test_image(client):
         client.inspect_image("localhost/no-such-image:1")
 
 
-def test_an_image_in_use_is_a_conflict_and_an_extra_tag_can_be_removed(client, podman):
+def test_an_image_in_use_is_refused_and_an_extra_tag_can_be_removed(client, podman):
     _run(podman, "user")
-    with pytest.raises(Conflict, match="in use"):
+    with pytest.raises(InUse, match="in use"):
         client.remove_image(TEST_IMAGE)
     podman.cli("tag", TEST_IMAGE, "localhost/extra:1")
     client.remove_image("localhost/extra:1")  # untags only: the image keeps its other name
@@ -254,9 +254,9 @@ def test_volumes_list_inspect_and_remove(client, podman):
         client.inspect_volume("cache")
 
 
-def test_a_volume_in_use_is_a_conflict_unless_forced(client, podman):
+def test_a_volume_in_use_is_refused_unless_forced(client, podman):
     _run(podman, "user", "-v", "busyvol:/data")
-    with pytest.raises(Conflict, match="being used"):
+    with pytest.raises(InUse, match="being used"):
         client.remove_volume("busyvol")
     client.remove_volume("busyvol", force=True)
     assert client.volumes() == []
@@ -276,7 +276,7 @@ def test_pods_list_start_stop_and_remove(client, podman):
     assert client.pods()[0].status in ("Exited", "Stopped")
     client.start_pod("shop")
     assert client.pods()[0].status == "Running"
-    with pytest.raises(ApiError):
+    with pytest.raises(Conflict):  # its running containers
         client.remove_pod("shop")
     client.remove_pod("shop", force=True)
     assert client.pods() == []

@@ -9,6 +9,7 @@ import pytest
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.ui.main_window import MainWindow
 
@@ -29,7 +30,7 @@ def shell(qtbot, qloop, tmp_path):
     """A main window on a connection manager, as the app wires them (no tray)."""
     settings = Settings(tmp_path / "settings.ini")
     manager = ConnectionManager(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     window.views["machines"].use_controller(MachineController(manager.cli, window))
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.controllers.inspector_manager import InspectorManager
+from app.controllers.resource_actions import ResourceActions
 from app.engine.connection import Connection
 from app.models.connection_state import ConnectionState
 from app.ui.inspector.container_inspector import ContainerInspector
@@ -43,7 +44,8 @@ def test_main_window_controls_are_named(qtbot, connected_shell):
 
 def test_inspector_controls_are_named(qtbot, connected_shell):
     manager, _window = connected_shell
-    inspectors = InspectorManager(manager, ContainerInspector)
+    actions = ResourceActions(lambda: manager.session)
+    inspectors = InspectorManager(manager, lambda s, r: ContainerInspector(s, r, actions))
     with qtbot.waitSignal(inspectors.opened, timeout=5_000) as opened:
         inspectors.open("named")
     inspector = opened.args[0]  # closed (and deleted) by close_all below

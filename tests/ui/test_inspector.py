@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.inspector_manager import InspectorManager
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
 from app.engine.streams.logs import STDERR
@@ -29,7 +30,10 @@ TICKER = "i=0; while true; do i=$((i+1)); echo tick $i; echo warn $i >&2; sleep 
 @pytest.fixture
 def connections(qtbot, qloop, tmp_path):
     manager = ConnectionManager(Settings(tmp_path / "settings.ini"))
-    inspectors = InspectorManager(manager, ContainerInspector)
+    actions = ResourceActions(lambda: manager.session)
+    inspectors = InspectorManager(
+        manager, lambda session, ref: ContainerInspector(session, ref, actions)
+    )
     yield manager, inspectors
     inspectors.close_all()
     manager.shutdown()

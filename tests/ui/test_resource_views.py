@@ -8,6 +8,7 @@ import os
 import pytest
 from PySide6.QtCore import Qt
 
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.ui import theme
 from app.ui.confirmation import Answer
@@ -170,7 +171,7 @@ def test_machines_page_explains_the_root_refusal(qtbot, podman, shell):
 
 def test_window_remembers_geometry_columns_sort_and_page(qtbot, qloop, tmp_path):
     settings = Settings(tmp_path / "s.ini")
-    first = MainWindow(settings)
+    first = MainWindow(settings, ResourceActions(lambda: None))
     qtbot.addWidget(first)
     first.show()
     first.resize(700, 455)
@@ -180,7 +181,7 @@ def test_window_remembers_geometry_columns_sort_and_page(qtbot, qloop, tmp_path)
     first.show_page("images")
     first.save_layout()
     settings.sync()
-    second = MainWindow(Settings(tmp_path / "s.ini"))
+    second = MainWindow(Settings(tmp_path / "s.ini"), ResourceActions(lambda: None))
     qtbot.addWidget(second)
     second.show()
     again = second.views["images"].tree

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.engine import http_api
 from app.engine.cli.machines import MachineAvailability, MachineListing
@@ -33,7 +34,7 @@ from tests.ui.conftest import spawn
 @pytest.fixture
 def app_parts(qtbot, qloop, tmp_path):
     settings = Settings(tmp_path / "settings.ini")
-    window = MainWindow(settings)
+    window = MainWindow(settings, ResourceActions(lambda: manager.session))
     manager = ConnectionManager(settings, DialogPrompts(lambda: window))
     manager.session_changed.connect(window.set_session)
     manager.notice_changed.connect(window.show_notice)

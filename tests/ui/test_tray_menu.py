@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMenu
 
 from app.controllers.machine_controller import MachineController
+from app.controllers.resource_actions import ResourceActions
 from app.engine.cli.machines import Machine, MachineAvailability, MachineListing
 from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection
@@ -59,6 +60,9 @@ class FakeSession:
     async def call(self, fn, *args):
         return fn(*args)
 
+    async def reconcile(self, kinds=None) -> bool:
+        return True
+
 
 class FakeManager(QObject):
     session_changed = Signal(object)
@@ -83,6 +87,10 @@ class FakeManager(QObject):
     def retry_upstream(self) -> bool:
         self.retries += 1
         return True
+
+
+def actions_on(manager: FakeManager) -> ResourceActions:
+    return ResourceActions(lambda: manager.session)
 
 
 def container(n: int, state: str = "running", ports=()) -> ContainerSummary:
@@ -125,7 +133,7 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
     running = [container(n, ports=ports if n == 0 else ()) for n in range(MAX_CONTAINERS + 3)]
     session = FakeSession(MACHINE, ConnectionState.CONNECTED, [*running, container(99, "exited")])
     manager = FakeManager([LOCAL, MACHINE, MACHINE_ROOT, REMOTE], session)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     shown = texts(menu)
     assert shown[0] == "podman-machine-default — Connected"
@@ -152,7 +160,7 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
 def test_menu_with_no_connection_and_machines_refused_as_root(qtbot, qloop, controller):
     controller.listing = MachineListing(MachineAvailability.REFUSED_AS_ROOT, message="as root")
     manager = FakeManager([LOCAL], None)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     shown = texts(menu)
     assert shown[0] == "No connection"
@@ -167,7 +175,7 @@ def test_menu_while_the_machine_starts_and_the_connection_is_lost(qtbot, qloop, 
     )
     session = FakeSession(MACHINE, ConnectionState.LOST, [container(1)])
     manager = FakeManager([MACHINE, MACHINE_ROOT], session)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     shown = texts(menu)
     assert shown[0] == "podman-machine-default — Connection lost"
@@ -214,7 +222,7 @@ def test_toolbar_menu_and_screenshot_of_the_tray_menu(qtbot, qloop, controller):
     qtbot.addWidget(toolbar_menu)
     toolbar_menu.rebuild()
     assert "Stop podman-machine-default" in texts(toolbar_menu)
-    menu = TrayMenu(MachineSwitcher(manager, controller, spawn))
+    menu = TrayMenu(MachineSwitcher(manager, controller, spawn), actions_on(manager))
     qtbot.addWidget(menu)
     menu.aboutToShow.emit()  # as when it opens: rebuilt from the current state
     menu.resize(menu.sizeHint())

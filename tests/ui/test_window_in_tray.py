@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 from app.application import Application
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
+from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.tray_policy import TrayPolicy
 from app.engine.connection import Connection
@@ -55,7 +56,8 @@ def test_with_a_tray_closing_hides_to_it_once_with_a_notice(qtbot, qloop, tmp_pa
     settings.close_to_tray = True
     manager = ConnectionManager(settings)
     machines = MachineController(manager.cli)
-    window = MainWindow(settings)
+    actions = ResourceActions(lambda: manager.session)
+    window = MainWindow(settings, actions)
     qtbot.addWidget(window)
     quits = []
     window.quit_requested.connect(lambda: quits.append(True))
@@ -65,7 +67,7 @@ def test_with_a_tray_closing_hides_to_it_once_with_a_notice(qtbot, qloop, tmp_pa
     menu = make_machine_menu(manager, machines, spawn)
     qtbot.addWidget(menu)
     # Offscreen Qt has no tray host: stand one in, as the Xvfb tests have trayer.
-    tray_menu = TrayMenu(menu.switcher)
+    tray_menu = TrayMenu(menu.switcher, actions)
     qtbot.addWidget(tray_menu)
     tray = Tray(manager, machines, tray_menu)
     keeper = WindowInTray(window, tray, policy)

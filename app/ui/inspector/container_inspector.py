@@ -1,7 +1,9 @@
 """The container inspector: one window per container, with its actions and five tabs.
 
 It follows the session's events: a state change refreshes the header and tabs, and a
-removed container leaves the window saying so, its actions disabled.
+removed container leaves the window saying so, its actions disabled. Its buttons act
+through the resource-actions controller, so a transition ("Stopping…") and a refusal show
+here and in the main window alike, wherever the action started.
 
 Signals:
     loaded(dict): the inspect JSON was (re)read and shown.
@@ -11,7 +13,6 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -30,15 +31,17 @@ from PySide6.QtWidgets import (
 
 from app.controllers.container_logs import ContainerLogs
 from app.controllers.container_stats import ContainerStats
+from app.controllers.resource_actions import ActionFailure, ResourceActions
 from app.controllers.session import Session
 from app.engine.connection import Connection
+from app.engine.dto import ProcessTable
 from app.engine.errors import NotFound, PodmanError
 from app.engine.streams.events import PodmanEvent
-from app.engine.top import top
 from app.models import dots
 from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus as S
 from app.support import log
+from app.support.concurrency import TaskSet
 from app.ui import confirmation
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab
@@ -67,10 +70,17 @@ class ContainerInspector(QMainWindow):
     removed = Signal()
     closed = Signal()
 
-    def __init__(self, session: Session, ref: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        ref: str,
+        actions: ResourceActions,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.session = session
+        self.resource_actions = actions
         self.ref = ref
         self.container_id = ""  # the full id, once Podman answered
         self.name = ref
@@ -78,15 +88,17 @@ class ContainerInspector(QMainWindow):
         self.status = S.UNKNOWN
         self.gone = False
         self.detached = False
-        self._busy = False
-        self._tasks: set[asyncio.Future] = set()
+        self.tasks = TaskSet("inspector", _log)
         self._refresh_timer = QTimer(self, singleShot=True, interval=150)
-        self._refresh_timer.timeout.connect(lambda: self._spawn(self.refresh()))
+        self._refresh_timer.timeout.connect(lambda: self.tasks.spawn(self.refresh()))
         self.setWindowTitle(f"{ref} — container")
         self.resize(1000, 720)
         self._build()
         session.event_received.connect(self._on_event)
         session.state_changed.connect(self._on_session_state)
+        actions.transition_started.connect(self._on_transition_started)
+        actions.transition_ended.connect(self._on_transition_ended)
+        actions.failed.connect(self._on_failed)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
 
@@ -140,11 +152,12 @@ class ContainerInspector(QMainWindow):
         self.port_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.port_menu = QMenu(self.port_button)
         self.port_button.setMenu(self.port_menu)
-        self.start_button.clicked.connect(lambda: self._act(S.STARTING, "start_container"))
-        self.stop_button.clicked.connect(lambda: self._act(S.STOPPING, "stop_container"))
-        self.restart_button.clicked.connect(lambda: self._act(S.RESTARTING, "restart_container"))
+        acts = self.resource_actions
+        self.start_button.clicked.connect(lambda: self._act(acts.start_containers))
+        self.stop_button.clicked.connect(lambda: self._act(acts.stop_containers))
+        self.restart_button.clicked.connect(lambda: self._act(acts.restart_containers))
         self.pause_button.clicked.connect(self._pause_or_resume)
-        self.remove_button.clicked.connect(lambda: self._spawn(self.remove()))
+        self.remove_button.clicked.connect(lambda: self.tasks.spawn(self.remove()))
         for button in (
             self.start_button,
             self.stop_button,
@@ -183,7 +196,7 @@ class ContainerInspector(QMainWindow):
     def start(self) -> None:
         """Load once the session is connected (it may still be connecting)."""
         if self.session.state is ConnectionState.CONNECTED:
-            self._spawn(self.refresh())
+            self.tasks.spawn(self.refresh())
         else:
             self.state_label.setText(f"Connecting to {self.session.connection.name}…")
 
@@ -192,9 +205,7 @@ class ContainerInspector(QMainWindow):
         if self.gone or self.detached:
             return False
         try:
-            attrs = await self.session.call(
-                self.session.client.inspect_container, self.container_id or self.ref
-            )
+            attrs = await self.resource_actions.inspect_container(self.container_id or self.ref)
         except NotFound:
             self.mark_removed(not self.container_id)
             return False
@@ -255,6 +266,11 @@ class ContainerInspector(QMainWindow):
         color = dots.RED if health == "unhealthy" else self.status.color
         self.state_dot.setPixmap(dots.dot(color, self.status.is_transition()).pixmap(12, 12))
 
+    @property
+    def _busy(self) -> bool:
+        """An action runs on the container (from here, the main window or the tray)."""
+        return self.resource_actions.pending("containers", self.container_id) is not None
+
     def _update_actions(self) -> None:
         live = bool(self.container_id) and not self.gone and not self.detached and not self._busy
         s = self.status
@@ -295,7 +311,7 @@ class ContainerInspector(QMainWindow):
         if state is ConnectionState.CONNECTED:
             if self.banner.text().startswith("Connection"):
                 self.banner.hide()
-            self._spawn(self.refresh())
+            self.tasks.spawn(self.refresh())
         elif state in (ConnectionState.LOST, ConnectionState.UNAVAILABLE):
             self._show_banner(f"Connection lost: {reason}. The window updates when it is back.")
 
@@ -329,38 +345,39 @@ class ContainerInspector(QMainWindow):
 
     # -- actions -------------------------------------------------------------------------
 
-    def _act(self, transition: S, method: str, *args: Any) -> None:
-        self._spawn(self._run_action(transition, method, *args))
-
-    async def _run_action(self, transition: S, method: str, *args: Any) -> bool:
-        if not self.container_id or self._busy:
-            return False
-        self._busy = True
-        self.status = transition
-        self._show_state()
-        self._update_actions()
-        try:
-            await self.session.call(getattr(self.session.client, method), self.container_id, *args)
-            ok = True
-        except NotFound:
-            self._busy = False
-            self.mark_removed()
-            return False
-        except PodmanError as exc:
-            _log.warning("%s of container %s failed: %s", method, self.name, exc)
-            self._show_banner(f"{transition.value.capitalize()} failed: {exc}")
-            ok = False
-        self._busy = False
-        if method != "remove_container":
-            await self.refresh()
-        self._update_actions()
-        return ok
+    def _act(self, action: Any) -> None:
+        """Run a container action of the controller (``actions.stop_containers``) on this one."""
+        if self.container_id and not self._busy and not self.gone and not self.detached:
+            action([self.container_id])
 
     def _pause_or_resume(self) -> None:
         if self.status is S.PAUSED:
-            self._act(S.RESUMING, "unpause_container")
+            self._act(self.resource_actions.resume_containers)
         else:
-            self._act(S.PAUSING, "pause_container")
+            self._act(self.resource_actions.pause_containers)
+
+    def _concerns_me(self, kind: str, keys: list) -> bool:
+        live = bool(self.container_id) and not self.gone and not self.detached
+        return live and kind == "containers" and self.container_id in keys
+
+    def _on_transition_started(self, kind: str, keys: list, transition: S) -> None:
+        if self._concerns_me(kind, keys):
+            self.status = transition
+            self._show_state()
+            self._update_actions()
+
+    def _on_transition_ended(self, kind: str, keys: list) -> None:
+        if self._concerns_me(kind, keys):
+            self._update_actions()
+            self.tasks.spawn(self.refresh())  # what Podman says now (or that it is gone)
+
+    def _on_failed(self, failure: ActionFailure) -> None:
+        if not self._concerns_me(failure.kind, [failure.key]):
+            return
+        if isinstance(failure.error, NotFound):
+            self.mark_removed()
+        else:
+            self._show_banner(failure.text)
 
     async def remove(self) -> bool:
         running = self.status.needs_force_to_remove()
@@ -380,14 +397,16 @@ class ContainerInspector(QMainWindow):
                 f"The container is {self.status.value}: tick “Stop it first” to remove it."
             )
             return False
-        return await self._run_action(S.REMOVING, "remove_container", running)
+        if not self.container_id or self._busy or self.gone or self.detached:
+            return False
+        failed = await self.resource_actions.remove_containers([self.container_id], force=running)
+        return not failed
 
     def open_url(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
 
-    async def _top(self):
-        endpoint = self.session.client.endpoint
-        return await self.session.call(top, endpoint, self.container_id or self.ref)
+    async def _top(self) -> ProcessTable:
+        return await self.resource_actions.container_processes(self.container_id or self.ref)
 
     # -- closing -------------------------------------------------------------------------
 
@@ -397,20 +416,17 @@ class ContainerInspector(QMainWindow):
         self.stats.set_enabled_streaming(False)
         self.processes.set_enabled_refresh(False)
         self.processes.cancel()
-        for task in list(self._tasks):
-            task.cancel()
+        self.tasks.cancel_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._stop_streams()
         try:
             self.session.event_received.disconnect(self._on_event)
             self.session.state_changed.disconnect(self._on_session_state)
+            self.resource_actions.transition_started.disconnect(self._on_transition_started)
+            self.resource_actions.transition_ended.disconnect(self._on_transition_ended)
+            self.resource_actions.failed.disconnect(self._on_failed)
         except (RuntimeError, TypeError):
             pass
         self.closed.emit()
         event.accept()
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)

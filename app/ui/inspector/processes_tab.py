@@ -6,7 +6,6 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
@@ -21,8 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.errors import ConnectionLost, PodmanError
-from app.engine.top import ProcessTable
+from app.engine.dto import ProcessTable
+from app.engine.errors import Conflict, ConnectionLost, PodmanError
+from app.support import log
+from app.support.concurrency import TaskSet
+
+_log = log.get("ui")
 
 REFRESH_MS = 2000
 # Go durations ("6m32.91036994s") read better without the nanoseconds.
@@ -45,7 +48,7 @@ class ProcessesTab(QWidget):
     def __init__(self, fetch: Callable[[], Awaitable[ProcessTable]], parent=None) -> None:
         super().__init__(parent)
         self._fetch = fetch
-        self._task: asyncio.Future | None = None
+        self._tasks = TaskSet("processes", _log)  # one listing at a time
         self._enabled = True
         self.table = QTableWidget(self)
         self.table.setObjectName("processesTable")
@@ -80,14 +83,13 @@ class ProcessesTab(QWidget):
         self._timer.stop()
 
     def refresh(self) -> None:
-        if self._task is not None and not self._task.done():
+        if len(self._tasks):
             return  # the last one is still on its way
-        self._task = asyncio.ensure_future(self._refresh())
+        self._tasks.spawn(self._refresh())
 
     def cancel(self) -> None:
         self._timer.stop()
-        if self._task is not None:
-            self._task.cancel()
+        self._tasks.cancel_all()
 
     async def _refresh(self) -> None:
         try:
@@ -95,12 +97,13 @@ class ProcessesTab(QWidget):
         except ConnectionLost as exc:
             self.status.setText(f"Cannot reach Podman: {exc}")
             return
+        except Conflict:
+            self.table.setRowCount(0)
+            self.status.setText("The container is not running: it has no processes.")
+            return
         except PodmanError as exc:
             self.table.setRowCount(0)
-            message = str(exc)
-            if "not running" in message or "409" in message or "state" in message.lower():
-                message = "The container is not running: it has no processes."
-            self.status.setText(message)
+            self.status.setText(str(exc))
             return
         self._show(listing)
         self.status.setText(f"{len(listing.rows)} processes · refreshed every 2 s")
