@@ -120,7 +120,6 @@ class Application:
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
         menu.show_all_requested.connect(lambda: self.window_in_tray.show_page("containers"))
-        menu.message.connect(lambda text: self.window.message_bar.post("error", text))
         self.tray_policy.notification.connect(self._notify)
         self.notifier = Notifier(self.settings, self.manager, self.machines, self._notify)
 
