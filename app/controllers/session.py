@@ -148,13 +148,17 @@ class Session(QObject):
     def retry(self) -> None:
         """Try the connection now instead of at the next automatic attempt. Over SSH the
         server is reached again too, asking again what was refused (a host key…)."""
-        if self._closed or self.state is ConnectionState.CONNECTED:
-            return
+        waiting = self.state.is_retrying() or self.state is ConnectionState.UNAVAILABLE
+        if self._closed or self._reader is None or not waiting:
+            return  # connected, or too old: nothing to try again
         _log.info("%s: retrying now", self.connection.name)
         self._set_state(ConnectionState.CONNECTING, "trying again")
         if self.proxy is not None and not self.proxy.status().upstream_state.usable:
             self.proxy.retry()
-        if self._reader is not None:
+        if self._reader.state is StreamState.CONNECTED:
+            # The events stream is open but the version check failed: check again.
+            self._tasks.spawn(self._connected())
+        else:
             self._reader.resume()
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
