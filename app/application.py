@@ -100,7 +100,7 @@ class Application:
         machines_page.manage_requested.connect(self.manage_machines)
         machines_page.add_remote_requested.connect(self.add_remote)
         self.remotes.added.connect(lambda _n, _w: self.spawn(self.manager.refresh_discovery()))
-        self.tray_policy.message.connect(w.message_bar.post)
+        self.tray_policy.message.connect(w.post_message)
         self.connection_menu = MachineMenu(self._switcher(), w)
         add_to_menu_bar(w, self.connection_menu)
         tools = QMenu("&Tools", w)
@@ -108,6 +108,7 @@ class Application:
         w.menuBar().insertMenu(w.menuBar().actions()[-1], tools)  # before Help
         self.toolbar_menu = MachineMenu(self._switcher(), w)
         add_toolbar_button(w, self.toolbar_menu)
+        w.set_connection_menu(MachineMenu(self._switcher(), w))
 
     def _wire_tray(self) -> None:
         """The tray icon and its menu (when the desktop has a tray) and notifications."""
@@ -129,7 +130,7 @@ class Application:
         switcher.add_remote_requested.connect(self.add_remote)
         switcher.manage_requested.connect(self.manage_machines)
         switcher.switching.connect(self.tray_policy.switching)
-        switcher.message.connect(lambda text: self.window.message_bar.post("warning", text))
+        switcher.message.connect(lambda text: self.window.post_message("warning", text))
         return switcher
 
     def spawn(self, coro: Coroutine) -> asyncio.Future:
@@ -182,6 +183,8 @@ class Application:
     def _on_notice_action(self, action: str) -> None:
         if action == "settings":
             self.show_settings()
+        elif action == "start-machine":
+            self.tray_policy.start_active_machine()
         else:
             self.spawn(self.manager.act(action))
 

@@ -17,6 +17,8 @@ import hashlib
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers import docker_socket, notices
+from app.controllers.not_connected import KIND as NOT_CONNECTED
+from app.controllers.not_connected import not_connected
 from app.controllers.proxy_runner import Prompts, ProxyRunner
 from app.controllers.session import Session
 from app.controllers.settings import Settings
@@ -33,6 +35,7 @@ from app.engine.cli.podman_cli import PodmanCli
 from app.engine.connection import Connection, connection_from_argument, looks_like_uri
 from app.engine.endpoint import Endpoint
 from app.engine.errors import PodmanError
+from app.models.connection_state import ConnectionState
 from app.proxy.listeners import ListenerError
 from app.proxy.proxy import ProxyConfig
 from app.proxy.status import UpstreamState
@@ -322,6 +325,8 @@ class ConnectionManager(QObject):
         """Carry out a notice's button."""
         if action == "retry":
             await self.open_initial(self.requested)
+        elif action == "retry-connection":
+            self.retry_connection()
         elif action == "own-service":
             connection = await self._start_own_service()
             if connection is not None:
@@ -332,6 +337,33 @@ class ConnectionManager(QObject):
                 self._set_notice(notices.service_failed(message))
                 return
             await self.open_initial(self.requested)
+
+    # -- the active connection ---------------------------------------------------------
+
+    def retry_connection(self) -> bool:
+        """Try the active connection now rather than at its next automatic attempt."""
+        if self.session is None:
+            return False
+        self.session.retry()
+        return True
+
+    def _on_session_state(self, state: ConnectionState, reason: str) -> None:
+        """A connection that never answered gets its own page (what was tried, why it
+        failed, what fixes it); it goes once Podman answers or the state moves on."""
+        session = self.session
+        if session is None or (state, reason) != (session.state, session.reason):
+            return  # a session already replaced, saying its last words
+        never = not session.ever_connected
+        if never and state in (ConnectionState.NOT_CONNECTED, ConnectionState.UNAVAILABLE):
+            retrying = state is ConnectionState.NOT_CONNECTED
+            notice = not_connected(session.connection, reason, retrying)
+            if notice != self.notice:  # the same words again: leave the page (and its focus) be
+                self._set_notice(notice)
+        elif state is not ConnectionState.CONNECTING and self._showing_not_connected():
+            self._set_notice(None)
+
+    def _showing_not_connected(self) -> bool:
+        return self.notice is not None and self.notice.kind == NOT_CONNECTED
 
     # -- the active connection's SSH --------------------------------------------------
 
@@ -365,6 +397,8 @@ class ConnectionManager(QObject):
             self._local_docker_proxy = None
         if session is None or session.proxy is not self.docker_proxy:
             self.docker_proxy = None
+        if session is not None:
+            session.state_changed.connect(self._on_session_state)
         self.session_changed.emit(session)
 
     def _set_notice(self, notice: notices.Notice | None) -> None:

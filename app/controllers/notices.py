@@ -10,11 +10,20 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Command:
+    """A command the user can copy and run: what it does, and the command itself."""
+
+    purpose: str
+    command: str
+
+
+@dataclass(frozen=True)
 class Notice:
     kind: str
     title: str
     text: str
     actions: list[tuple[str, str]] = field(default_factory=list)  # (action id, button label)
+    commands: list[Command] = field(default_factory=list)  # shown selectable, with Copy
 
 
 def install_hint() -> str:

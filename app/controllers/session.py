@@ -9,7 +9,7 @@ awaited values, and the events reader's callbacks reach the loop through
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,7 +20,7 @@ from app.engine.connection import Connection
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.reconcile import Diff, Reconciler
 from app.engine.streams.events import EventReader, PodmanEvent
-from app.engine.streams.reader import StreamState
+from app.engine.streams.reader import DEFAULT_BACKOFF, StreamState
 from app.models.connection_state import ConnectionState
 from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
 from app.support import log
@@ -73,8 +73,10 @@ class Session(QObject):
         reconcile_interval_ms: int = 30_000,
         parent: QObject | None = None,
         proxy: ProxyRunner | None = None,
+        events_backoff: Iterable[float] = DEFAULT_BACKOFF,
     ) -> None:
         super().__init__(parent)
+        self._events_backoff = tuple(events_backoff)
         self.connection = connection
         # An ssh:// connection is reached through its proxy's local end, like any client.
         # The proxy is the connection manager's: it started it and stops it.
@@ -82,6 +84,9 @@ class Session(QObject):
         self.endpoint_uri = proxy.endpoint if proxy is not None else endpoint_uri or connection.uri
         self.state = ConnectionState.CONNECTING
         self.reason = ""
+        # A connection that never answered is "not connected", not "lost": there are no
+        # last known rows to keep, and the user is shown how to get it going.
+        self.ever_connected = False
         self.version = None
         self.reconciler = Reconciler()
         self._pool = Pool("api", API_WORKERS)
@@ -114,6 +119,7 @@ class Session(QObject):
             self._client.endpoint,
             on_event=call_in_loop(loop, self._on_event),
             on_state=call_in_loop(loop, self._on_reader_state),
+            backoff=self._events_backoff,
         )
         self._reader.start()
         self._reconcile_timer.start()
@@ -139,6 +145,22 @@ class Session(QObject):
     def client(self) -> Client:
         return self._client
 
+    def retry(self) -> None:
+        """Try the connection now instead of at the next automatic attempt. Over SSH the
+        server is reached again too, asking again what was refused (a host key…)."""
+        waiting = self.state.is_retrying() or self.state is ConnectionState.UNAVAILABLE
+        if self._closed or self._reader is None or not waiting:
+            return  # connected, or too old: nothing to try again
+        _log.info("%s: retrying now", self.connection.name)
+        self._set_state(ConnectionState.CONNECTING, "trying again")
+        if self.proxy is not None and not self.proxy.status().upstream_state.usable:
+            self.proxy.retry()
+        if self._reader.state is StreamState.CONNECTED:
+            # The events stream is open but the version check failed: check again.
+            self._tasks.spawn(self._connected())
+        else:
+            self._reader.resume()
+
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking engine call on the session's API pool and await its result.
 
@@ -159,8 +181,10 @@ class Session(QObject):
             if self.state is ConnectionState.UNAVAILABLE:
                 return  # the proxy already said why, and it needs the user
             proxy_reason = self._proxy_reason()
-            why = proxy_reason or reason or "the connection dropped"
-            self._set_state(ConnectionState.LOST, why)
+            error = self._reader.last_error if self._reader is not None else None
+            if not self.ever_connected and isinstance(error, ConnectionLost):
+                reason = error.why  # the address shows beside it: the cause alone
+            self._down(proxy_reason or reason or "the connection dropped")
 
     def _proxy_reason(self) -> str:
         """While SSH is down, its reason beats the 502 the events stream sees."""
@@ -177,7 +201,7 @@ class Session(QObject):
         if status.state is ProxyState.FAILED or status.upstream_state is UpstreamState.FAILED:
             self._set_state(ConnectionState.UNAVAILABLE, status.last_error or "the proxy failed")
         elif status.upstream_state is UpstreamState.DOWN:
-            self._set_state(ConnectionState.LOST, f"SSH: {status.last_error or 'connection lost'}")
+            self._down(f"SSH: {status.last_error or 'connection lost'}")
         elif status.upstream_state is UpstreamState.CONNECTING:
             target = self.connection.describe()
             self._set_state(ConnectionState.CONNECTING, f"over SSH to {target}")
@@ -194,7 +218,7 @@ class Session(QObject):
             return
         except PodmanError as exc:
             _discard(fetches)
-            self._set_state(ConnectionState.LOST, str(exc))
+            self._down(str(exc))
             return
         if self._closed:
             _discard(fetches)
@@ -202,7 +226,13 @@ class Session(QObject):
         self.version = version
         self.version_known.emit(version)
         if await self._apply(fetches) and not self._closed:
+            self.ever_connected = True
             self._set_state(ConnectionState.CONNECTED, "")
+
+    def _down(self, reason: str) -> None:
+        """Podman does not answer: "lost" if it ever did, else "not connected"."""
+        lost = ConnectionState.LOST if self.ever_connected else ConnectionState.NOT_CONNECTED
+        self._set_state(lost, reason)
 
     def _set_state(self, state: ConnectionState, reason: str) -> None:
         if (state, reason) == (self.state, self.reason):
@@ -251,7 +281,7 @@ class Session(QObject):
                 try:
                     items = await fetch
                 except ConnectionLost as exc:
-                    self._set_state(ConnectionState.LOST, str(exc))
+                    self._down(str(exc))
                     return False
                 except PodmanError as exc:
                     _log.warning("listing %s failed: %s", kind, exc)

@@ -16,6 +16,7 @@ from app import APP_NAME
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
 from app.controllers.settings import Settings
+from app.engine.connection import machine_name_of
 
 # Machine commands after which Podman's connection list may read differently.
 CHANGES_CONNECTIONS = ("default", "add-connection", "remove-connection", "init", "remove")
@@ -87,6 +88,18 @@ class TrayPolicy(QObject):
             return ""
         return default.name if self.machines.start(default.name) else ""
 
+    def start_active_machine(self) -> None:
+        """Start the machine the active connection belongs to (the never-connected page's
+        "Start machine"); once it runs, the connection is tried at once."""
+        session = self.manager.session
+        if session is None or not session.connection.is_machine:
+            return
+        name = machine_name_of(session.connection)
+        if self.machines.busy:
+            self.message.emit("warning", f"Cannot start {name} yet: another machine command runs.")
+        elif self.machines.start(name):
+            self.message.emit("info", f"Starting {name}…")
+
     # -- what the user is told ------------------------------------------------------------
 
     def switching(self, name: str) -> None:
@@ -103,6 +116,15 @@ class TrayPolicy(QObject):
     def _on_machine_finished(self, action: str, name: str, ok: bool, message: str) -> None:
         if not ok and message != "cancelled":
             self.message.emit("error", f"podman machine {action} {name}: {message}")
+        if ok and action in ("start", "restart") and self._is_active_machine(name):
+            # Its service answers now: no need to wait for the next automatic attempt.
+            self.manager.retry_connection()
         self._spawn(self.machines.refresh())
         if action in CHANGES_CONNECTIONS:
             self._spawn(self.manager.refresh_discovery())
+
+    def _is_active_machine(self, name: str) -> bool:
+        session = self.manager.session
+        if session is None or not session.connection.is_machine:
+            return False
+        return machine_name_of(session.connection) == name

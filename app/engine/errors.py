@@ -27,7 +27,15 @@ class PodmanError(Exception):
 
 class ConnectionLost(PodmanError):
     """The API could not be reached, or the connection dropped mid-request (so a request
-    may or may not have been carried out)."""
+    may or may not have been carried out).
+
+    ``why`` is the cause alone, in plain words and without the address ("nothing is
+    listening there (no such socket)"), for a view that shows the address beside it.
+    """
+
+    def __init__(self, message: str, why: str = "") -> None:
+        super().__init__(message)
+        self.why = why or message
 
 
 class Unreachable(ConnectionLost):

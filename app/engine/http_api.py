@@ -44,7 +44,7 @@ class EndpointConnection(http.client.HTTPConnection):
             self.sock = self.endpoint.connect(self.timeout)
         except (OSError, ValueError) as exc:
             why = describe_os_error(exc)
-            raise Unreachable(f"Cannot reach Podman at {self.endpoint}: {why}") from exc
+            raise Unreachable(f"Cannot reach Podman at {self.endpoint}: {why}", why) from exc
 
 
 def url(path: str, params: dict[str, Any] | None) -> str:
@@ -95,9 +95,8 @@ def request(
         resp = conn.getresponse()
         data = resp.read()
     except (OSError, http.client.HTTPException) as exc:
-        raise ConnectionLost(
-            f"Lost the connection to Podman at {endpoint}: {describe_os_error(exc)}"
-        ) from exc
+        why = describe_os_error(exc)
+        raise ConnectionLost(f"Lost the connection to Podman at {endpoint}: {why}", why) from exc
     finally:
         conn.close()
     if resp.status >= 400:
@@ -249,7 +248,7 @@ def open_stream(
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
         why = describe_os_error(exc)
-        raise ConnectionLost(f"Cannot open a stream from {endpoint}: {why}") from exc
+        raise ConnectionLost(f"Cannot open a stream from {endpoint}: {why}", why) from exc
     except ConnectionLost:
         conn.close()
         raise

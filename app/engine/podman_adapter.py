@@ -171,8 +171,8 @@ def _podman_message(response: requests.Response, exc: Exception) -> tuple[str, s
 def _connection_lost(exc: BaseException, endpoint: Endpoint) -> ConnectionLost:
     why = describe_os_error(_root_cause(exc))
     if _before_request(exc):
-        return Unreachable(f"Cannot reach Podman at {endpoint}: {why}")
-    return ConnectionLost(f"Lost the connection to Podman at {endpoint}: {why}")
+        return Unreachable(f"Cannot reach Podman at {endpoint}: {why}", why)
+    return ConnectionLost(f"Lost the connection to Podman at {endpoint}: {why}", why)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

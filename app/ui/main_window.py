@@ -7,6 +7,7 @@ the models with diffs.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.notice_page)
         self.setCentralWidget(self.pages)
         self.notice_page.action_requested.connect(self.notice_action)
+        self.notice_page.action_requested.connect(self._on_notice_button)
+        self._retry_pressed = False
         self.connection_status = status_bar.install(self.statusBar())
         self._build_menus()
         self._restore_geometry()
@@ -221,6 +225,7 @@ class MainWindow(QMainWindow):
 
     def set_session(self, session: Session | None) -> None:
         self.session = session
+        self._retry_pressed = False
         self.message_bar.clear()
         self.message_bar.set_sticky("", "")
         for view in self.views.values():
@@ -232,7 +237,7 @@ class MainWindow(QMainWindow):
         if session is None:
             self.connection_status.set_connection("", "")
             self.connection_status.set_version("")
-            self.connection_status.set_state(ConnectionState.UNAVAILABLE, "No connection")
+            self.connection_status.set_no_connection("No connection")
             return
         self.connection_status.set_connection(
             session.connection.name, session.connection.describe()
@@ -245,7 +250,7 @@ class MainWindow(QMainWindow):
         session.event_received.connect(self.containers.model.apply_event)
         host = session.connection.port_host
         self.containers.model.port_host = host
-        self.pages.setCurrentWidget(self.browser)
+        self._show_browser()
         self._on_state(session.state, session.reason)
 
     def _on_resources(self, kind: str, diff: Any) -> None:
@@ -258,29 +263,66 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             view.set_connected(state.can_act())
         if state is ConnectionState.LOST:
+            # Only a connection that answered is lost (one that never did gets the notice
+            # page), so there are last known rows to grey: Podman always lists a network.
             why = f" ({reason})" if reason else ""
             self.message_bar.set_sticky(
                 "warning",
                 f"Podman is not answering{why}. The lists show the last known state, greyed; "
                 "they come back by themselves when Podman does.",
             )
-        elif state is ConnectionState.CONNECTED:
+        elif state in (ConnectionState.CONNECTED, ConnectionState.NOT_CONNECTED):
             self.message_bar.set_sticky("", "")
+        if state is not ConnectionState.CONNECTING and self._retry_pressed:
+            self._retry_pressed = False
+            if state is ConnectionState.NOT_CONNECTED and self._showing_notice():
+                # Said, or a Retry that failed as fast as a missing socket fails would look
+                # as if nothing had happened.
+                when = time.strftime("%H:%M:%S")
+                self.notice_page.set_status(f"Tried again at {when}: still no answer.")
         if state is ConnectionState.UNSUPPORTED:
             from app.controllers import notices
 
             self.show_notice(notices.too_old(reason))
         elif self.pages.currentWidget() is self.notice_page and state.can_act():
-            self.pages.setCurrentWidget(self.browser)
+            self._show_browser()
 
     def show_notice(self, notice: Notice | None) -> None:
         if notice is None:
-            self.pages.setCurrentWidget(self.browser)
+            self._show_browser()
             return
+        appears = not self._showing_notice()
         self.notice_page.show_notice(notice)
         self.pages.setCurrentWidget(self.notice_page)
+        if appears:
+            # The lists (and whatever had the keyboard there) are gone: the page's first
+            # button takes the keyboard, so Tab and Enter act on the page.
+            self.notice_page.focus_first_button()
         if self.session is None:
-            self.connection_status.set_state(ConnectionState.UNAVAILABLE, notice.title)
+            self.connection_status.set_no_connection(notice.title)
+
+    def set_connection_menu(self, menu: QMenu) -> None:
+        """The connection switcher, opened by the notice page's "Choose another connection…"."""
+        self.notice_page.set_action_menu("choose-connection", menu)
+
+    def post_message(self, level: str, text: str) -> None:
+        """A message for the user: in the message bar, and under the notice page's buttons
+        while that page hides the message bar."""
+        self.message_bar.post(level, text)
+        if self._showing_notice():
+            self.notice_page.set_status(text)
+
+    def _on_notice_button(self, action: str) -> None:
+        if action == "retry-connection":
+            self._retry_pressed = True
+            self.notice_page.set_status("Trying again…")
+
+    def _show_browser(self) -> None:
+        self.pages.setCurrentWidget(self.browser)
+        self.notice_page.forget()
+
+    def _showing_notice(self) -> bool:
+        return self.pages.currentWidget() is self.notice_page
 
     # -- geometry and layout ---------------------------------------------------------
 

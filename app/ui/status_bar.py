@@ -7,15 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
-from app.models.connection_state import ConnectionState
-
-_COLORS = {
-    ConnectionState.CONNECTED: "#2e9d4f",
-    ConnectionState.CONNECTING: "#d39e00",
-    ConnectionState.LOST: "#d1453b",
-    ConnectionState.UNSUPPORTED: "#d1453b",
-    ConnectionState.UNAVAILABLE: "#8a8a8a",
-}
+from app.models.connection_state import ConnectionState, state_color
 
 
 class StateDot(QWidget):
@@ -24,11 +16,15 @@ class StateDot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFixedSize(12, 12)
-        self._color = QColor(_COLORS[ConnectionState.UNAVAILABLE])
+        self._color = QColor(state_color(None))
 
-    def set_state(self, state: ConnectionState) -> None:
-        self._color = QColor(_COLORS[state])
+    def set_state(self, state: ConnectionState | None) -> None:
+        """``None``: no connection at all (the tray icon shows that grey too)."""
+        self._color = QColor(state_color(state))
         self.update()
+
+    def color(self) -> str:
+        return self._color.name()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
@@ -71,7 +67,7 @@ class ConnectionStatus(QWidget):
         self.reason = ""
         self._retryable = False
         self.set_connection("", "")
-        self.set_state(ConnectionState.UNAVAILABLE, "No connection")
+        self.set_no_connection("No connection")
         self.set_version("")
 
     def set_connection(self, name: str, detail: str) -> None:
@@ -87,13 +83,22 @@ class ConnectionStatus(QWidget):
         self._show_retry()
 
     def set_state(self, state: ConnectionState, reason: str) -> None:
-        self.state, self.reason = state, reason
-        self.dot.set_state(state)
+        """The active connection's state and why."""
         text = state.label
-        if state is ConnectionState.LOST:
+        if state in (ConnectionState.LOST, ConnectionState.NOT_CONNECTED):
             text = f"{state.label}: {reason} — retrying" if reason else state.label
         elif reason and state is not ConnectionState.CONNECTED:
             text = f"{state.label}: {reason}"
+        self.state, self.reason = state, reason
+        self._show(state, text)
+
+    def set_no_connection(self, reason: str) -> None:
+        """No connection is open (``reason`` says why): nothing can be used."""
+        self.state, self.reason = ConnectionState.UNAVAILABLE, reason
+        self._show(None, reason or "No connection")
+
+    def _show(self, dot: ConnectionState | None, text: str) -> None:
+        self.dot.set_state(dot)
         # Long reasons are elided in the bar; the tooltip keeps the whole text.
         self.state_label.setText(_elide(text, 90))
         self.state_label.setToolTip(text)

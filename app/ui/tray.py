@@ -15,7 +15,7 @@ from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
 from app.controllers.session import Session
 from app.engine.connection import machine_name_of
-from app.models.connection_state import ConnectionState
+from app.models.connection_state import ConnectionState, state_color
 from app.ui.tray_menu import TrayMenu, running_containers
 
 
@@ -23,16 +23,21 @@ class TrayState(Enum):
     RUNNING = "running"
     STARTING = "starting"  # connecting, or the active machine starting or stopping
     STOPPED = "stopped"  # no connection
-    ERROR = "error"
+    ERROR = "error"  # lost, never connected, unsupported or unavailable
 
     @property
     def color(self) -> str:
-        return {
-            TrayState.RUNNING: "#2ea043",
-            TrayState.STARTING: "#d29922",
-            TrayState.STOPPED: "#8b949e",
-            TrayState.ERROR: "#d1453b",
-        }[self]
+        """The colour the status bar gives the same state (one mapping for both)."""
+        return state_color(_SHOWN_AS[self])
+
+
+# The connection state whose colour each tray state wears.
+_SHOWN_AS = {
+    TrayState.RUNNING: ConnectionState.CONNECTED,
+    TrayState.STARTING: ConnectionState.CONNECTING,
+    TrayState.STOPPED: None,
+    TrayState.ERROR: ConnectionState.LOST,
+}
 
 
 def tray_state(state: ConnectionState | None, machine_busy: bool = False) -> TrayState:

@@ -19,17 +19,11 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from app.controllers.resource_actions import ResourceActions
 from app.engine.dto import ContainerSummary
-from app.models import dots
-from app.models.connection_state import ConnectionState
+from app.models.connection_state import state_color
 from app.models.container_model import port_urls
 from app.ui.machine_menu import MachineSwitcher, heading
 
 MAX_CONTAINERS = 15
-STATE_COLORS = {
-    ConnectionState.CONNECTED: dots.GREEN,
-    ConnectionState.CONNECTING: dots.AMBER,
-    ConnectionState.LOST: dots.AMBER,
-}
 
 
 def running_containers(session: Any) -> list[ContainerSummary]:
@@ -85,10 +79,10 @@ class TrayMenu(QMenu):
 
     def _header(self, session: Any) -> None:
         if session is None:
-            text, color = "No connection", dots.GREY
+            text, color = "No connection", state_color(None)
         else:
             text = f"{session.connection.name} — {session.state.label}"
-            color = STATE_COLORS.get(session.state, dots.RED)
+            color = state_color(session.state)
         header = heading(self, text, color)
         header.setObjectName("activeConnection")
         if session is not None and session.reason:

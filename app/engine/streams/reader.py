@@ -72,12 +72,19 @@ class StreamReader:
         self._sock: Any = None
         self._thread = threading.Thread(target=self._run, name=thread_name, daemon=True)
         self._started = False
+        self._last_error: PodmanError | None = None
 
     # -- from any thread ---------------------------------------------------------------
 
     @property
     def state(self) -> StreamState:
         return self._state
+
+    @property
+    def last_error(self) -> PodmanError | None:
+        """The typed error of the last attempt that failed (None once the stream opened),
+        for a caller that branches on the kind of failure rather than its words."""
+        return self._last_error
 
     @property
     def running(self) -> bool:
@@ -187,6 +194,7 @@ class StreamReader:
         if stream is None:
             self._forget_socket()
             return StreamState.LOST, why
+        self._last_error = None
         with self._lock:
             if self._stopping.is_set():
                 self._sock = None
@@ -198,6 +206,7 @@ class StreamReader:
         try:
             return self._read(stream)
         except PodmanError as exc:
+            self._last_error = exc
             return StreamState.LOST, str(exc)
         except Exception as exc:  # http.client can raise odd errors on a closed socket
             if self._stopping.is_set():
@@ -214,8 +223,10 @@ class StreamReader:
         try:
             return self._open(), ""
         except ApiError as exc:
+            self._last_error = exc
             return None, self._refused(exc)
         except PodmanError as exc:
+            self._last_error = exc
             return None, str(exc)
         except Exception as exc:  # the thread must never die; report it as a loss
             if self._stopping.is_set():
