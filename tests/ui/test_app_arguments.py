@@ -135,3 +135,20 @@ def test_a_running_instance_answers_as_the_first_launch_would(podman, env):
         code = app.stop()
     assert code == 0
     assert not any("Traceback" in line for line in app.seen)
+
+
+def test_the_window_opens_on_a_connection_that_does_not_answer_and_says_why(env):
+    """Well-formed but unreachable: not an argument error for the window, which stays
+    open and explains; a second launch naming it is answered 0."""
+    nothing = f"unix://{env['XDG_RUNTIME_DIR']}/nothing.sock"
+    app = AppProcess("--connection", nothing, env=env)
+    try:
+        app.wait_for(f"{nothing}: lost Cannot reach Podman at {nothing}: nothing is listening")
+        assert app.proc.poll() is None
+        again = launch("--connection", nothing, env=env)
+        assert again.returncode == 0, again.stderr
+        assert "already running; it was brought to the front" in again.stdout
+    finally:
+        code = app.stop()
+    assert code == 0
+    assert not any("Traceback" in line for line in app.seen)
