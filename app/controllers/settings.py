@@ -85,8 +85,8 @@ class Settings:
     start_default_machine = _Setting("machines/start_default_on_launch", False)
     tray_notice_shown = _Setting("tray/close_notice_shown", False)
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.config_dir() / "settings.ini"
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else paths.config_dir() / "settings.ini"
         self._make_private()
         self.store = QSettings(str(self.path), QSettings.Format.IniFormat)
         self._rescue_general_group()
