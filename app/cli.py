@@ -75,9 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     from app.engine.arguments import ArgumentError
 
-    args = build_parser().parse_args(argv)
     try:
         return _run(args)
     except ArgumentError as exc:
