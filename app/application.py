@@ -19,12 +19,13 @@ from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.crash import CrashHandler
 from app.controllers.inspector_manager import InspectorManager
+from app.controllers.launch_requests import LaunchRequests
 from app.controllers.machine_controller import MachineController
 from app.controllers.notifications import Notifier
 from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
-from app.controllers.single_instance import InstanceServer, send_to_running
+from app.controllers.single_instance import InstanceServer
 from app.controllers.tray_policy import TrayPolicy
 from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
@@ -90,7 +91,10 @@ class Application:
             m, lambda session, ref: ContainerInspector(session, ref, self.resource_actions)
         )
         w.inspect_requested.connect(self.inspectors.open)
-        self.instance.request_received.connect(self._on_request)
+        self.launches = LaunchRequests(
+            m, self.inspectors, lambda: self.window_in_tray.show_window(), self.spawn
+        )
+        self.instance.request_received.connect(self.launches.handle)
 
     def _wire_machines(self) -> None:
         """The Machines page, the switcher in the menu bar and the toolbar, the dialogs."""
@@ -162,23 +166,9 @@ class Application:
         self.manager.shutdown()
         self.cli_pool.shutdown()
         self.instance.close()
+        self.launches.shutdown()
         self.settings.sync()
         self.crash.uninstall()
-
-    # -- requests ------------------------------------------------------------------------
-
-    def _on_request(self, request: dict) -> None:
-        """A later launch: raise the window, and switch if it named a connection."""
-        _log.info("request from another launch: %s", request)
-        self.window_in_tray.show_window()
-        connection = request.get("connection") or ""
-        inspect = request.get("inspect") or ""
-        if connection and connection != self.manager.requested:
-            if inspect:
-                self.inspectors.open_on_next_session(inspect)
-            self.spawn(self.manager.open_initial(connection))
-        elif inspect:
-            self.inspectors.open(inspect)
 
     def _on_notice_action(self, action: str) -> None:
         if action == "settings":
@@ -280,9 +270,6 @@ def run_gui(
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setDesktopFileName(APP_ID)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    if send_to_running({"connection": connection, **({"inspect": inspect} if inspect else {})}):
-        print(f"{APP_NAME} is already running; it was brought to the front.", file=sys.stderr)
-        return 0
     qapp.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "app.svg")))
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)

@@ -6,7 +6,10 @@
   python -m app ping [--connection NAME|URI] [--identity FILE] [--accept-new-host-key]
   python -m app inspect NAME|ID [--connection NAME|URI]
 
-A bad argument prints one line and exits 2; an unreachable connection, one line and 1.
+Arguments are checked before anything starts. A malformed one, or one naming a connection
+Podman does not know, prints one line and exits 2; a target that cannot be reached or
+found, one line and 1. With an instance running, the window's and ``inspect``'s requests go
+to it, and this launch exits with its answer.
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--connection",
         metavar="NAME|URI",
-        default="",
         help="open this connection (a name from `podman system connection list`, or a URI)",
     )
     parser.add_argument("--minimized", action="store_true", help="start without a window")
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     conns = sub.add_parser("connections", help="list the Podman connections the app can open")
     conns.add_argument("--json", action="store_true", help="print JSON")
     ping = sub.add_parser("ping", help="check that a connection answers and print its version")
-    ping.add_argument("--connection", metavar="NAME|URI", default="", dest="ping_connection")
+    ping.add_argument("--connection", metavar="NAME|URI", dest="ping_connection")
     ping.add_argument(
         "--identity",
         metavar="FILE",
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect = sub.add_parser("inspect", help="open a container's inspector window")
     inspect.add_argument("container", metavar="NAME|ID")
-    inspect.add_argument("--connection", metavar="NAME|URI", default="", dest="inspect_connection")
+    inspect.add_argument("--connection", metavar="NAME|URI", dest="inspect_connection")
     try:
         from app.proxy.headless_cli import add_proxy_arguments
     except ImportError:
@@ -74,23 +76,86 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from app.engine.arguments import ArgumentError
+
     try:
-        if args.command == "connections":
-            return _connections(args.json)
-        if args.command == "ping":
-            requested = args.ping_connection or args.connection
-            return _ping(requested, args.identity, args.accept_new_host_key)
-        if args.command == "inspect":
-            return _inspect(args.container, args.inspect_connection or args.connection, args.debug)
-        if args.command == "proxy":
-            from app.proxy.headless_cli import run_proxy_command
-
-            return run_proxy_command(args)
-        from app.application import run_gui
-
-        return run_gui(args.connection, args.minimized, args.debug)
+        return _run(args)
+    except ArgumentError as exc:
+        print(f"{APP_ID}: {exc.line}", file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command ``args`` names; its arguments are checked before anything starts
+    (app/engine/arguments.py), and a refused one raises ArgumentError."""
+    from app.engine import arguments
+
+    requested = arguments.check_value("--connection", args.connection)
+    if args.command == "connections":
+        return _connections(args.json)
+    if args.command == "ping":
+        requested = arguments.check_value("--connection", args.ping_connection) or requested
+        arguments.check_file("--identity", args.identity)
+        return _ping(requested, args.identity, args.accept_new_host_key)
+    if args.command == "inspect":
+        requested = arguments.check_value("--connection", args.inspect_connection) or requested
+        return _inspect(args.container, requested, args.debug)
+    if args.command == "proxy":
+        from app.proxy.headless_cli import run_proxy_command
+
+        arguments.check_file("--identity", args.identity or "")
+        return run_proxy_command(args)
+    return _gui(requested, args.minimized, args.debug)
+
+
+def _gui(requested: str, minimized: bool, debug: bool) -> int:
+    """The window: handed to a running instance, else opened here once the connection
+    named is known (one that is known but does not answer, the window explains)."""
+    from app.engine import arguments
+
+    arguments.check_connection(requested)
+    handed = _hand_over({"connection": requested})
+    if handed is not None:
+        return handed
+    if requested:
+        _resolve(requested)
+    from app.application import run_gui
+
+    return run_gui(requested, minimized, debug)
+
+
+def _hand_over(request: dict) -> int | None:
+    """Give ``request`` to the running instance and print its answer; None when no
+    instance runs. The exit code and line are the ones this launch would have given."""
+    from app.controllers.single_instance import ask_running
+    from app.engine.arguments import EXIT_OK
+
+    reply = ask_running(request)
+    if reply is None:
+        return None
+    if reply.code == EXIT_OK:
+        print(reply.line)
+    else:
+        print(f"{APP_ID}: {reply.line}", file=sys.stderr)
+    return reply.code
+
+
+def _resolve(requested: str) -> Connection | None:
+    """The connection ``requested`` names (or with no name the one the app would open);
+    an unknown name raises ArgumentError listing the names that exist."""
+    from app.controllers.settings import Settings
+    from app.engine import arguments
+    from app.engine.cli.podman_cli import PodmanCli
+    from app.engine.discovery import discover
+
+    connection = arguments.check_connection(requested)
+    if connection is not None:
+        return connection
+    settings = Settings()
+    found = discover(PodmanCli.configured(settings.podman_path))
+    return arguments.resolve_connection(requested, found, settings.last_connection)
 
 
 def _connections(as_json: bool) -> int:
@@ -117,35 +182,13 @@ def _connections(as_json: bool) -> int:
 
 
 def _ping(requested: str, identity: str = "", accept_new_host_key: bool = False) -> int:
-    from app.engine.connection import connection_from_argument, looks_like_uri
-    from app.engine.endpoint import EndpointError
-
-    try:
-        if looks_like_uri(requested):
-            connection = connection_from_argument(requested)
-        else:
-            connection = _named_connection(requested)
-            if connection is None:
-                what = f"no connection named {requested!r}" if requested else "no connection"
-                print(f"{APP_ID}: {what}", file=sys.stderr)
-                return 2 if requested else 1
-    except EndpointError as exc:
-        print(f"{APP_ID}: {exc}", file=sys.stderr)
-        return 2
+    connection = _resolve(requested)
+    if connection is None:
+        print(f"{APP_ID}: no connection", file=sys.stderr)
+        return 1
     if connection.is_ssh:
         return _ping_over_ssh(connection, identity, accept_new_host_key)
     return _ping_at(connection, connection.uri)
-
-
-def _named_connection(name: str) -> Connection | None:
-    """Podman's connection called ``name``, else (no name) the one the app would open."""
-    from app.controllers.settings import Settings
-    from app.engine.cli.podman_cli import PodmanCli
-    from app.engine.discovery import choose_connection, discover
-
-    settings = Settings()
-    found = discover(PodmanCli.configured(settings.podman_path))
-    return found.by_name(name) if name else choose_connection(found, settings.last_connection)
 
 
 def _ping_over_ssh(connection: Connection, identity: str, accept_new_host_key: bool) -> int:
@@ -209,57 +252,18 @@ def _ping_at(connection: Connection, uri: str) -> int:
 def _inspect(container: str, requested: str, debug: bool) -> int:
     """Hand the request to a running instance, else check the container exists, then
     open the app with its inspector."""
-    from app.controllers.single_instance import send_to_running
+    from app.engine import arguments
 
-    if send_to_running({"inspect": container, "connection": requested}):
-        print(f"{APP_ID}: the running instance opens the inspector of {container}.")
-        return 0
-    from app.controllers.settings import Settings
-    from app.engine.cli.podman_cli import PodmanCli
-    from app.engine.client import Client
-    from app.engine.connection import connection_from_argument, looks_like_uri
-    from app.engine.discovery import choose_connection, discover
-    from app.engine.endpoint import EndpointError
-    from app.engine.errors import ConnectionLost, NotFound, PodmanError
-
-    try:
-        if looks_like_uri(requested):
-            connection = connection_from_argument(requested)
-        else:
-            found = discover(PodmanCli.configured(Settings().podman_path))
-            connection = (
-                found.by_name(requested)
-                if requested
-                else choose_connection(found, Settings().last_connection)
-            )
-    except EndpointError as exc:
-        print(f"{APP_ID}: {exc}", file=sys.stderr)
-        return 2
-    if connection is None and requested:
-        print(f"{APP_ID}: no connection named {requested!r}", file=sys.stderr)
-        return 2
-    # ssh:// needs the app's proxy, and a local socket nobody serves yet the app's own
-    # service: there the window itself says when the container does not exist.
+    arguments.check_container_ref(container)
+    arguments.check_connection(requested)
+    handed = _hand_over({"inspect": container, "connection": requested})
+    if handed is not None:
+        return handed
+    connection = _resolve(requested)
+    # ssh:// needs the app's proxy: there the window itself says when the container does
+    # not exist (as it does when the local socket waits for the app's own service).
     if connection is not None and not connection.is_ssh:
-        client = Client(connection.uri)
-        try:
-            client.inspect_container(container)
-        except NotFound:
-            where = connection.name or connection.uri
-            print(
-                f"{APP_ID}: no container named or with the id {container!r} on {where}",
-                file=sys.stderr,
-            )
-            return 1
-        except ConnectionLost as exc:
-            if connection.source != "local":
-                print(f"{APP_ID}: {connection.name}: {exc}", file=sys.stderr)
-                return 1
-        except PodmanError as exc:
-            print(f"{APP_ID}: {connection.name}: {exc}", file=sys.stderr)
-            return 1
-        finally:
-            client.close()
+        arguments.check_container_at(connection, container)
     from app.application import run_gui
 
     return run_gui(requested, debug=debug, inspect=container)

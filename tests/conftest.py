@@ -159,3 +159,23 @@ def qloop(qapp):
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.close()
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def pdc_logger():
+    """The app's logger tree, put back as it was after a test that calls log.setup (which
+    replaces its handlers and stops it propagating to pytest's capture)."""
+    import logging
+
+    from app.support import log
+
+    root = logging.getLogger(log.ROOT)
+    saved = (list(root.handlers), root.level, root.propagate)
+    yield root
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    handlers, level, root.propagate = saved
+    root.setLevel(level)
+    for handler in handlers:
+        root.addHandler(handler)

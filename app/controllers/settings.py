@@ -11,7 +11,9 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.support import paths
+from app.support import log, paths
+
+_log = log.get("settings")
 
 T = TypeVar("T")
 
@@ -83,10 +85,20 @@ class Settings:
     start_default_machine = _Setting("machines/start_default_on_launch", False)
     tray_notice_shown = _Setting("tray/close_notice_shown", False)
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.config_dir() / "settings.ini"
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else paths.config_dir() / "settings.ini"
+        self._make_private()
         self.store = QSettings(str(self.path), QSettings.Format.IniFormat)
         self._rescue_general_group()
+
+    def _make_private(self) -> None:
+        """The file 0600 in a 0700 directory before QSettings first writes it (it keeps
+        an existing file's mode): settings name the user's connections."""
+        try:
+            paths.ensure_private_dir(self.path.parent)
+            paths.ensure_private_file(self.path)
+        except OSError as exc:
+            _log.warning("cannot make the settings file %s private: %s", self.path, exc)
 
     def _rescue_general_group(self) -> None:
         """Move values that earlier versions wrote under "general/" to their keys now.

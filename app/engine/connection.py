@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
@@ -27,6 +28,35 @@ class SshTarget:
         return f"ssh://{self.user}@{host}:{self.port}{self.socket_path}"
 
 
+def parse_ssh_uri(uri: str) -> SshTarget:
+    """The strict grammar of an ``ssh://[user@]host[:port]/remote/socket`` address, shared
+    by the command line and the proxy; ``user`` is "" when the address names none.
+
+    Raises EndpointError saying what is wrong.
+    """
+    try:
+        parsed = urlparse(uri)
+    except ValueError as exc:  # "Invalid IPv6 URL"
+        raise EndpointError(f"{uri}: {exc}") from None
+    if parsed.scheme != "ssh":
+        raise EndpointError(f"{uri}: not an ssh:// address")
+    try:
+        port = parsed.port or 22
+    except ValueError as exc:
+        raise EndpointError(f"{uri}: {exc}") from None
+    if not parsed.hostname:
+        raise EndpointError(f"{uri}: an ssh:// address needs a host")
+    path = unquote(parsed.path)
+    if not path.startswith("/") or path == "/":
+        raise EndpointError(
+            f"{uri}: an ssh:// address needs the remote socket path, "
+            "e.g. ssh://core@127.0.0.1:2222/run/user/1000/podman/podman.sock"
+        )
+    if parsed.password:
+        raise EndpointError(f"ssh://…@{parsed.hostname}: passwords in the address are not used")
+    return SshTarget(unquote(parsed.username or ""), parsed.hostname, port, path)
+
+
 @dataclass(frozen=True)
 class Connection:
     """One place a Podman API can be reached, as Podman's own connection list names it.
@@ -46,7 +76,10 @@ class Connection:
     def scheme(self) -> str:
         if self.uri.startswith("/"):
             return "unix"
-        return urlparse(self.uri).scheme
+        # Not urlparse: it raises on a malformed host ("ssh://[::1"), and a scheme is all
+        # this needs.
+        scheme, sep, _rest = self.uri.partition("://")
+        return scheme.lower() if sep else ""
 
     @property
     def is_ssh(self) -> bool:
@@ -114,14 +147,20 @@ def machine_connection_name(machine: str, rootful: bool) -> str:
 
 
 def connection_from_argument(value: str) -> Connection:
-    """A Connection for a ``--connection`` value that is a URI rather than a name."""
+    """A Connection for a ``--connection`` value that is a URI rather than a name.
+
+    Raises EndpointError for an address that does not parse, or names a kind of socket
+    this computer does not have (a named pipe off Windows).
+    """
     if value.startswith("/"):
         value = f"unix://{value}"
+    scheme, _sep, rest = value.partition("://")
+    value = f"{scheme.lower()}://{rest}"  # SSH://… is ssh://… to every parser after this
     conn = Connection(name=value, uri=value, source="argument")
     if conn.is_ssh:
-        conn.ssh_target()
-    else:
-        conn.endpoint()  # validates the URI
+        parse_ssh_uri(value)
+    elif conn.endpoint().scheme == "npipe" and sys.platform != "win32":
+        raise EndpointError(f"{value}: named pipes (npipe://) exist only on Windows")
     return conn
 
 

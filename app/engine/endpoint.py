@@ -33,7 +33,10 @@ class Endpoint:
         """Parse ``unix:///run/x.sock``, ``npipe:////./pipe/name`` or ``tcp://127.0.0.1:N``."""
         if uri.startswith("/"):
             return cls("unix", path=uri)
-        parsed = urlparse(uri)
+        try:
+            parsed = urlparse(uri)
+        except ValueError as exc:  # "Invalid IPv6 URL"
+            raise EndpointError(f"{uri}: {exc}") from None
         if parsed.scheme == "unix":
             path = unquote(parsed.netloc + parsed.path) if parsed.netloc else unquote(parsed.path)
             if not path:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
-from urllib.parse import unquote, urlparse
+from dataclasses import replace
+from urllib.parse import urlparse
 
-from app.engine.connection import SshTarget
+from app.engine.connection import SshTarget, parse_ssh_uri
 from app.engine.endpoint import Endpoint, EndpointError
 
 __all__ = ["ProxyUriError", "SshTarget", "is_loopback", "parse_upstream"]
@@ -27,25 +28,13 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_ssh(uri: str) -> SshTarget:
-    parsed = urlparse(uri)
-    if parsed.scheme != "ssh":
-        raise ProxyUriError(f"{uri}: not an ssh:// address")
+    """An ssh:// upstream, by the grammar the command line checks too; with no user in
+    the address, the local user logs in (as OpenSSH does)."""
     try:
-        port = parsed.port or 22
-    except ValueError as exc:
-        raise ProxyUriError(f"{uri}: {exc}") from None
-    if not parsed.hostname:
-        raise ProxyUriError(f"{uri}: an ssh:// address needs a host")
-    path = unquote(parsed.path)
-    if not path.startswith("/") or path == "/":
-        raise ProxyUriError(
-            f"{uri}: an ssh:// address needs the remote socket path, "
-            "e.g. ssh://core@127.0.0.1:2222/run/user/1000/podman/podman.sock"
-        )
-    if parsed.password:
-        raise ProxyUriError(f"ssh://…@{parsed.hostname}: passwords in the address are not used")
-    user = unquote(parsed.username) if parsed.username else getpass.getuser()
-    return SshTarget(user, parsed.hostname, port, path)
+        target = parse_ssh_uri(uri)
+    except EndpointError as exc:
+        raise ProxyUriError(str(exc)) from None
+    return target if target.user else replace(target, user=getpass.getuser())
 
 
 def parse_upstream(uri: str) -> Endpoint | SshTarget:
@@ -63,7 +52,10 @@ def parse_upstream(uri: str) -> Endpoint | SshTarget:
 
 def parse_listen(uri: str) -> Endpoint:
     """A listener is ``unix://``, ``npipe://`` or loopback ``tcp://`` (port 0: any free one)."""
-    parsed = urlparse(uri)
+    try:
+        parsed = urlparse(uri)
+    except ValueError as exc:  # "Invalid IPv6 URL"
+        raise ProxyUriError(f"{uri}: {exc}") from None
     if parsed.scheme == "tcp" and parsed.hostname and parsed.netloc.endswith(":0"):
         endpoint = Endpoint("tcp", host=parsed.hostname, port=0)
         if not is_loopback(endpoint.host):

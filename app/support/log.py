@@ -10,6 +10,9 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
+from typing import IO, Any
+
+from app.support import paths
 
 ROOT = "pdc"
 MAX_BYTES = 1_000_000
@@ -21,6 +24,23 @@ _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 def get(subsystem: str) -> logging.Logger:
     """The logger of one subsystem, e.g. ``log.get("engine")``."""
     return logging.getLogger(f"{ROOT}.{subsystem}")
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are 0600: the log names the user's hosts, users and
+    connections. Each new file is opened private (a rotation renames the old one, mode
+    and all), and files left by earlier versions are tightened."""
+
+    def __init__(self, filename: Path, **kwargs: Any) -> None:
+        for n in range(1, kwargs.get("backupCount", 0) + 1):
+            rotated = Path(f"{filename}.{n}")
+            if rotated.exists():
+                paths.ensure_private_file(rotated)
+        super().__init__(filename, **kwargs)
+
+    def _open(self) -> IO[str]:
+        paths.ensure_private_file(Path(self.baseFilename))
+        return super()._open()
 
 
 def setup(log_file: Path | None, debug: bool = False) -> Path | None:
@@ -43,8 +63,8 @@ def setup(log_file: Path | None, debug: bool = False) -> Path | None:
     if log_file is None:
         return None
     try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        paths.ensure_private_dir(log_file.parent)
+        handler = _PrivateRotatingFileHandler(
             log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
     except OSError as exc:

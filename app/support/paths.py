@@ -20,7 +20,7 @@ def _xdg(name: str, default: Path) -> Path:
 
 
 def config_dir() -> Path:
-    """Settings (settings.ini)."""
+    """Settings (settings.ini). Callers create it with ``ensure_private_dir``."""
     if sys.platform == "win32":
         return Path(os.environ.get("APPDATA", _home())) / APP_ID
     if sys.platform == "darwin":
@@ -29,7 +29,8 @@ def config_dir() -> Path:
 
 
 def state_dir() -> Path:
-    """Logs and other state that is not configuration."""
+    """Logs and other state that is not configuration. Callers create it with
+    ``ensure_private_dir``."""
     if sys.platform == "win32":
         return Path(os.environ.get("LOCALAPPDATA", _home())) / APP_ID
     if sys.platform == "darwin":
@@ -62,6 +63,21 @@ def ensure_private_dir(path: Path) -> Path:
             raise PermissionError(f"{path} belongs to another user; refusing to use it")
         if st.st_mode & 0o077:
             os.chmod(path, 0o700)
+    return path
+
+
+def ensure_private_file(path: Path) -> Path:
+    """Create ``path`` empty and 0600 if it is missing, or tighten it to 0600: what the
+    app writes (logs, settings) names the user's hosts and connections.
+
+    Writers that keep an existing file's mode (QSettings, appending) then keep it private.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        if hasattr(os, "fchmod") and os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
     return path
 
 

@@ -82,7 +82,7 @@ def test_app_connects_hands_a_second_launch_over_and_exits_cleanly(podman, app_e
             env=app_env,
         )
         assert second.returncode == 0, second.stderr
-        assert "already running" in second.stderr
+        assert "already running" in second.stdout
         app.wait_for("request from another launch")
     finally:
         code = app.stop()

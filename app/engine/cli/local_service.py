@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.engine.cli.podman_cli import PodmanCli, PodmanMissing
-from app.support import log
+from app.support import log, paths
 
 _log = log.get("engine")
 
@@ -108,8 +108,8 @@ class OwnService:
         if self.socket_path.exists() and not is_listening(str(self.socket_path)):
             self.socket_path.unlink()  # a stale socket from a crashed run
         _log.info("starting podman system service on %s", self.uri)
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as service_log:
+        paths.ensure_private_dir(self.log_path.parent)
+        with open(paths.ensure_private_file(self.log_path), "ab") as service_log:
             self._proc = subprocess.Popen(
                 [self.cli.executable, "system", "service", "--time=0", self.uri],
                 stdin=subprocess.DEVNULL,
