@@ -15,8 +15,8 @@ import functools
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.session import Session
-from app.engine.streams.reader import StreamState
-from app.engine.streams.stats import StatsHistory, StatsReader, StatsSample
+from app.engine.streams.records import StatsHistory, StatsSample, StreamState
+from app.engine.streams.stats import StatsReader
 from app.support.concurrency import call_in_loop
 
 

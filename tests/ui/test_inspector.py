@@ -15,7 +15,7 @@ from app.controllers.inspector_manager import InspectorManager
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
-from app.engine.streams.logs import STDERR
+from app.engine.streams.records import STDERR
 from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus
 from app.ui.inspector.container_inspector import ContainerInspector

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.engine.streams.stats import StatsHistory, parse_stats
+from app.engine.streams.records import StatsHistory
+from app.engine.streams.stats import parse_stats
 
 LIBPOD = {
     "Error": None,

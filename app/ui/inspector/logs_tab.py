@@ -46,9 +46,14 @@ from PySide6.QtWidgets import (
 
 from app.controllers.container_logs import FIRST_LINES, ContainerLogs
 from app.engine.errors import PodmanError
-from app.engine.streams.events import parse_rfc3339_ns, since_param
-from app.engine.streams.logs import STDERR, LogLine, Record, to_row
-from app.engine.streams.reader import StreamState
+from app.engine.streams.records import (
+    STDERR,
+    LogLine,
+    Record,
+    StreamState,
+    parse_rfc3339_ns,
+    to_row,
+)
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
@@ -65,7 +70,7 @@ MAX_PER_FLUSH = 400
 MAX_PENDING = 50_000  # about six seconds of showing at that pace
 FAST_BACKLOG = 2000  # lines waiting: beyond, plain stdout lines are drawn in one run
 NOTICE = -1  # the stream of the view's own notes
-Row = tuple[int, str, str]  # (stream, timestamp, text): see logs.to_row
+Row = tuple[int, str, str]  # (stream, timestamp, text): see records.to_row
 STDERR_COLOR = "#d9534f"
 MUTED_COLOR = "#8a8a8a"
 
@@ -365,15 +370,12 @@ class LogsTab(QWidget):
         room = MAX_LINES - len(self._store)
         if first is None or room <= 0 or self._earlier_exhausted:
             return 0
-        head = [line for line in self._store if line[1] == first[1]]
-        first_ns = parse_rfc3339_ns(first[1])
-        whole_second = "." not in first[1]
-        until = since_param(first_ns + (1_000_000_000 if whole_second else 1))
+        shown_at_first = sum(1 for line in self._store if line[1] == first[1])
         want = min(FIRST_LINES, room)
         self.earlier_button.setEnabled(False)
         self.earlier_button.setText("Loading…")
         try:
-            got = await self.controller.read_earlier(tail=want + len(head), until=until)
+            got = await self.controller.read_earlier(first[1], shown_at_first, want)
         except PodmanError as exc:
             _log.warning("loading earlier logs of %s failed: %s", self.container_id, exc)
             self.status.setText(f"Could not load earlier lines: {exc}")
@@ -383,18 +385,11 @@ class LogsTab(QWidget):
         if got is None or self._closed:
             self.earlier_button.setEnabled(not self._closed)
             return 0
-        # The lines of the first second already shown come last in what Podman sent.
-        # Matched by time and count, not text: Podman 4.3's ``tail`` (which the view's
-        # first lines came from) can garble a line that conmon wrote in two parts.
-        if head and all(line[1] == first[1] for line in got[-len(head) :]):
-            got = got[: -len(head)]
-        got = [tuple(line) for line in got if not line[1] or parse_rfc3339_ns(line[1]) <= first_ns]
-        got = got[-want:]
         if len(got) < want:
             self._earlier_exhausted = True
         self.earlier_button.setEnabled(not self._earlier_exhausted)
         if got:
-            self._prepend(got)
+            self._prepend([tuple(line) for line in got])
         return len(got)
 
     def _prepend(self, lines: list[Row]) -> None:

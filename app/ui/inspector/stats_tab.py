@@ -15,8 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.controllers.container_stats import ContainerStats
-from app.engine.streams.reader import StreamState
-from app.engine.streams.stats import HISTORY_SECONDS, StatsHistory, StatsSample
+from app.engine.streams.records import HISTORY_SECONDS, StatsHistory, StatsSample, StreamState
 from app.models import humanize
 
 Series = tuple[str, str, Sequence[tuple[float, float]]]  # (name, colour, (t, value) points)
