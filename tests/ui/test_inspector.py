@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 import time
@@ -112,6 +113,18 @@ def test_logs_follow_search_resume_and_save(qtbot, qloop, podman, connections, t
     qtbot.waitUntil(lambda: logs.plain_text().startswith("warn 1\n"), timeout=5_000)
     assert "tick" not in logs.plain_text()
     logs.streams.setCurrentIndex(0)
+
+    # Typing alone goes to the first match in view, and the count names that one.
+    _echo_into_logs(podman, "ticker", "needle-a needle-b")
+    qtbot.waitUntil(lambda: "needle-b" in logs.plain_text(), timeout=10_000)
+    logs.search.setText("needle")
+    qtbot.waitUntil(lambda: logs.match_label.text() == "1 of 2", timeout=5_000)
+    assert logs.selected_text() == "needle"
+    first = logs.view.textCursor().selectionStart()
+    assert logs.find_next() and logs.match_label.text() == "2 of 2"
+    assert logs.view.textCursor().selectionStart() == first + len("needle-a ")
+    assert logs.find_next() and logs.match_label.text() == "1 of 2"
+
     saved = tmp_path / "ticker.log"
     assert qloop.run_until_complete(logs.save_to(saved)) > 10
     assert "stdout hello-after-open\n" in saved.read_text()
@@ -252,6 +265,23 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
     window.inspect.find_next()
     assert window.inspect.match_count >= 1
     assert window.inspect.tree.currentItem().text(0) == "GlobalIPv6Address"
+    # The count names the match shown, in the tree and in the raw JSON alike.
+    inspect = window.inspect
+    count = inspect.match_count
+    assert inspect.match_label.text() == f"1 of {count}"
+    inspect.find_next()
+    assert inspect.match_label.text() == f"{min(2, count)} of {count}"
+    inspect.raw_button.click()
+    in_raw = json.dumps(window.attrs, indent=2).lower().count("globalipv6address")
+    assert inspect.match_label.text() == f"1 of {in_raw}"
+    assert inspect.raw.textCursor().selectedText() == "GlobalIPv6Address"
+    inspect.tree_button.click()
+    inspect.find_next()
+    current = inspect.tree.currentItem().parent().text(0)
+    # Read again (a state change does that) with the search on: the same match stays current.
+    inspect.set_data({**window.attrs, "RestartCount": 99})
+    assert inspect.tree.currentItem().parent().text(0) == current
+    assert inspect.match_label.text() == f"{min(2, count)} of {count}"
 
     # Stats stream while visible, with memory in use.
     with qtbot.waitSignal(
@@ -275,7 +305,10 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
     ):
         window.stop_button.click()
     assert window.status is ContainerStatus.EXITED
-    assert window.start_button.isEnabled() and not window.stop_button.isEnabled()
+    # The "died" event can show the container exited before `stop` returns (Podman
+    # answers after its cleanup): the buttons wait for the action's end.
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
+    assert not window.stop_button.isEnabled()
     with qtbot.waitSignal(
         window.loaded,
         timeout=15_000,

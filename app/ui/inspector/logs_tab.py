@@ -95,7 +95,7 @@ class LogsTab(QWidget):
         self._ansi_state: dict[int, ansi.Style] = {}
         self._stamps: dict[str, str] = {}
         self._matches: list[QTextCursor] = []
-        self._match_index = -1
+        self._match_index = -1  # the current match, the one the count names
         self._tasks = TaskSet("logs tab", _log)
         self._closed = False
         self._earlier_exhausted = False
@@ -110,7 +110,7 @@ class LogsTab(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit(self, placeholderText="Search the logs", clearButtonEnabled=True)
         self.search.setObjectName("logsSearch")
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self.find_next)
         previous = QShortcut(QKeySequence("Shift+Return"), self.search)
         previous.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -406,9 +406,17 @@ class LogsTab(QWidget):
 
     # -- search --------------------------------------------------------------------------
 
+    def _search_changed(self, _text: str) -> None:
+        self._match_index = -1  # a new search: it goes to its own first match
+        self._search_timer.start()
+
     def _run_search(self) -> None:
+        """Find every match; the current one stays current as lines come and go."""
         text = self.search.text()
         doc = self.view.document()
+        # Qt moves a cursor as text is added or trimmed before it, so the current
+        # match is found again by where it is now; a trimmed one has no selection left.
+        current = self._current_match()
         self._matches = []
         if text:
             cursor = QTextCursor(doc)
@@ -417,19 +425,53 @@ class LogsTab(QWidget):
                 if cursor.isNull():
                     break
                 self._matches.append(QTextCursor(cursor))
-        highlight = QTextCharFormat()
-        highlight.setBackground(QColor("#ffd54f"))
-        highlight.setForeground(QColor("#000000"))
+        fresh = current is None or not current.hasSelection()
+        if fresh:
+            self._match_index = self._first_in_view()
+        else:
+            starts = [match.selectionStart() for match in self._matches]
+            start = current.selectionStart()
+            self._match_index = next(
+                (i for i, at in enumerate(starts) if at >= start), len(starts) - 1
+            )
+        self._highlight()
+        if fresh and self._match_index >= 0:
+            self._go_to_current()  # as a browser's find does: the count names what shows
+        self._update_match_label()
+
+    def _current_match(self) -> QTextCursor | None:
+        if 0 <= self._match_index < len(self._matches):
+            return self._matches[self._match_index]
+        return None
+
+    def _first_in_view(self) -> int:
+        """The first match from the top of the view down, else the last one above it."""
+        if not self._matches:
+            return -1
+        top = self.view.cursorForPosition(self.view.viewport().rect().topLeft()).position()
+        return next(
+            (i for i, m in enumerate(self._matches) if m.selectionStart() >= top),
+            len(self._matches) - 1,
+        )
+
+    def _highlight(self) -> None:
+        """Every match in yellow, the current one in orange."""
+        others = QTextCharFormat()
+        others.setBackground(QColor("#ffd54f"))
+        others.setForeground(QColor("#000000"))
+        current = QTextCharFormat(others)
+        current.setBackground(QColor("#ff9632"))
         selections = []
-        for match in self._matches:
+        for index, match in enumerate(self._matches):
             selection = QTextEdit.ExtraSelection()
             selection.cursor = match
-            selection.format = highlight
+            selection.format = current if index == self._match_index else others
             selections.append(selection)
         self.view.setExtraSelections(selections)
-        if self._match_index >= len(self._matches):
-            self._match_index = len(self._matches) - 1
-        self._update_match_label()
+
+    def _go_to_current(self) -> None:
+        self.view.setTextCursor(self._matches[self._match_index])
+        self.view.ensureCursorVisible()
 
     @property
     def match_count(self) -> int:
@@ -442,8 +484,7 @@ class LogsTab(QWidget):
             self.match_label.setText("No match")
         else:
             more = "+" if len(self._matches) >= MAX_MATCHES else ""
-            shown = self._match_index + 1 if self._match_index >= 0 else 0
-            self.match_label.setText(f"{shown} of {len(self._matches)}{more}")
+            self.match_label.setText(f"{self._match_index + 1} of {len(self._matches)}{more}")
 
     def find_next(self) -> bool:
         return self._step(+1)
@@ -453,13 +494,17 @@ class LogsTab(QWidget):
 
     def _step(self, direction: int) -> bool:
         if self._search_timer.isActive() or not self._matches:
+            # The search had not run yet: running it goes to its first match.
             self._search_timer.stop()
+            fresh = self._current_match() is None
             self._run_search()
+            if fresh:
+                return bool(self._matches)
         if not self._matches:
             return False
         self._match_index = (self._match_index + direction) % len(self._matches)
-        self.view.setTextCursor(self._matches[self._match_index])
-        self.view.ensureCursorVisible()
+        self._highlight()
+        self._go_to_current()
         self._update_match_label()
         return True
 
