@@ -3,6 +3,9 @@ history with rates, and a reader for the stream.
 
 The libpod stream sends ``{"Error": …, "Stats": [{…}]}`` per interval; the
 Docker-compatible one sends Docker's layout. Both parse into the same StatsSample.
+For a container that is not running Podman 4.3 keeps sending readings of all zeros
+(docs/podman-notes.md, "Stats and processes of a stopped container"): those are no
+figures, so they parse into nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def parse_stats(data: Mapping[str, Any], at: float | None = None) -> StatsSample
         if not entries or not isinstance(entries[0], Mapping):
             return None
         s = entries[0]
+        if not (_num(s.get("MemLimit")) or _num(s.get("MemUsage")) or _num(s.get("PIDs"))):
+            return None  # a stopped container's reading: no memory, no limit, no process
         return StatsSample(
             at,
             _num(s.get("CPU"), float),
