@@ -16,7 +16,9 @@ from app.controllers.inspector_manager import InspectorManager
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
+from app.engine.errors import Conflict
 from app.engine.streams.records import STDERR
+from app.engine.top import top
 from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus
 from app.ui.inspector.container_inspector import ContainerInspector
@@ -309,15 +311,101 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
     # answers after its cleanup): the buttons wait for the action's end.
     qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
     assert not window.stop_button.isEnabled()
+    processes = window.processes
+    assert processes.pages.currentWidget() is processes.not_running
+    assert "busy stopped" in processes.not_running.text.text()
+    assert processes.rows() == [] and "processes" not in processes.status.text()
     with qtbot.waitSignal(
         window.loaded,
         timeout=15_000,
         check_params_cb=lambda attrs: attrs["State"]["Status"] == "running",
     ):
         window.start_button.click()
+    with qtbot.waitSignal(processes.refreshed, timeout=10_000):
+        pass  # at once, not at the next tick
+    assert processes.pages.currentWidget() is processes.table
     # The logs follow the container again once it runs again.
     _echo_into_logs(podman, "busy", "after-the-restart")
     qtbot.waitUntil(lambda: "after-the-restart" in window.logs.plain_text(), timeout=10_000)
+
+
+def test_a_stopped_container_says_it_is_not_running(qtbot, podman, connections):
+    manager, inspectors = connections
+    podman.cli("run", "--name", "job", TEST_IMAGE, "sh", "-c", "exit 3", check=False)
+    session = _connect(qtbot, manager, Connection("local", podman.uri, source="podman"))
+    window = _open(qtbot, inspectors, "job")
+    stats = window.stats
+    window.tabs.setCurrentWidget(stats)
+    # No empty charts, no "live" and no reader: words that say why there is nothing.
+    assert stats.pages.currentWidget() is stats.not_running
+    assert not any(chart.isVisible() for chart in stats.charts)
+    assert not stats.streaming
+    said = stats.not_running.text.text()
+    assert said.startswith("job stopped") and "exit code 3" in said, said
+    assert "Live" not in stats.status.text()
+
+    window.tabs.setCurrentWidget(window.processes)
+    processes = window.processes
+    assert processes.pages.currentWidget() is processes.not_running
+    assert not processes.table.isVisible()
+    assert "so it has no processes" in processes.not_running.text.text()
+    # Podman 4.3 answers `top` on a stopped container with an empty body: the engine
+    # reads that as "not running", so no one can show "0 processes".
+    with pytest.raises(Conflict):
+        top(session.client.endpoint, "job")
+
+
+def test_stats_collect_keep_their_history_and_say_when_stopped(qtbot, podman, connections):
+    manager, inspectors = connections
+    podman.cli("run", "-d", "--name", "worker", TEST_IMAGE, "sleep", "600")
+    _connect(qtbot, manager, Connection("local", podman.uri, source="podman"))
+    window = _open(qtbot, inspectors, "worker")
+    stats = window.stats
+    with qtbot.waitSignal(stats.sampled, timeout=15_000):
+        window.tabs.setCurrentWidget(stats)
+    # One reading draws no line yet: the charts and the status line say they collect.
+    assert len(stats.history.samples) == 1
+    assert all(chart.collecting for chart in stats.charts)
+    assert stats.status.text().startswith("Collecting")
+    qtbot.waitUntil(lambda: len(stats.history.samples) >= 3, timeout=15_000)
+    assert not stats.cpu_chart.collecting and stats.status.text().startswith("Live")
+
+    # A tab switch pauses the reading; the history stays and is drawn again at once.
+    first = stats.history.samples[0]
+    kept = len(stats.history.samples)
+    window.tabs.setCurrentWidget(window.summary)
+    assert not stats.streaming
+    window.tabs.setCurrentWidget(stats)
+    assert stats.history.samples[0] is first
+    assert len(stats.cpu_chart.series[0][2]) >= kept
+
+    # Stopped while open: not read, and its last figures shown as such.
+    with qtbot.waitSignal(
+        window.loaded,
+        timeout=15_000,
+        check_params_cb=lambda attrs: attrs["State"]["Status"] == "exited",
+    ):
+        window.stop_button.click()
+    assert not stats.streaming
+    assert stats.pages.currentWidget() is stats.live
+    assert stats.notice.isVisible()
+    assert stats.notice.text().startswith("Not running since"), stats.notice.text()
+    assert "last figures" in stats.notice.text()
+    assert stats.values["memory"].text() != "—" and not stats.cards.isEnabled()
+    assert stats.cpu_chart.end_label == "stopped" and not stats.cpu_chart.collecting
+
+    # Started again: read again, after the same history.
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)  # the stop has ended
+    with qtbot.waitSignal(
+        window.loaded,
+        timeout=15_000,
+        check_params_cb=lambda attrs: attrs["State"]["Status"] == "running",
+    ):
+        window.start_button.click()
+    assert not stats.notice.isVisible() and stats.cards.isEnabled()
+    with qtbot.waitSignal(stats.sampled, timeout=15_000):
+        pass
+    assert stats.history.samples[0] is first
 
 
 @pytest.mark.qt_log_ignore("does not support raise")  # offscreen: raising is a no-op
