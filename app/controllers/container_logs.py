@@ -25,8 +25,8 @@ from PySide6.QtCore import QObject, Signal
 
 from app.controllers.session import Session
 from app.engine.errors import PodmanError
-from app.engine.streams.logs import LogFollower, LogLine, Record, read_logs
-from app.engine.streams.reader import StreamState
+from app.engine.streams.logs import LogFollower, read_logs
+from app.engine.streams.records import LogLine, Record, StreamState, parse_rfc3339_ns, since_param
 from app.support import log
 from app.support.concurrency import BACKGROUND_WORKERS, Pool, TaskSet, call_in_loop
 
@@ -159,12 +159,28 @@ class ContainerLogs(QObject):
 
     # -- earlier lines and saving ------------------------------------------------------
 
-    async def read_earlier(self, tail: int, until: str) -> list[LogLine]:
-        """The last ``tail`` lines written before ``until`` (raises PodmanError)."""
+    async def read_earlier(self, first: str, shown_at_first: int, want: int) -> list[LogLine]:
+        """Up to ``want`` lines written before the first one shown, oldest first; fewer
+        means there are no more (raises PodmanError).
+
+        ``first`` is the timestamp of the first line shown and ``shown_at_first`` how
+        many shown lines carry it: Podman 4.3 writes whole seconds, so the lines of that
+        second are asked for again (``until`` keeps only lines before it) and dropped.
+        """
+        first_ns = parse_rfc3339_ns(first)
+        whole_second = "." not in first
+        until = since_param(first_ns + (1_000_000_000 if whole_second else 1))
         endpoint = self.session.client.endpoint
-        return await self.session.call(
-            read_logs, endpoint, self.container_id, tail=tail, until=until
+        got = await self.session.call(
+            read_logs, endpoint, self.container_id, tail=want + shown_at_first, until=until
         )
+        # The lines of the first second already shown come last in what Podman sent.
+        # Matched by time and count, not text: Podman 4.3's ``tail`` (which the view's
+        # first lines came from) can garble a line that conmon wrote in two parts.
+        if shown_at_first and all(line.timestamp == first for line in got[-shown_at_first:]):
+            got = got[:-shown_at_first]
+        got = [line for line in got if not line.timestamp or line.time_ns <= first_ns]
+        return got[-want:] if want else []
 
     async def save(self, path: Path, lines: list[str]) -> None:
         """Write ``lines`` to ``path`` off the GUI thread (raises OSError)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 import time
@@ -15,7 +16,9 @@ from app.controllers.inspector_manager import InspectorManager
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
-from app.engine.streams.logs import STDERR
+from app.engine.errors import Conflict
+from app.engine.streams.records import STDERR
+from app.engine.top import top
 from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus
 from app.ui.inspector.container_inspector import ContainerInspector
@@ -112,6 +115,18 @@ def test_logs_follow_search_resume_and_save(qtbot, qloop, podman, connections, t
     qtbot.waitUntil(lambda: logs.plain_text().startswith("warn 1\n"), timeout=5_000)
     assert "tick" not in logs.plain_text()
     logs.streams.setCurrentIndex(0)
+
+    # Typing alone goes to the first match in view, and the count names that one.
+    _echo_into_logs(podman, "ticker", "needle-a needle-b")
+    qtbot.waitUntil(lambda: "needle-b" in logs.plain_text(), timeout=10_000)
+    logs.search.setText("needle")
+    qtbot.waitUntil(lambda: logs.match_label.text() == "1 of 2", timeout=5_000)
+    assert logs.selected_text() == "needle"
+    first = logs.view.textCursor().selectionStart()
+    assert logs.find_next() and logs.match_label.text() == "2 of 2"
+    assert logs.view.textCursor().selectionStart() == first + len("needle-a ")
+    assert logs.find_next() and logs.match_label.text() == "1 of 2"
+
     saved = tmp_path / "ticker.log"
     assert qloop.run_until_complete(logs.save_to(saved)) > 10
     assert "stdout hello-after-open\n" in saved.read_text()
@@ -252,6 +267,23 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
     window.inspect.find_next()
     assert window.inspect.match_count >= 1
     assert window.inspect.tree.currentItem().text(0) == "GlobalIPv6Address"
+    # The count names the match shown, in the tree and in the raw JSON alike.
+    inspect = window.inspect
+    count = inspect.match_count
+    assert inspect.match_label.text() == f"1 of {count}"
+    inspect.find_next()
+    assert inspect.match_label.text() == f"{min(2, count)} of {count}"
+    inspect.raw_button.click()
+    in_raw = json.dumps(window.attrs, indent=2).lower().count("globalipv6address")
+    assert inspect.match_label.text() == f"1 of {in_raw}"
+    assert inspect.raw.textCursor().selectedText() == "GlobalIPv6Address"
+    inspect.tree_button.click()
+    inspect.find_next()
+    current = inspect.tree.currentItem().parent().text(0)
+    # Read again (a state change does that) with the search on: the same match stays current.
+    inspect.set_data({**window.attrs, "RestartCount": 99})
+    assert inspect.tree.currentItem().parent().text(0) == current
+    assert inspect.match_label.text() == f"{min(2, count)} of {count}"
 
     # Stats stream while visible, with memory in use.
     with qtbot.waitSignal(
@@ -275,16 +307,105 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
     ):
         window.stop_button.click()
     assert window.status is ContainerStatus.EXITED
-    assert window.start_button.isEnabled() and not window.stop_button.isEnabled()
+    # The "died" event can show the container exited before `stop` returns (Podman
+    # answers after its cleanup): the buttons wait for the action's end.
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)
+    assert not window.stop_button.isEnabled()
+    processes = window.processes
+    assert processes.pages.currentWidget() is processes.not_running
+    assert "busy stopped" in processes.not_running.text.text()
+    assert processes.rows() == [] and "processes" not in processes.status.text()
     with qtbot.waitSignal(
         window.loaded,
         timeout=15_000,
         check_params_cb=lambda attrs: attrs["State"]["Status"] == "running",
     ):
         window.start_button.click()
+    with qtbot.waitSignal(processes.refreshed, timeout=10_000):
+        pass  # at once, not at the next tick
+    assert processes.pages.currentWidget() is processes.table
     # The logs follow the container again once it runs again.
     _echo_into_logs(podman, "busy", "after-the-restart")
     qtbot.waitUntil(lambda: "after-the-restart" in window.logs.plain_text(), timeout=10_000)
+
+
+def test_a_stopped_container_says_it_is_not_running(qtbot, podman, connections):
+    manager, inspectors = connections
+    podman.cli("run", "--name", "job", TEST_IMAGE, "sh", "-c", "exit 3", check=False)
+    session = _connect(qtbot, manager, Connection("local", podman.uri, source="podman"))
+    window = _open(qtbot, inspectors, "job")
+    stats = window.stats
+    window.tabs.setCurrentWidget(stats)
+    # No empty charts, no "live" and no reader: words that say why there is nothing.
+    assert stats.pages.currentWidget() is stats.not_running
+    assert not any(chart.isVisible() for chart in stats.charts)
+    assert not stats.streaming
+    said = stats.not_running.text.text()
+    assert said.startswith("job stopped") and "exit code 3" in said, said
+    assert "Live" not in stats.status.text()
+
+    window.tabs.setCurrentWidget(window.processes)
+    processes = window.processes
+    assert processes.pages.currentWidget() is processes.not_running
+    assert not processes.table.isVisible()
+    assert "so it has no processes" in processes.not_running.text.text()
+    # Podman 4.3 answers `top` on a stopped container with an empty body: the engine
+    # reads that as "not running", so no one can show "0 processes".
+    with pytest.raises(Conflict):
+        top(session.client.endpoint, "job")
+
+
+def test_stats_collect_keep_their_history_and_say_when_stopped(qtbot, podman, connections):
+    manager, inspectors = connections
+    podman.cli("run", "-d", "--name", "worker", TEST_IMAGE, "sleep", "600")
+    _connect(qtbot, manager, Connection("local", podman.uri, source="podman"))
+    window = _open(qtbot, inspectors, "worker")
+    stats = window.stats
+    with qtbot.waitSignal(stats.sampled, timeout=15_000):
+        window.tabs.setCurrentWidget(stats)
+    # One reading draws no line yet: the charts and the status line say they collect.
+    assert len(stats.history.samples) == 1
+    assert all(chart.collecting for chart in stats.charts)
+    assert stats.status.text().startswith("Collecting")
+    qtbot.waitUntil(lambda: len(stats.history.samples) >= 3, timeout=15_000)
+    assert not stats.cpu_chart.collecting and stats.status.text().startswith("Live")
+
+    # A tab switch pauses the reading; the history stays and is drawn again at once.
+    first = stats.history.samples[0]
+    kept = len(stats.history.samples)
+    window.tabs.setCurrentWidget(window.summary)
+    assert not stats.streaming
+    window.tabs.setCurrentWidget(stats)
+    assert stats.history.samples[0] is first
+    assert len(stats.cpu_chart.series[0][2]) >= kept
+
+    # Stopped while open: not read, and its last figures shown as such.
+    with qtbot.waitSignal(
+        window.loaded,
+        timeout=15_000,
+        check_params_cb=lambda attrs: attrs["State"]["Status"] == "exited",
+    ):
+        window.stop_button.click()
+    assert not stats.streaming
+    assert stats.pages.currentWidget() is stats.live
+    assert stats.notice.isVisible()
+    assert stats.notice.text().startswith("Not running since"), stats.notice.text()
+    assert "last figures" in stats.notice.text()
+    assert stats.values["memory"].text() != "—" and not stats.cards.isEnabled()
+    assert stats.cpu_chart.end_label == "stopped" and not stats.cpu_chart.collecting
+
+    # Started again: read again, after the same history.
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=10_000)  # the stop has ended
+    with qtbot.waitSignal(
+        window.loaded,
+        timeout=15_000,
+        check_params_cb=lambda attrs: attrs["State"]["Status"] == "running",
+    ):
+        window.start_button.click()
+    assert not stats.notice.isVisible() and stats.cards.isEnabled()
+    with qtbot.waitSignal(stats.sampled, timeout=15_000):
+        pass
+    assert stats.history.samples[0] is first
 
 
 @pytest.mark.qt_log_ignore("does not support raise")  # offscreen: raising is a no-op

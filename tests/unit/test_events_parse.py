@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.engine.streams.events import PodmanEvent, SeenEvents, parse_rfc3339_ns, since_param
+from app.engine.streams.events import PodmanEvent, SeenEvents
+from app.engine.streams.records import parse_rfc3339_ns, since_param
 
 CID = "2a2c548a471e7ae700ab7804add85d54ee111571fdbe4ad658dbf07422b1f1df"
 

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import struct
 
-from app.engine.streams.logs import (
-    STDERR,
-    STDOUT,
-    LogDecoder,
-    LogLine,
-    LogResume,
-    record_timestamp,
-    split_timestamp,
-    to_line,
-)
+from app.engine.streams.logs import LogDecoder, LogResume, record_timestamp
+from app.engine.streams.records import STDERR, STDOUT, LogLine, split_timestamp, to_line
 
 
 def frame(stream: int, text: str) -> bytes:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.engine.streams.stats import StatsHistory, parse_stats
+from app.engine.streams.records import StatsHistory
+from app.engine.streams.stats import parse_stats
 
 LIBPOD = {
     "Error": None,
@@ -69,3 +70,31 @@ def test_history_rates_and_five_minute_window():
     # a restarted container's counters go back to zero: no negative rate
     history.add(parse_stats({"Stats": [{**base, "NetInput": 0}]}, at=400.0))
     assert history.latest_rates.net_rx == 0.0
+
+
+def test_a_stopped_containers_reading_is_no_sample():
+    # Recorded from Podman 4.3.1's libpod stats stream for an exited container: it sends
+    # these every second instead of refusing.
+    stopped = {
+        "Error": None,
+        "Stats": [
+            {
+                "AvgCPU": 0,
+                "Name": "ex1",
+                "PerCPU": None,
+                "CPU": 0,
+                "CPUNano": 0,
+                "MemUsage": 0,
+                "MemLimit": 0,
+                "MemPerc": 0,
+                "NetInput": 0,
+                "NetOutput": 0,
+                "BlockInput": 0,
+                "BlockOutput": 0,
+                "PIDs": 0,
+                "UpTime": 0,
+            }
+        ],
+    }
+    assert parse_stats(stopped) is None
+    assert parse_stats(LIBPOD) is not None

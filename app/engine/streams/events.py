@@ -9,27 +9,22 @@ service is down are still delivered, once each.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from app.engine.endpoint import Endpoint
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
 from app.engine.streams.reader import DEFAULT_BACKOFF, StateCallback, StreamReader, StreamState
+from app.engine.streams.records import parse_rfc3339_ns, since_param
 from app.support import log
 
 _log = log.get("events")
 
 # The Docker-compatible endpoint renames a few libpod actions; the app speaks libpod's.
 _COMPAT_ACTIONS = {("container", "die"): "died", ("image", "delete"): "remove"}
-
-_RFC3339 = re.compile(
-    r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$", re.IGNORECASE
-)
 
 # Events are not written in time order (an image "pull" can follow the container
 # "create" it preceded), so a resumed stream starts this far before the newest event
@@ -117,32 +112,6 @@ def _time_nano(data: Mapping[str, Any]) -> int:
         if isinstance(value, str):
             return parse_rfc3339_ns(value)
     return 0
-
-
-def parse_rfc3339_ns(text: str) -> int:
-    """Nanoseconds since the epoch of an RFC 3339 time (0 if unreadable); datetime alone
-    would drop the last three digits Podman writes."""
-    match = _RFC3339.match(text.strip())
-    if not match:
-        return 0
-    whole, fraction, zone = match.groups()
-    zone = "+00:00" if zone.upper() == "Z" else zone
-    try:
-        seconds = int(datetime.fromisoformat(whole + zone).timestamp())
-    except ValueError:
-        return 0
-    return seconds * 1_000_000_000 + int((fraction or "0").ljust(9, "0"))
-
-
-def since_param(time_nano: int) -> str:
-    """``since=`` for events strictly after ``time_nano``.
-
-    Podman reads a unix timestamp through a float64 (~240 ns off today) but RFC 3339
-    exactly, and keeps only events strictly after it (measured on Podman 4.3.1).
-    """
-    seconds, nanos = divmod(time_nano, 1_000_000_000)
-    stamp = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{nanos:09d}Z"
 
 
 class SeenEvents:

@@ -12,18 +12,25 @@ from __future__ import annotations
 import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ConnectionLost
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
-from app.engine.streams.events import parse_rfc3339_ns
 from app.engine.streams.reader import DEFAULT_BACKOFF, StateCallback, StreamReader, StreamState
+from app.engine.streams.records import (
+    STDERR,
+    STDIN,
+    STDOUT,
+    LogLine,
+    Record,
+    parse_rfc3339_ns,
+    to_line,
+)
 from app.support import log
 
 _log = log.get("logs")
 
-STDIN, STDOUT, STDERR = 0, 1, 2
 _HEADER = struct.Struct(">BxxxL")
 _READ_SIZE = 256 * 1024
 # A followed stream is read in pieces of up to 16 KB gathered for up to 5 ms (see
@@ -35,48 +42,12 @@ _GATHER_SIZE = 16 * 1024
 _GATHER_S = 0.005
 
 
-Record = tuple[int, bytes]  # (stream, b"TIMESTAMP text") as Podman sent it, no newline
-
-
-class LogLine(NamedTuple):
-    """One line a container wrote: which stream (0 when a TTY merges them), when, what."""
-
-    stream: int
-    timestamp: str  # as Podman wrote it ("" when it sent none)
-    text: str
-
-    @property
-    def time_ns(self) -> int:
-        return parse_rfc3339_ns(self.timestamp) if self.timestamp else 0
-
-
-def split_timestamp(record: str) -> tuple[str, str]:
-    """("2026-11-28T12:19:07Z", "text") from a timestamped record; ("", record) otherwise."""
-    head, sep, rest = record.partition(" ")
-    if sep and len(head) >= 20 and head[4:5] == "-" and head[10:11] == "T":
-        return head, rest
-    return "", record
-
-
 def record_timestamp(data: bytes) -> bytes:
     """The timestamp a record starts with (b"" if none)."""
     cut = data.find(b" ", 0, 48)
     if cut >= 20 and data[4:5] == b"-" and data[10:11] == b"T":
         return data[:cut]
     return b""
-
-
-def to_row(record: Record) -> tuple[int, str, str]:
-    """Decode a record into a plain (stream, timestamp, text) tuple; done only for the
-    lines that are shown (see LogDecoder). Plain tuples of strings are untracked by the
-    cyclic GC, so a view can keep 100,000 of them without slowing every collection."""
-    stream, data = record
-    timestamp, text = split_timestamp(data.decode("utf-8", "replace"))
-    return (stream, timestamp, text.rstrip("\r"))
-
-
-def to_line(record: Record) -> LogLine:
-    return LogLine(*to_row(record))
 
 
 class LogDecoder:

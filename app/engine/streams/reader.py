@@ -9,7 +9,6 @@ thread with ``app.support.concurrency.call_in_loop``. No Qt here.
 
 from __future__ import annotations
 
-import enum
 import logging
 import socket
 import threading
@@ -19,20 +18,11 @@ from typing import Any
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, PodmanError
 from app.engine.http_api import Stream
+from app.engine.streams.records import StreamState
 from app.support import log
 
 # Seconds to wait before each reconnect after a failure; the last one repeats.
 DEFAULT_BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
-
-
-class StreamState(enum.Enum):
-    """Where a reader is; each change but STOPPED reaches ``on_state(state, reason)``."""
-
-    STOPPED = "stopped"  # not running: not started yet, or stop() was called
-    CONNECTING = "connecting"  # opening the stream (reason: the last loss, if any)
-    CONNECTED = "connected"  # the stream is open: the cue to reconcile with a full list
-    LOST = "lost"  # it broke or could not be opened; it reconnects after a pause
-    ENDED = "ended"  # Podman ended it (a container stopped); it waits for ``resume()``
 
 
 StateCallback = Callable[[StreamState, str], None]

@@ -3,45 +3,26 @@ history with rates, and a reader for the stream.
 
 The libpod stream sends ``{"Error": …, "Stats": [{…}]}`` per interval; the
 Docker-compatible one sends Docker's layout. Both parse into the same StatsSample.
+For a container that is not running Podman 4.3 keeps sending readings of all zeros
+(docs/podman-notes.md, "Stats and processes of a stopped container"): those are no
+figures, so they parse into nothing.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError
 from app.engine.http_api import LIBPOD_PREFIX, Stream, open_stream
 from app.engine.streams.reader import StateCallback, StreamReader, StreamState
+from app.engine.streams.records import StatsSample
 from app.support import log
 
 _log = log.get("stats")
-
-HISTORY_SECONDS = 300
-
-
-@dataclass(frozen=True, slots=True)
-class StatsSample:
-    """One reading; byte counters are totals since the container started."""
-
-    at: float  # time.monotonic() when it arrived
-    cpu_percent: float
-    mem_used: int
-    mem_limit: int
-    net_rx: int
-    net_tx: int
-    block_read: int
-    block_write: int
-    pids: int
-
-    @property
-    def mem_percent(self) -> float:
-        return 100.0 * self.mem_used / self.mem_limit if self.mem_limit else 0.0
 
 
 def _num(value: Any, kind: type = int) -> Any:
@@ -59,6 +40,8 @@ def parse_stats(data: Mapping[str, Any], at: float | None = None) -> StatsSample
         if not entries or not isinstance(entries[0], Mapping):
             return None
         s = entries[0]
+        if not (_num(s.get("MemLimit")) or _num(s.get("MemUsage")) or _num(s.get("PIDs"))):
+            return None  # a stopped container's reading: no memory, no limit, no process
         return StatsSample(
             at,
             _num(s.get("CPU"), float),
@@ -99,60 +82,6 @@ def _parse_docker(data: Mapping[str, Any], at: float) -> StatsSample:
     return StatsSample(
         at, percent, _num(mem.get("usage")), _num(mem.get("limit")), rx, tx, read, write, pids
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Rates:
-    """Bytes per second between two samples."""
-
-    net_rx: float = 0.0
-    net_tx: float = 0.0
-    block_read: float = 0.0
-    block_write: float = 0.0
-
-
-class StatsHistory:
-    """The samples of the last ``seconds`` and the rates between them."""
-
-    def __init__(self, seconds: float = HISTORY_SECONDS) -> None:
-        self.seconds = seconds
-        self.samples: deque[StatsSample] = deque()
-        self.rates: deque[tuple[float, Rates]] = deque()
-
-    @property
-    def latest(self) -> StatsSample | None:
-        return self.samples[-1] if self.samples else None
-
-    @property
-    def latest_rates(self) -> Rates:
-        return self.rates[-1][1] if self.rates else Rates()
-
-    def add(self, sample: StatsSample) -> None:
-        prev = self.latest
-        if prev is not None and sample.at > prev.at:
-            span = sample.at - prev.at
-
-            def rate(new: int, old: int) -> float:
-                # A restarted container's counters start again from zero.
-                return max(0, new - old) / span
-
-            self.rates.append(
-                (
-                    sample.at,
-                    Rates(
-                        rate(sample.net_rx, prev.net_rx),
-                        rate(sample.net_tx, prev.net_tx),
-                        rate(sample.block_read, prev.block_read),
-                        rate(sample.block_write, prev.block_write),
-                    ),
-                )
-            )
-        self.samples.append(sample)
-        horizon = sample.at - self.seconds
-        while self.samples and self.samples[0].at < horizon:
-            self.samples.popleft()
-        while self.rates and self.rates[0][0] < horizon:
-            self.rates.popleft()
 
 
 class StatsReader(StreamReader):

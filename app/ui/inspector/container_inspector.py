@@ -45,6 +45,7 @@ from app.support.concurrency import TaskSet
 from app.ui import confirmation
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab
+from app.ui.inspector.not_running import RunState
 from app.ui.inspector.processes_tab import ProcessesTab
 from app.ui.inspector.stats_tab import StatsTab
 from app.ui.inspector.summary_tab import SummaryTab, ports
@@ -222,10 +223,11 @@ class ContainerInspector(QMainWindow):
         self.status = S.from_state((attrs.get("State") or {}).get("Status", ""))
         if self.banner.text().startswith("Cannot read"):
             self.banner.hide()
-        self._show(attrs)
         if first:
             for tab in (self.logs, self.stats):
                 tab.container_id = self.container_id
+        self._show(attrs)
+        if first:
             self.logs.start()
         elif self.status is S.RUNNING and not was_running:
             self.logs.container_started()
@@ -248,6 +250,9 @@ class ContainerInspector(QMainWindow):
         self._show_state()
         self.summary.set_data(attrs, self._pod_name(attrs.get("Pod") or ""))
         self.stats.memory_limited = bool((attrs.get("HostConfig") or {}).get("Memory"))
+        run_state = RunState.from_attrs(self.name, self.status, attrs)
+        self.stats.set_run_state(run_state)
+        self.processes.set_run_state(run_state)
         self.inspect.set_data(attrs)
         self.port_menu.clear()
         for url in port_urls(attrs, self.session.connection):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
+    QTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,8 +33,9 @@ class InspectTab(QWidget):
         super().__init__(parent)
         self._data: Any = None
         self._raw = ""
-        self._matches: list[QTreeWidgetItem] = []
-        self._match_index = -1
+        self._matches: list[QTreeWidgetItem] = []  # in the tree
+        self._raw_matches: list[QTextCursor] = []  # in the raw JSON
+        self._match_index = -1  # the current match of the mode shown: the one the count names
         self.search = QLineEdit(
             self, placeholderText="Search keys and values", clearButtonEnabled=True
         )
@@ -41,7 +43,7 @@ class InspectTab(QWidget):
         self.search.setAccessibleName("Search the inspect data")
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self.find_next)
         self.next_button = QPushButton("↓", self, toolTip="Next match (Enter)")
         self.previous_button = QPushButton("↑", self, toolTip="Previous match")
@@ -104,11 +106,13 @@ class InspectTab(QWidget):
         self.raw.setPlainText(self._raw)
         self.raw.verticalScrollBar().setValue(bar)
         expanded = self._expanded_paths()
+        current = self._current_path()
+        self._matches = []  # their items go with the tree's
         self.tree.clear()
         self._add(self.tree.invisibleRootItem(), data)
         self._restore_expanded(expanded)
         if self.search.text():
-            self._run_search()
+            self._run_search(keep=current)
 
     def _add(self, parent: QTreeWidgetItem, value: Any) -> None:
         pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
@@ -161,13 +165,19 @@ class InspectTab(QWidget):
 
     # -- search --------------------------------------------------------------------------
 
-    def _run_search(self) -> None:
+    def _search_changed(self, _text: str) -> None:
+        self._match_index = -1  # a new search: it goes to its own first match
+        self._search_timer.start()
+
+    def _run_search(self, keep: str | None = None) -> None:
+        """Find the matches in the tree and in the raw JSON, and go to the first one of
+        the mode shown (or, after the data was read again, to the one at ``keep``)."""
         text = self.search.text().lower()
         for item in self._matches:
             for column in (0, 1):
                 item.setBackground(column, QColor(0, 0, 0, 0))
         self._matches = []
-        self._match_index = -1
+        self._raw_matches = []
         if text:
             for item in self._all_items():
                 if text in item.text(0).lower() or (
@@ -181,21 +191,68 @@ class InspectTab(QWidget):
                     while parent is not None:
                         parent.setExpanded(True)
                         parent = parent.parent()
-        if self.stack.currentIndex() == 1 and text:
-            self._find_raw(forward=True, restart=True)
+            doc = self.raw.document()
+            cursor = QTextCursor(doc)
+            while True:  # QTextDocument.find ignores case unless told otherwise
+                cursor = doc.find(text, cursor)
+                if cursor.isNull():
+                    break
+                self._raw_matches.append(QTextCursor(cursor))
+        paths = [self._paths(item) for item in self._matches] if keep is not None else []
+        if keep is not None and self.stack.currentIndex() == 0 and keep in paths:
+            self._match_index = paths.index(keep)
+        else:
+            self._match_index = 0 if self._shown_matches() else -1
+        self._go_to_current()
         self._update_label()
 
+    def _shown_matches(self) -> list:
+        """The matches of the mode shown: tree items, or places in the raw JSON."""
+        return self._raw_matches if self.stack.currentIndex() == 1 else self._matches
+
+    def _current_path(self) -> str | None:
+        if self.stack.currentIndex() == 0 and 0 <= self._match_index < len(self._matches):
+            return self._paths(self._matches[self._match_index])
+        return None
+
+    def _go_to_current(self) -> None:
+        if self.stack.currentIndex() == 1:
+            self._highlight_raw()
+            if self._match_index >= 0:
+                self.raw.setTextCursor(self._raw_matches[self._match_index])
+                self.raw.ensureCursorVisible()
+        elif self._match_index >= 0:
+            item = self._matches[self._match_index]
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+
+    def _highlight_raw(self) -> None:
+        """Every match in the raw JSON in yellow, the current one in orange."""
+        others = QTextCharFormat()
+        others.setBackground(QColor("#ffd54f"))
+        others.setForeground(QColor("#000000"))
+        current = QTextCharFormat(others)
+        current.setBackground(QColor("#ff9632"))
+        selections = []
+        for index, match in enumerate(self._raw_matches):
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = match
+            selection.format = current if index == self._match_index else others
+            selections.append(selection)
+        self.raw.setExtraSelections(selections)
+
     def _update_label(self) -> None:
+        matches = self._shown_matches()
         if not self.search.text():
             self.match_label.setText("")
-        elif not self._matches:
+        elif not matches:
             self.match_label.setText("No match")
         else:
-            self.match_label.setText(f"{max(self._match_index + 1, 0)} of {len(self._matches)}")
+            self.match_label.setText(f"{self._match_index + 1} of {len(matches)}")
 
     @property
     def match_count(self) -> int:
-        return len(self._matches)
+        return len(self._shown_matches())
 
     def find_next(self) -> None:
         self._step(+1)
@@ -205,28 +262,16 @@ class InspectTab(QWidget):
 
     def _step(self, direction: int) -> None:
         if self._search_timer.isActive():
+            # The search had not run yet: running it goes to its first match.
             self._search_timer.stop()
             self._run_search()
-        if self.stack.currentIndex() == 1:
-            self._find_raw(forward=direction > 0)
-        if not self._matches:
             return
-        self._match_index = (self._match_index + direction) % len(self._matches)
-        item = self._matches[self._match_index]
-        self.tree.setCurrentItem(item)
-        self.tree.scrollToItem(item)
+        matches = self._shown_matches()
+        if not matches:
+            return
+        self._match_index = (self._match_index + direction) % len(matches)
+        self._go_to_current()
         self._update_label()
-
-    def _find_raw(self, forward: bool, restart: bool = False) -> None:
-        text = self.search.text()
-        if restart:
-            self.raw.moveCursor(QTextCursor.MoveOperation.Start)
-        flags = QTextDocument.FindFlag(0) if forward else QTextDocument.FindFlag.FindBackward
-        if not self.raw.find(text, flags):
-            self.raw.moveCursor(
-                QTextCursor.MoveOperation.Start if forward else QTextCursor.MoveOperation.End
-            )
-            self.raw.find(text, flags)
 
     # -- copy ----------------------------------------------------------------------------
 

@@ -46,9 +46,14 @@ from PySide6.QtWidgets import (
 
 from app.controllers.container_logs import FIRST_LINES, ContainerLogs
 from app.engine.errors import PodmanError
-from app.engine.streams.events import parse_rfc3339_ns, since_param
-from app.engine.streams.logs import STDERR, LogLine, Record, to_row
-from app.engine.streams.reader import StreamState
+from app.engine.streams.records import (
+    STDERR,
+    LogLine,
+    Record,
+    StreamState,
+    parse_rfc3339_ns,
+    to_row,
+)
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
@@ -65,7 +70,7 @@ MAX_PER_FLUSH = 400
 MAX_PENDING = 50_000  # about six seconds of showing at that pace
 FAST_BACKLOG = 2000  # lines waiting: beyond, plain stdout lines are drawn in one run
 NOTICE = -1  # the stream of the view's own notes
-Row = tuple[int, str, str]  # (stream, timestamp, text): see logs.to_row
+Row = tuple[int, str, str]  # (stream, timestamp, text): see records.to_row
 STDERR_COLOR = "#d9534f"
 MUTED_COLOR = "#8a8a8a"
 
@@ -90,7 +95,7 @@ class LogsTab(QWidget):
         self._ansi_state: dict[int, ansi.Style] = {}
         self._stamps: dict[str, str] = {}
         self._matches: list[QTextCursor] = []
-        self._match_index = -1
+        self._match_index = -1  # the current match, the one the count names
         self._tasks = TaskSet("logs tab", _log)
         self._closed = False
         self._earlier_exhausted = False
@@ -105,7 +110,7 @@ class LogsTab(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit(self, placeholderText="Search the logs", clearButtonEnabled=True)
         self.search.setObjectName("logsSearch")
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self.find_next)
         previous = QShortcut(QKeySequence("Shift+Return"), self.search)
         previous.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -365,15 +370,12 @@ class LogsTab(QWidget):
         room = MAX_LINES - len(self._store)
         if first is None or room <= 0 or self._earlier_exhausted:
             return 0
-        head = [line for line in self._store if line[1] == first[1]]
-        first_ns = parse_rfc3339_ns(first[1])
-        whole_second = "." not in first[1]
-        until = since_param(first_ns + (1_000_000_000 if whole_second else 1))
+        shown_at_first = sum(1 for line in self._store if line[1] == first[1])
         want = min(FIRST_LINES, room)
         self.earlier_button.setEnabled(False)
         self.earlier_button.setText("Loading…")
         try:
-            got = await self.controller.read_earlier(tail=want + len(head), until=until)
+            got = await self.controller.read_earlier(first[1], shown_at_first, want)
         except PodmanError as exc:
             _log.warning("loading earlier logs of %s failed: %s", self.container_id, exc)
             self.status.setText(f"Could not load earlier lines: {exc}")
@@ -383,18 +385,11 @@ class LogsTab(QWidget):
         if got is None or self._closed:
             self.earlier_button.setEnabled(not self._closed)
             return 0
-        # The lines of the first second already shown come last in what Podman sent.
-        # Matched by time and count, not text: Podman 4.3's ``tail`` (which the view's
-        # first lines came from) can garble a line that conmon wrote in two parts.
-        if head and all(line[1] == first[1] for line in got[-len(head) :]):
-            got = got[: -len(head)]
-        got = [tuple(line) for line in got if not line[1] or parse_rfc3339_ns(line[1]) <= first_ns]
-        got = got[-want:]
         if len(got) < want:
             self._earlier_exhausted = True
         self.earlier_button.setEnabled(not self._earlier_exhausted)
         if got:
-            self._prepend(got)
+            self._prepend([tuple(line) for line in got])
         return len(got)
 
     def _prepend(self, lines: list[Row]) -> None:
@@ -411,9 +406,17 @@ class LogsTab(QWidget):
 
     # -- search --------------------------------------------------------------------------
 
+    def _search_changed(self, _text: str) -> None:
+        self._match_index = -1  # a new search: it goes to its own first match
+        self._search_timer.start()
+
     def _run_search(self) -> None:
+        """Find every match; the current one stays current as lines come and go."""
         text = self.search.text()
         doc = self.view.document()
+        # Qt moves a cursor as text is added or trimmed before it, so the current
+        # match is found again by where it is now; a trimmed one has no selection left.
+        current = self._current_match()
         self._matches = []
         if text:
             cursor = QTextCursor(doc)
@@ -422,19 +425,53 @@ class LogsTab(QWidget):
                 if cursor.isNull():
                     break
                 self._matches.append(QTextCursor(cursor))
-        highlight = QTextCharFormat()
-        highlight.setBackground(QColor("#ffd54f"))
-        highlight.setForeground(QColor("#000000"))
+        fresh = current is None or not current.hasSelection()
+        if fresh:
+            self._match_index = self._first_in_view()
+        else:
+            starts = [match.selectionStart() for match in self._matches]
+            start = current.selectionStart()
+            self._match_index = next(
+                (i for i, at in enumerate(starts) if at >= start), len(starts) - 1
+            )
+        self._highlight()
+        if fresh and self._match_index >= 0:
+            self._go_to_current()  # as a browser's find does: the count names what shows
+        self._update_match_label()
+
+    def _current_match(self) -> QTextCursor | None:
+        if 0 <= self._match_index < len(self._matches):
+            return self._matches[self._match_index]
+        return None
+
+    def _first_in_view(self) -> int:
+        """The first match from the top of the view down, else the last one above it."""
+        if not self._matches:
+            return -1
+        top = self.view.cursorForPosition(self.view.viewport().rect().topLeft()).position()
+        return next(
+            (i for i, m in enumerate(self._matches) if m.selectionStart() >= top),
+            len(self._matches) - 1,
+        )
+
+    def _highlight(self) -> None:
+        """Every match in yellow, the current one in orange."""
+        others = QTextCharFormat()
+        others.setBackground(QColor("#ffd54f"))
+        others.setForeground(QColor("#000000"))
+        current = QTextCharFormat(others)
+        current.setBackground(QColor("#ff9632"))
         selections = []
-        for match in self._matches:
+        for index, match in enumerate(self._matches):
             selection = QTextEdit.ExtraSelection()
             selection.cursor = match
-            selection.format = highlight
+            selection.format = current if index == self._match_index else others
             selections.append(selection)
         self.view.setExtraSelections(selections)
-        if self._match_index >= len(self._matches):
-            self._match_index = len(self._matches) - 1
-        self._update_match_label()
+
+    def _go_to_current(self) -> None:
+        self.view.setTextCursor(self._matches[self._match_index])
+        self.view.ensureCursorVisible()
 
     @property
     def match_count(self) -> int:
@@ -447,8 +484,7 @@ class LogsTab(QWidget):
             self.match_label.setText("No match")
         else:
             more = "+" if len(self._matches) >= MAX_MATCHES else ""
-            shown = self._match_index + 1 if self._match_index >= 0 else 0
-            self.match_label.setText(f"{shown} of {len(self._matches)}{more}")
+            self.match_label.setText(f"{self._match_index + 1} of {len(self._matches)}{more}")
 
     def find_next(self) -> bool:
         return self._step(+1)
@@ -458,13 +494,17 @@ class LogsTab(QWidget):
 
     def _step(self, direction: int) -> bool:
         if self._search_timer.isActive() or not self._matches:
+            # The search had not run yet: running it goes to its first match.
             self._search_timer.stop()
+            fresh = self._current_match() is None
             self._run_search()
+            if fresh:
+                return bool(self._matches)
         if not self._matches:
             return False
         self._match_index = (self._match_index + direction) % len(self._matches)
-        self.view.setTextCursor(self._matches[self._match_index])
-        self.view.ensureCursorVisible()
+        self._highlight()
+        self._go_to_current()
         self._update_match_label()
         return True
 

@@ -1,4 +1,5 @@
-"""The Processes tab: `podman top` as a table, refreshed every 2 s while visible.
+"""The Processes tab: `podman top` as a table, refreshed every 2 s while visible and
+the container runs; a container that is not running gets plain words, not an empty table.
 
 Signals:
     refreshed(ProcessTable): a new listing is shown.
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from app.engine.dto import ProcessTable
 from app.engine.errors import Conflict, ConnectionLost, PodmanError
+from app.models.container_status import ContainerStatus as S
 from app.support import log
 from app.support.concurrency import TaskSet
+from app.ui.inspector.not_running import NotRunningPage, RunState
 
 _log = log.get("ui")
 
@@ -50,6 +54,7 @@ class ProcessesTab(QWidget):
         self._fetch = fetch
         self._tasks = TaskSet("processes", _log)  # one listing at a time
         self._enabled = True
+        self.run_state: RunState | None = None  # set by the window once it read the container
         self.table = QTableWidget(self)
         self.table.setObjectName("processesTable")
         self.table.verticalHeader().hide()
@@ -59,10 +64,15 @@ class ProcessesTab(QWidget):
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.not_running = NotRunningPage("processesNotRunning", self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.not_running)
         self.status = QLabel("", self)
+        self.status.setObjectName("processesStatus")
         self.status.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.status)
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -71,10 +81,50 @@ class ProcessesTab(QWidget):
         self._enabled = enabled
         if not enabled:
             self._timer.stop()
+            if self.table.rowCount():
+                self.status.setText("No longer refreshed: this is the last listing.")
+
+    @property
+    def _asking(self) -> bool:
+        """Podman is asked while the tab shows and the container may have processes."""
+        running = self.run_state.running if self.run_state is not None else None
+        return self._enabled and self.isVisible() and running is not False
+
+    def set_run_state(self, state: RunState) -> None:
+        """The container's state as the window last read it."""
+        was_asking = self._timer.isActive()
+        self.run_state = state
+        if state.running is False:
+            self._timer.stop()
+            self._tasks.cancel_all()
+            self._say_not_running()
+        elif self._asking and not was_asking:
+            self.refresh()  # it runs again: list at once, not in 2 s
+            self._timer.start()
+
+    def _say_not_running(self, paused: bool = False) -> None:
+        self.table.setRowCount(0)
+        self.pages.setCurrentWidget(self.not_running)
+        self.status.setText("")
+        name = self.run_state.name if self.run_state is not None else "The container"
+        if paused:
+            self.not_running.say(
+                "Paused",
+                f"{name} is paused, and Podman lists no processes of a paused container. "
+                "Resume it to see them here.",
+            )
+            return
+        words = self.run_state.stopped_words() if self.run_state is not None else "is not running"
+        self.not_running.say(
+            "Not running",
+            f"{name} {words}, so it has no processes. Start it to see them here.",
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if self._enabled:
+        if self.run_state is not None and self.run_state.running is False:
+            self._say_not_running()  # "stopped 5 minutes ago" is said anew
+        elif self._asking:
             self.refresh()
             self._timer.start()
 
@@ -98,13 +148,15 @@ class ProcessesTab(QWidget):
             self.status.setText(f"Cannot reach Podman: {exc}")
             return
         except Conflict:
-            self.table.setRowCount(0)
-            self.status.setText("The container is not running: it has no processes.")
+            paused = self.run_state is not None and self.run_state.status is S.PAUSED
+            self._say_not_running(paused)
             return
         except PodmanError as exc:
             self.table.setRowCount(0)
+            self.pages.setCurrentWidget(self.table)
             self.status.setText(str(exc))
             return
+        self.pages.setCurrentWidget(self.table)
         self._show(listing)
         self.status.setText(f"{len(listing.rows)} processes · refreshed every 2 s")
         self.refreshed.emit(listing)
