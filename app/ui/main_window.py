@@ -29,7 +29,7 @@ from app.controllers.settings import Settings
 from app.engine.cli.machines import MachineAvailability
 from app.models.connection_state import ConnectionState
 from app.support.concurrency import TaskSet
-from app.ui import status_bar
+from app.ui import accessibility, status_bar
 from app.ui.containers_view import ContainersView
 from app.ui.images_view import ImagesView
 from app.ui.machines_view import MachinesView
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.notice_page.action_requested.connect(self.notice_action)
         self.connection_status = status_bar.install(self.statusBar())
         self._build_menus()
+        accessibility.finish_window(self)
         self._restore_geometry()
         self.sidebar.select(settings.window_page)
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.title.setFont(font)
         self.search = QLineEdit(browser)
         self.search.setObjectName("search")
+        self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(self._on_search)
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
             self.sidebar.select(kind)
         self.title.setText(view.title)
         self.search.setPlaceholderText(f"Search {view.title.lower()}  (Ctrl+F)")
+        self.search.setAccessibleName(f"Search {view.title.lower()}")
         view.set_filter_text(self.search.text())
         if kind == "machines" and view.model.availability is None:
             self._tasks.spawn(view.refresh())

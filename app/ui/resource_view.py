@@ -70,9 +70,11 @@ class ResourceView(QWidget):
 
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName(f"{model.kind}Toolbar")
+        self.toolbar.setAccessibleName(f"{self.title} actions")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.tree = QTreeView(self)
         self.tree.setObjectName(f"{model.kind}Tree")
+        self.tree.setAccessibleName(self.title)
         self.tree.setModel(self.proxy)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
@@ -134,7 +136,7 @@ class ResourceView(QWidget):
     def add_action(self, text: str, slot: Callable[[], Any], tip: str = "") -> QAction:
         action = QAction(text, self)
         action.setObjectName(text.rstrip("…").lower().replace(" ", "-"))
-        action.setToolTip(tip or text)
+        action.setToolTip(tip or f"{text.rstrip('…')} the selected {self.title.lower()}")
         action.triggered.connect(lambda: slot())
         self.toolbar.addAction(action)
         return action

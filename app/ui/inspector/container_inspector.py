@@ -43,6 +43,7 @@ from app.models.container_status import ContainerStatus as S
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui import confirmation
+from app.ui.accessibility import name_built_in_parts
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab
 from app.ui.inspector.processes_tab import ProcessesTab
@@ -141,13 +142,13 @@ class ContainerInspector(QMainWindow):
         titles.addLayout(state_row)
         header.addLayout(titles, 1)
 
-        self.start_button = QPushButton("Start", central)
-        self.stop_button = QPushButton("Stop", central)
-        self.restart_button = QPushButton("Restart", central)
-        self.pause_button = QPushButton("Pause", central)
-        self.remove_button = QPushButton("Remove…", central)
+        self.start_button = QPushButton("&Start", central)
+        self.stop_button = QPushButton("S&top", central)
+        self.restart_button = QPushButton("&Restart", central)
+        self.pause_button = QPushButton("&Pause", central)
+        self.remove_button = QPushButton("Re&move…", central)
         self.port_button = QToolButton(central)
-        self.port_button.setText("Open port")
+        self.port_button.setText("&Open port")
         self.port_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.port_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.port_menu = QMenu(self.port_button)
@@ -183,6 +184,7 @@ class ContainerInspector(QMainWindow):
         self.tabs.addTab(self.processes, "Processes")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        name_built_in_parts(self)
         self._update_actions()
 
     def _focus_search(self) -> None:
@@ -277,7 +279,7 @@ class ContainerInspector(QMainWindow):
         self.start_button.setEnabled(live and s.can_start())
         self.stop_button.setEnabled(live and s.can_stop())
         self.restart_button.setEnabled(live and s.can_restart())
-        self.pause_button.setText("Resume" if s is S.PAUSED else "Pause")
+        self.pause_button.setText("Res&ume" if s is S.PAUSED else "&Pause")
         self.pause_button.setEnabled(live and (s.can_pause() or s.can_unpause()))
         self.remove_button.setEnabled(live and s.can_remove())
         has_ports = bool(self.port_menu.actions())

@@ -52,6 +52,7 @@ class ProcessesTab(QWidget):
         self._enabled = True
         self.table = QTableWidget(self)
         self.table.setObjectName("processesTable")
+        self.table.setAccessibleName("Processes")
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
