@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.notice_page.action_requested.connect(self.notice_action)
         self.connection_status = status_bar.install(self.statusBar())
         self._build_menus()
+        self._set_focus_order()
         accessibility.finish_window(self)
         self._restore_geometry()
         self.sidebar.select(settings.window_page)
@@ -162,9 +163,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(find)
         view_menu.addAction(refresh)
         view_menu.addSeparator()
-        for kind, view in self.views.items():
-            action = QAction(view.title, self)
-            action.triggered.connect(lambda _=False, k=kind: self.sidebar.select(k))
+        for number, (kind, view) in enumerate(self.views.items(), start=1):
+            action = QAction(f"&{view.title}", self, shortcut=QKeySequence(f"Ctrl+{number}"))
+            action.setObjectName(f"page:{kind}")
+            action.triggered.connect(lambda _=False, k=kind: self.go_to_page(k))
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         open_log = QAction("Open &Log File", self)
@@ -175,7 +177,22 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
         self.find_action, self.reload_action = find, refresh
 
+    def _set_focus_order(self) -> None:
+        """Tab: sidebar → search → the message bar's Dismiss → the page's toolbar → the
+        list (each page in turn: Qt skips the hidden ones) → the status bar's Retry."""
+        chain = [self.sidebar, self.search, self.message_bar.dismiss_button]
+        for view in self.views.values():
+            chain += view.focus_order()
+        chain.append(self.connection_status.retry_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
     # -- pages and search ------------------------------------------------------------
+
+    def go_to_page(self, kind: str) -> None:
+        """Ctrl+1…Ctrl+7: show a page and put the keyboard in its list."""
+        self.sidebar.select(kind)
+        self.views[kind].focus_list()
 
     def current_view(self) -> ResourceView:
         return self.stack.currentWidget()

@@ -20,6 +20,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -101,6 +102,7 @@ class ContainerInspector(QMainWindow):
         actions.transition_ended.connect(self._on_transition_ended)
         actions.failed.connect(self._on_failed)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
 
     # -- layout --------------------------------------------------------------------------
@@ -168,6 +170,8 @@ class ContainerInspector(QMainWindow):
             self.remove_button,
         ):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        QWidget.setTabOrder(self.pause_button, self.port_button)  # Tab follows the row
+        QWidget.setTabOrder(self.port_button, self.remove_button)
         layout.addLayout(header)
 
         self.tabs = QTabWidget(central)
@@ -186,6 +190,14 @@ class ContainerInspector(QMainWindow):
         self.setCentralWidget(central)
         name_built_in_parts(self)
         self._update_actions()
+
+    def _on_escape(self) -> None:
+        """Escape clears a search that has text (as in the main window), else closes."""
+        focused = self.focusWidget()
+        if isinstance(focused, QLineEdit) and focused.text():
+            focused.clear()
+        else:
+            self.close()
 
     def _focus_search(self) -> None:
         search = getattr(self.tabs.currentWidget(), "search", None)
