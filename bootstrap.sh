@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
     libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
     libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+    dbus at-spi2-core python3-pyatspi
 )
 
 log() { printf '%s\n' "$*" >&2; }

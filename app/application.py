@@ -31,7 +31,7 @@ from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
-from app.ui import theme
+from app.ui import accessibility, theme
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.inspector.container_inspector import ContainerInspector
@@ -76,6 +76,7 @@ class Application:
         self._wire_window()
         self._wire_machines()
         self._wire_tray()
+        accessibility.finish_window(self.window)  # again: the menus and toolbar added here
 
     def _wire_window(self) -> None:
         m, w = self.manager, self.window
@@ -178,10 +179,14 @@ class Application:
         else:
             self.spawn(self.manager.act(action))
 
-    def show_settings(self) -> None:
+    def settings_dialog(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.add_section(DockerSocketSection(dialog))
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
+        return dialog
+
+    def show_settings(self) -> None:
+        dialog = self.settings_dialog()
         if dialog.exec():
             theme.apply(self.settings.theme)
             self.spawn(self.manager.open_initial(self.manager.requested))

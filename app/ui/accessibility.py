@@ -1,16 +1,34 @@
-"""Names for the controls Qt builds by itself, which a screen reader would announce as
-an unnamed button: a tool bar's or menu bar's overflow arrow and a table's corner
-button. Call ``name_built_in_parts`` once a window has built its widgets."""
+"""Keyboard and screen-reader help shared by the windows.
+
+``name_built_in_parts`` names the controls Qt builds by itself, which a screen reader
+would announce as an unnamed button: a tool bar's or menu bar's overflow arrow and a
+table's corner button. ``assign_mnemonics`` underlines a letter of each toolbar button
+(Alt+letter presses it). ``finish_window`` does both; call it once a window has built its
+widgets, and again when more menus or toolbars are added to it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QToolButton, QWidget
+import re
+
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QMainWindow,
+    QToolBar,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
 
 _PARTS = {
     "qt_toolbar_ext_button": ("More actions", "Show the actions that do not fit"),
     "qt_menubar_ext_button": ("More menus", "Show the menus that do not fit"),
     "qt_tableview_cornerbutton": ("Select all", "Select every row"),
 }
+# The label a toolbar action had before a mnemonic was added, so a second pass (after
+# more menus arrived) can choose again.
+_PLAIN_LABEL = "pdcPlainLabel"
 
 
 def name_built_in_parts(root: QWidget) -> None:
@@ -27,3 +45,64 @@ def name_tool_button(button: QToolButton, name: str, tip: str = "") -> None:
     """An icon-only tool button: its name for screen readers, its tooltip for the eye."""
     button.setAccessibleName(name)
     button.setToolTip(tip or name)
+
+
+def mnemonic_of(text: str) -> str:
+    """The letter a label underlines (``"Re&move"`` → ``"m"``), or ""."""
+    match = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return match.group(1).lower() if match else ""
+
+
+def with_mnemonic(label: str, taken: set[str]) -> str:
+    """``label`` with its first letter not in ``taken`` underlined (and added to it);
+    unchanged when every letter is taken."""
+    for index, char in enumerate(label):
+        if char.isalnum() and char.lower() not in taken:
+            taken.add(char.lower())
+            return label[:index] + "&" + label[index:]
+    return label
+
+
+def assign_mnemonics(window: QMainWindow) -> None:
+    """Give each toolbar button of ``window`` an Alt+letter, as a menu has: the first free
+    letter of its label, free meaning not used by the menu bar or by a button or label
+    elsewhere in the window. Labels a toolbar action set with an ``&`` of its own keep it.
+
+    Only the visible page's toolbar is shown at a time (Qt ignores a hidden widget's
+    mnemonic), so two pages may use the same letter.
+    """
+    menus = {mnemonic_of(a.text()) for a in window.menuBar().actions()}
+    elsewhere = (menus | _mnemonics_outside_toolbars(window)) - {""}
+    for toolbar in window.findChildren(QToolBar):
+        actions = [a for a in toolbar.actions() if not a.isSeparator()]
+        taken = set(elsewhere)
+        for action in actions:
+            if isinstance(action, QWidgetAction):
+                continue  # a widget put in the toolbar keeps its own label
+            plain = action.property(_PLAIN_LABEL)
+            if plain is None:
+                if mnemonic_of(action.iconText()) or "&" in action.text().replace("&&", ""):
+                    taken.add(mnemonic_of(action.iconText()) or mnemonic_of(action.text()))
+                    continue
+                plain = action.iconText()
+                action.setProperty(_PLAIN_LABEL, plain)
+            action.setIconText(with_mnemonic(plain, taken))
+
+
+def _mnemonics_outside_toolbars(window: QWidget) -> set[str]:
+    """Letters that the window's buttons and labels, other than toolbar buttons, use."""
+    letters = set()
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, QToolButton) and isinstance(widget.parentWidget(), QToolBar):
+            continue
+        if isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
+            letters.add(mnemonic_of(widget.text()))
+    return letters - {""}
+
+
+def finish_window(window: QMainWindow) -> None:
+    """Name Qt's own parts and give the toolbar buttons their Alt+letters."""
+    name_built_in_parts(window)
+    assign_mnemonics(window)

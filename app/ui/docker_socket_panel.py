@@ -34,6 +34,7 @@ class DockerSocketPanel(QDialog):
 
     def __init__(self, manager: ConnectionManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("dockerSocketPanel")
         self.setWindowTitle("Docker-compatible socket")
         self.manager = manager
         self.summary = QLabel(self)
@@ -63,8 +64,9 @@ class DockerSocketPanel(QDialog):
         self.export_line = QLineEdit(self)
         self.export_line.setReadOnly(True)
         self.export_line.setObjectName("dockerHostLine")
-        copy = QPushButton("Copy", self)
+        copy = QPushButton("&Copy", self)
         copy.setObjectName("copyDockerHost")
+        copy.setToolTip("Copy the export line to the clipboard")
         copy.clicked.connect(self.copy_export_line)
         row = QHBoxLayout()
         row.addWidget(self.export_line, 1)
@@ -75,7 +77,9 @@ class DockerSocketPanel(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(form)
         layout.addWidget(self.warning)
-        layout.addWidget(QLabel("Point the docker CLI and docker compose at it:", self))
+        point = QLabel("&Point the docker CLI and docker compose at it:", self)
+        point.setBuddy(self.export_line)
+        layout.addWidget(point)
         layout.addLayout(row)
         layout.addWidget(buttons)
         self.resize(560, 320)

@@ -15,7 +15,7 @@ class DockerSocketSection(SettingsSection):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
-        self.enabled = QCheckBox("Expose a Docker-compatible socket", self)
+        self.enabled = QCheckBox("&Expose a Docker-compatible socket", self)
         self.enabled.setObjectName("dockerEnabled")
         self.address = QLineEdit(self)
         self.address.setObjectName("dockerAddress")
@@ -36,7 +36,7 @@ class DockerSocketSection(SettingsSection):
         self.tcp_warning.setWordWrap(True)
         self.tcp_warning.setStyleSheet("color: #b35c00")
         form.addRow(self.enabled)
-        form.addRow("Address:", self.address)
+        form.addRow("&Address:", self.address)
         form.addRow(hint)
         form.addRow(self.tcp_warning)
         self.enabled.toggled.connect(self.address.setEnabled)

@@ -51,21 +51,24 @@ class InitMachineDialog(QDialog):
         self.memory.setSuffix(" MiB")
         self.disk = QSpinBox(self, minimum=10, maximum=4096, value=100)
         self.disk.setSuffix(" GiB")
-        self.rootful = QCheckBox("Rootful (containers run as root inside the machine)", self)
+        self.rootful = QCheckBox("&Rootful (containers run as root inside the machine)", self)
         self.image = QLineEdit(self)
         self.image.setPlaceholderText("Podman's default image")
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton("&Browse…", self)
+        browse.setToolTip("Choose a machine disk image file")
         browse.clicked.connect(self._browse)
         image_row = QHBoxLayout()
         image_row.addWidget(self.image, 1)
         image_row.addWidget(browse)
         form = QFormLayout(self)
-        form.addRow("Name:", self.name)
-        form.addRow("CPUs:", self.cpus)
-        form.addRow("Memory:", self.memory)
-        form.addRow("Disk size:", self.disk)
+        form.addRow("&Name:", self.name)
+        form.addRow("&CPUs:", self.cpus)
+        form.addRow("&Memory:", self.memory)
+        form.addRow("&Disk size:", self.disk)
         form.addRow("", self.rootful)
-        form.addRow("Image (optional):", image_row)
+        image_label = QLabel("&Image (optional):", self)
+        image_label.setBuddy(self.image)
+        form.addRow(image_label, image_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -88,6 +91,35 @@ class InitMachineDialog(QDialog):
             rootful=self.rootful.isChecked(),
             image=self.image.text().strip(),
         )
+
+
+# A screen reader says a button's name, then its tooltip. The machine's and the remote
+# connection's "Set as Default" and "Remove…" get names that tell them apart (each keeps
+# its visible label in it, for those who speak a button's label to press it).
+_BUTTON_HELP = {
+    "init": ("", "Create a Podman machine (podman machine init)"),
+    "start": ("", "Start the selected machine"),
+    "stop": ("", "Stop the selected machine"),
+    "restart": ("", "Stop and start the selected machine"),
+    "remove": ("Remove machine", "Remove the selected machine with its disk and containers"),
+    "rootful": ("", "Switch the selected machine between rootful and rootless"),
+    "default": ("Set as Default (machine)", "Make the selected machine Podman's default"),
+    "terminal": ("", "Open a terminal in the selected machine"),
+    "remote-add": ("", "Reach Podman on another computer over SSH"),
+    "remote-test": ("", "Check that the selected connection answers"),
+    "remote-default": ("Set as Default (connection)", "Make it Podman's default connection"),
+    "remote-remove": ("Remove connection", "Remove it from Podman's list; nothing remote changes"),
+}
+
+
+def _list_title(text: str, buddy: QWidget) -> QLabel:
+    """A bold title over a list whose Alt+letter moves the keyboard into the list."""
+    label = QLabel(text, buddy.parentWidget())
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setBuddy(buddy)
+    return label
 
 
 class ManageMachinesDialog(QDialog):
@@ -117,6 +149,7 @@ class ManageMachinesDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.machines = QTreeWidget(self)
         self.machines.setObjectName("machineList")
+        self.machines.setAccessibleName("Machines")
         self.machines.setHeaderLabels(["Machine", "State", "CPUs", "Memory", "Disk", "Default"])
         self.machines.setRootIsDecorated(False)
         self.machines.itemSelectionChanged.connect(self._update_buttons)
@@ -141,6 +174,7 @@ class ManageMachinesDialog(QDialog):
         machine_row.addStretch(1)
         self.remotes = QTreeWidget(self)
         self.remotes.setObjectName("remoteList")
+        self.remotes.setAccessibleName("Remote connections")
         self.remotes.setHeaderLabels(["Connection", "Address", "Default"])
         self.remotes.setRootIsDecorated(False)
         self.remotes.header().resizeSection(0, 160)
@@ -172,14 +206,19 @@ class ManageMachinesDialog(QDialog):
         progress_row.addWidget(self.cancel)
         self.output = QPlainTextEdit(self)
         self.output.setObjectName("machineOutput")
+        self.output.setAccessibleName("Command output")
         self.output.setReadOnly(True)
         self.output.setMaximumBlockCount(5000)
+        for key, (name, tip) in _BUTTON_HELP.items():
+            self.buttons[key].setToolTip(tip)
+            if name:
+                self.buttons[key].setAccessibleName(name)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Machines</b>", self))
+        layout.addWidget(_list_title("&Machines", self.machines))
         layout.addWidget(self.explanation)
         layout.addWidget(self.machines, 2)
         layout.addLayout(machine_row)
-        layout.addWidget(QLabel("<b>Remote connections</b>", self))
+        layout.addWidget(_list_title("Remote &connections", self.remotes))
         layout.addWidget(self.remotes, 1)
         layout.addLayout(remote_row)
         layout.addLayout(progress_row)

@@ -280,7 +280,8 @@ def add_toolbar_button(window: QMainWindow, menu: MachineMenu) -> QToolButton:
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     button.setDefaultAction(toolbar_action(menu))
-    button.setToolTip("Switch connection or machine")
+    # On the action, not the button: the button takes its action's tooltip at each change.
+    button.defaultAction().setToolTip("Switch connection or machine")
     button.setAccessibleName("Connection")
     toolbar = window.addToolBar("Connection")
     toolbar.setObjectName("connectionToolbar")

@@ -31,7 +31,7 @@ from app.controllers.settings import Settings
 from app.engine.cli.machines import MachineAvailability
 from app.models.connection_state import ConnectionState
 from app.support.concurrency import TaskSet
-from app.ui import status_bar
+from app.ui import accessibility, status_bar
 from app.ui.containers_view import ContainersView
 from app.ui.images_view import ImagesView
 from app.ui.machines_view import MachinesView
@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self._retry_pressed = False
         self.connection_status = status_bar.install(self.statusBar())
         self._build_menus()
+        self._set_focus_order()
+        accessibility.finish_window(self)
         self._restore_geometry()
         self.sidebar.select(settings.window_page)
 
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         self.title.setFont(font)
         self.search = QLineEdit(browser)
         self.search.setObjectName("search")
+        self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(self._on_search)
@@ -164,9 +167,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(find)
         view_menu.addAction(refresh)
         view_menu.addSeparator()
-        for kind, view in self.views.items():
-            action = QAction(view.title, self)
-            action.triggered.connect(lambda _=False, k=kind: self.sidebar.select(k))
+        for number, (kind, view) in enumerate(self.views.items(), start=1):
+            action = QAction(f"&{view.title}", self, shortcut=QKeySequence(f"Ctrl+{number}"))
+            action.setObjectName(f"page:{kind}")
+            action.triggered.connect(lambda _=False, k=kind: self.go_to_page(k))
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         open_log = QAction("Open &Log File", self)
@@ -177,7 +181,22 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
         self.find_action, self.reload_action = find, refresh
 
+    def _set_focus_order(self) -> None:
+        """Tab: sidebar → search → the message bar's Dismiss → the page's toolbar → the
+        list (each page in turn: Qt skips the hidden ones) → the status bar's Retry."""
+        chain = [self.sidebar, self.search, self.message_bar.dismiss_button]
+        for view in self.views.values():
+            chain += view.focus_order()
+        chain.append(self.connection_status.retry_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
     # -- pages and search ------------------------------------------------------------
+
+    def go_to_page(self, kind: str) -> None:
+        """Ctrl+1…Ctrl+7: show a page and put the keyboard in its list."""
+        self.sidebar.select(kind)
+        self.views[kind].focus_list()
 
     def current_view(self) -> ResourceView:
         return self.stack.currentWidget()
@@ -189,6 +208,7 @@ class MainWindow(QMainWindow):
             self.sidebar.select(kind)
         self.title.setText(view.title)
         self.search.setPlaceholderText(f"Search {view.title.lower()}  (Ctrl+F)")
+        self.search.setAccessibleName(f"Search {view.title.lower()}")
         view.set_filter_text(self.search.text())
         if kind == "machines" and view.model.availability is None:
             self._tasks.spawn(view.refresh())

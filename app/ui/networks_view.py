@@ -43,7 +43,7 @@ class NetworksView(ResourceView):
         if DEFAULT_NETWORK in {i.name for i in self.selected_items()}:
             self.remove.setToolTip("Podman's default network “podman” cannot be removed")
         else:
-            self.remove.setToolTip("Remove")
+            self.remove.setToolTip("Remove the selected networks")
 
     def remove_selected(self) -> None:
         keys = self._removable()

@@ -54,15 +54,18 @@ class RemoteConnectionDialog(QDialog):
         self.identity = QLineEdit(self)
         self.identity.setObjectName("remoteIdentity")
         self.identity.setPlaceholderText(str(Path.home() / ".ssh" / "id_ed25519"))
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton("&Browse…", self)
+        browse.setToolTip("Choose the SSH identity (private key) file")
         browse.clicked.connect(self._browse)
         identity_row = QHBoxLayout()
         identity_row.addWidget(self.identity, 1)
         identity_row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("Name:", self.name)
-        form.addRow("Address:", self.uri)
-        form.addRow("Identity file:", identity_row)
+        form.addRow("&Name:", self.name)
+        form.addRow("&Address:", self.uri)
+        identity_label = QLabel("&Identity file:", self)
+        identity_label.setBuddy(self.identity)
+        form.addRow(identity_label, identity_row)
         hint = QLabel(
             "The socket path is where Podman's API listens on that host: "
             "<code>/run/podman/podman.sock</code> for root, "

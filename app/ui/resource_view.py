@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -70,9 +70,11 @@ class ResourceView(QWidget):
 
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName(f"{model.kind}Toolbar")
+        self.toolbar.setAccessibleName(f"{self.title} actions")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.tree = QTreeView(self)
         self.tree.setObjectName(f"{model.kind}Tree")
+        self.tree.setAccessibleName(self.title)
         self.tree.setModel(self.proxy)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
@@ -83,6 +85,9 @@ class ResourceView(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.installEventFilter(self)  # the Menu key: see eventFilter
+        menu_key = QShortcut(QKeySequence("Shift+F10"), self.tree, self._menu_at_current)
+        menu_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.tree.header().setSectionsMovable(True)
         self.tree.header().setStretchLastSection(True)
         self.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -134,13 +139,28 @@ class ResourceView(QWidget):
     def add_action(self, text: str, slot: Callable[[], Any], tip: str = "") -> QAction:
         action = QAction(text, self)
         action.setObjectName(text.rstrip("…").lower().replace(" ", "-"))
-        action.setToolTip(tip or text)
+        action.setToolTip(tip or f"{text.rstrip('…')} the selected {self.title.lower()}")
         action.triggered.connect(lambda: slot())
         self.toolbar.addAction(action)
+        # Qt leaves toolbar buttons out of the Tab chain; a keyboard user needs them in.
+        self.toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return action
 
     def update_actions(self) -> None:
         """Enable what the selection and the connection allow."""
+
+    def focus_order(self) -> list[QWidget]:
+        """Tab goes through the toolbar, the controls beside it, then the list (or what
+        stands in for it when empty)."""
+        toolbar = [self.toolbar.widgetForAction(a) for a in self.toolbar.actions()]
+        beside = [self.top.itemAt(i).widget() for i in range(1, self.top.count())]
+        controls = [w for w in (*toolbar, *beside) if w is not None and w.focusPolicy()]
+        return [*controls, self.tree, self.empty]
+
+    def focus_list(self) -> None:
+        """Put the keyboard in the list (or its empty state's links); Qt makes the first
+        row current, unselected, so Enter and the arrows work at once."""
+        self.body.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def context_actions(self) -> Sequence[QAction | None]:
         """The context menu (None for a separator); by default the toolbar's actions."""
@@ -213,6 +233,29 @@ class ResourceView(QWidget):
             self.update_actions()
 
     # -- internals -------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # The Menu key's context menu reaches the tree in the tree's coordinates, not in
+        # the viewport's that a right click gives: open it at the current row instead.
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.ContextMenu
+            and isinstance(event, QContextMenuEvent)
+            and event.reason() == QContextMenuEvent.Reason.Keyboard
+        ):
+            self._menu_at_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _menu_at_current(self) -> None:
+        """The context menu of the current row, which it selects first (as a right click
+        on an unselected row does)."""
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return
+        if not self.tree.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.select_keys([self.key_at(index)])
+        self._context_menu(self.tree.visualRect(index).center())
 
     def _context_menu(self, pos: QPoint) -> None:
         if not self.tree.indexAt(pos).isValid():

@@ -53,16 +53,19 @@ class GeneralSection(SettingsSection):
         self.podman_path.setPlaceholderText("podman (found on PATH)")
         self.podman_path.setObjectName("podmanPath")
         self.podman_path.setAccessibleName("Podman executable")
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton("&Browse…", self)
+        browse.setToolTip("Choose the podman executable")
         browse.clicked.connect(self._browse)
         row.addWidget(self.podman_path, 1)
         row.addWidget(browse)
-        form.addRow("Podman executable:", row)
+        label = QLabel("&Podman executable:", self)
+        label.setBuddy(self.podman_path)
+        form.addRow(label, row)
         self.theme = QComboBox(self)
         self.theme.setObjectName("theme")
         for theme in THEMES:
             self.theme.addItem(_THEME_LABELS[theme], theme)
-        form.addRow("Appearance:", self.theme)
+        form.addRow("&Appearance:", self.theme)
         # A path has no spaces to wrap at: a read-only field shows its start and scrolls.
         log_path = QLineEdit(str(paths.log_file()), self)
         log_path.setObjectName("logFile")
@@ -70,7 +73,7 @@ class GeneralSection(SettingsSection):
         log_path.setCursorPosition(0)
         log_path.setAccessibleName("Log file")
         log_path.setToolTip(str(paths.log_file()))
-        form.addRow("Log file:", log_path)
+        form.addRow("&Log file:", log_path)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose the podman executable")

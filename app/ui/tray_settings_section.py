@@ -15,12 +15,12 @@ class TraySettingsSection(SettingsSection):
     def __init__(self, parent: QWidget | None = None, tray_available: bool = True) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
-        self.close_to_tray = QCheckBox("Keep running in the tray when the window closes", self)
+        self.close_to_tray = QCheckBox("&Keep running in the tray when the window closes", self)
         self.close_to_tray.setObjectName("closeToTray")
         self.close_to_tray.setToolTip("Only where the desktop has a system tray")
         self.close_to_tray.setEnabled(tray_available)
         form.addRow(self.close_to_tray)
-        self.notifications = QCheckBox("Show notifications", self)
+        self.notifications = QCheckBox("Show &notifications", self)
         self.notifications.setObjectName("notifications")
         explain = QLabel(
             "When a machine has started or failed to start, and when a container exits "
@@ -28,7 +28,7 @@ class TraySettingsSection(SettingsSection):
             self,
         )
         explain.setWordWrap(True)
-        self.start_default = QCheckBox("Start the default machine when the app starts", self)
+        self.start_default = QCheckBox("&Start the default machine when the app starts", self)
         self.start_default.setObjectName("startDefaultMachine")
         form.addRow(self.notifications)
         form.addRow(explain)

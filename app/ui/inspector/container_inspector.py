@@ -20,6 +20,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -43,6 +44,7 @@ from app.models.container_status import ContainerStatus as S
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui import confirmation
+from app.ui.accessibility import name_built_in_parts
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab
 from app.ui.inspector.not_running import RunState
@@ -101,6 +103,7 @@ class ContainerInspector(QMainWindow):
         actions.transition_ended.connect(self._on_transition_ended)
         actions.failed.connect(self._on_failed)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
 
     # -- layout --------------------------------------------------------------------------
@@ -142,13 +145,13 @@ class ContainerInspector(QMainWindow):
         titles.addLayout(state_row)
         header.addLayout(titles, 1)
 
-        self.start_button = QPushButton("Start", central)
-        self.stop_button = QPushButton("Stop", central)
-        self.restart_button = QPushButton("Restart", central)
-        self.pause_button = QPushButton("Pause", central)
-        self.remove_button = QPushButton("Remove…", central)
+        self.start_button = QPushButton("&Start", central)
+        self.stop_button = QPushButton("S&top", central)
+        self.restart_button = QPushButton("&Restart", central)
+        self.pause_button = QPushButton("&Pause", central)
+        self.remove_button = QPushButton("Re&move…", central)
         self.port_button = QToolButton(central)
-        self.port_button.setText("Open port")
+        self.port_button.setText("&Open port")
         self.port_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.port_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.port_menu = QMenu(self.port_button)
@@ -168,6 +171,8 @@ class ContainerInspector(QMainWindow):
             self.remove_button,
         ):
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        QWidget.setTabOrder(self.pause_button, self.port_button)  # Tab follows the row
+        QWidget.setTabOrder(self.port_button, self.remove_button)
         layout.addLayout(header)
 
         self.tabs = QTabWidget(central)
@@ -184,7 +189,16 @@ class ContainerInspector(QMainWindow):
         self.tabs.addTab(self.processes, "Processes")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        name_built_in_parts(self)
         self._update_actions()
+
+    def _on_escape(self) -> None:
+        """Escape clears a search that has text (as in the main window), else closes."""
+        focused = self.focusWidget()
+        if isinstance(focused, QLineEdit) and focused.text():
+            focused.clear()
+        else:
+            self.close()
 
     def _focus_search(self) -> None:
         search = getattr(self.tabs.currentWidget(), "search", None)
@@ -282,7 +296,7 @@ class ContainerInspector(QMainWindow):
         self.start_button.setEnabled(live and s.can_start())
         self.stop_button.setEnabled(live and s.can_stop())
         self.restart_button.setEnabled(live and s.can_restart())
-        self.pause_button.setText("Resume" if s is S.PAUSED else "Pause")
+        self.pause_button.setText("Res&ume" if s is S.PAUSED else "&Pause")
         self.pause_button.setEnabled(live and (s.can_pause() or s.can_unpause()))
         self.remove_button.setEnabled(live and s.can_remove())
         has_ports = bool(self.port_menu.actions())

@@ -110,6 +110,7 @@ class LogsTab(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit(self, placeholderText="Search the logs", clearButtonEnabled=True)
         self.search.setObjectName("logsSearch")
+        self.search.setAccessibleName("Search the logs")
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self.find_next)
         previous = QShortcut(QKeySequence("Shift+Return"), self.search)
@@ -117,6 +118,8 @@ class LogsTab(QWidget):
         previous.activated.connect(self.find_previous)
         self.previous_button = QPushButton("↑", self, toolTip="Previous match (Shift+Enter)")
         self.next_button = QPushButton("↓", self, toolTip="Next match (Enter)")
+        self.previous_button.setAccessibleName("Previous match")
+        self.next_button.setAccessibleName("Next match")
         for button in (self.previous_button, self.next_button):
             button.setFixedWidth(32)
         self.previous_button.clicked.connect(self.find_previous)
@@ -126,6 +129,7 @@ class LogsTab(QWidget):
         self.streams = QComboBox(self)
         self.streams.addItems(["stdout + stderr", "stdout", "stderr"])
         self.streams.setToolTip("Which output streams to show")
+        self.streams.setAccessibleName("Streams shown")
         self.streams.currentIndexChanged.connect(lambda _i: self.rerender())
         self.timestamps = QCheckBox("Timestamps", self, checked=True)
         self.timestamps.toggled.connect(lambda _on: self.rerender())
@@ -145,6 +149,7 @@ class LogsTab(QWidget):
 
         self.view = QPlainTextEdit(self)
         self.view.setObjectName("logsView")
+        self.view.setAccessibleName("Container logs")
         self.view.setPlaceholderText(
             "The container has written nothing yet: its output appears here as it comes."
         )

@@ -57,6 +57,7 @@ class ProcessesTab(QWidget):
         self.run_state: RunState | None = None  # set by the window once it read the container
         self.table = QTableWidget(self)
         self.table.setObjectName("processesTable")
+        self.table.setAccessibleName("Processes")
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -29,7 +29,7 @@ from app.models import humanize
 from app.ui.accessibility import name_built_in_parts
 
 SECRET_KEY = re.compile(r"PASSWORD|PASSWD|TOKEN|SECRET|KEY", re.IGNORECASE)
-MASK = "••••••••  (click to show)"
+MASK = "••••••••  (click or Enter to show)"
 
 
 def is_secret(key: str) -> bool:
@@ -269,10 +269,18 @@ class SummaryTab(QScrollArea):
         self.env_table = self._table("Environment", ["Variable", "Value"], shown)
         if self.env_table is not None:
             self.env_table.cellClicked.connect(self._toggle_secret)
+            for key in (QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)):
+                enter = QShortcut(key, self.env_table, context=Qt.ShortcutContext.WidgetShortcut)
+                enter.activated.connect(self._toggle_current_secret)
         labels = sorted((config.get("Labels") or {}).items())
         self._table("Labels", ["Label", "Value"], labels)
         self._heading("Resource limits")
         self._form(limits(host))
+
+    def _toggle_current_secret(self) -> None:
+        # Enter on either cell of a secret's row: the keyboard need not reach the value.
+        if self.env_table is not None and self.env_table.currentRow() >= 0:
+            self._toggle_secret(self.env_table.currentRow(), 1)
 
     def _toggle_secret(self, row: int, column: int) -> None:
         key, value = self._env[row]
