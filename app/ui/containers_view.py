@@ -7,7 +7,6 @@ Signals:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Sequence
 
 from PySide6.QtCore import QModelIndex, QUrl, Signal
@@ -19,7 +18,7 @@ from app.controllers.settings import Settings
 from app.models.container_model import ContainerModel
 from app.models.container_status import ContainerStatus as S
 from app.models.resource_model import LINK_ROLE
-from app.ui.confirmation import Confirmation
+from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
 EMPTY = """
@@ -150,23 +149,15 @@ class ContainersView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list[Hashable]) -> None:
-        running = [k for k in keys if self.model.status(k).needs_force_to_remove()]
-        states = Counter(self.model.status(k).value for k in running)  # running, stopping…
-        unstopped = ", ".join(f"{count} {state}" for state, count in states.items())
-        names = [self.model.item(k).name for k in keys]
-        what = f"container “{names[0]}”" if len(keys) == 1 else f"{len(keys)} containers"
-        answer = await self.confirm(
-            Confirmation(
-                title="Remove containers",
-                text=f"Remove {what}? Its writable layer is deleted; this cannot be undone."
-                if len(keys) == 1
-                else f"Remove {what}? Their writable layers are deleted; this cannot be undone.",
-                items=names,
-                force_text=(f"Stop and remove the {unstopped} (force)" if running else ""),
-            )
+        removal = await confirm_removal(
+            self.resource_actions,
+            self.confirm,
+            "containers",
+            keys,
+            on_left_out=lambda text: self.message_posted.emit("info", text),
         )
-        if answer.accepted and self.session is not None:
-            await self.resource_actions.remove_containers(keys, force=answer.force)
+        if removal is not None:
+            await self.resource_actions.remove(removal)
 
     def _project_action(self, start: bool) -> None:
         project = self._selected_project()
