@@ -56,8 +56,11 @@ class ContainersView(ResourceView):
         self.scope.setToolTip("Show the containers of one pod or compose project")
         self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scope.currentIndexChanged.connect(self._apply_predicate)
-        self.show_infra = QCheckBox("Pod infra", self)
-        self.show_infra.setToolTip("Show the infra container each pod keeps for its namespaces")
+        self.show_infra = QCheckBox("Show pod helpers", self)
+        self.show_infra.setToolTip(
+            "Each pod keeps a small helper container that holds what its containers share "
+            "(network, ports). Podman calls it the pod's “infra” container."
+        )
         self.show_infra.setChecked(settings.show_infra_containers)
         self.show_infra.toggled.connect(self._on_show_infra)
         self.top.addWidget(self.scope)
@@ -254,7 +257,20 @@ class ContainersView(ResourceView):
         return sum(1 for c in self.model.items().values() if not c.is_infra)
 
     def filter_hint(self) -> str:
-        return "<p>Clear the search box (Esc) or choose “All containers”.</p>"
+        """What would bring hidden containers back, only the steps that apply."""
+        steps = []
+        if self.proxy.text:
+            steps.append("clear the search box (Esc)")
+        if self.scope.currentIndex() > 0:
+            steps.append("choose “All containers” above")
+        # Only pods' helpers are left, hidden: the view is empty because of them.
+        hidden_helpers = any(c.is_infra for c in self.model.items().values())
+        if hidden_helpers and not self.show_infra.isChecked() and not self.proxy.text:
+            steps.append("tick “Show pod helpers”")
+        if not steps:
+            return ""
+        text = ", or ".join(steps)
+        return f"<p>{text[0].upper()}{text[1:]}.</p>"
 
     def _update_empty(self, *args) -> None:
         super()._update_empty(*args)

@@ -150,6 +150,47 @@ def _refused_with_names(qtbot, manager, window, podman, db, app):
     assert view.model.item(db) is not None
 
 
+def test_a_pods_helper_is_not_offered_for_removal_and_the_empty_view_says_why(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("pod", "create", "--name", "shop")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT)
+    (helper,) = view.model.items()
+    # Only the hidden helper exists: the hint points at the checkbox, not at a scope
+    # that is already chosen.
+    assert view.body.currentWidget() is view.empty
+    assert view.scope.currentText() in ("", "All containers")
+    assert "All containers" not in view.empty.text()
+    assert "Show pod helpers" in view.empty.text() and view.show_infra.text() == "Show pod helpers"
+    assert "infra" in view.show_infra.toolTip()
+    view.show_infra.setChecked(True)
+    seen = []
+    answer_with(view, Answer(True), seen)
+    with qtbot.waitSignal(view.message_posted, timeout=WAIT) as told:
+        view.select_keys([helper])
+        view.remove.trigger()
+    assert seen == [] and "goes only with its pod" in told.args[1]
+    view.show_infra.setChecked(False)
+
+
+def test_the_search_hint_offers_only_what_applies(qtbot, podman, shell):
+    manager, window = shell
+    run(podman, "solo")
+    podman.cli("pod", "create", "--name", "shop")
+    podman.cli("create", "--pod", "shop", "--name", "shop-web", TEST_IMAGE)
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 2, timeout=WAIT)
+    window.search.setText("nothing-matches")
+    assert "Clear the search box (Esc)." in view.empty.text()
+    assert "All containers" not in view.empty.text()  # it is what is chosen
+    view.set_scope("pod", "shop")
+    assert "Clear the search box (Esc), or choose “All containers” above." in view.empty.text()
+    window.search.clear()
+    view.set_scope("", "")
+
+
 def test_sort_and_filter(qtbot, podman, shell):
     manager, window = shell
     for name in ("bravo", "alpha", "charlie"):
