@@ -24,7 +24,7 @@ class Confirmation:
     text: str
     items: list[str] = field(default_factory=list)  # exactly what will go
     action: str = "Remove"  # the destructive button's label: what it does
-    details: str = ""  # more words under the lists (what Podman does, who uses it, …)
+    details: str = ""  # words under the lists, a paragraph a line (what Podman does, …)
     # Further lists, each under a heading: ("Containers removed with it", ["web", …]).
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     action_tip: str = ""  # the destructive button's tooltip: the Podman term it stands for
@@ -85,8 +85,7 @@ def _informative_html(confirmation: Confirmation) -> str:
     for heading, items in confirmation.sections:
         if items:
             parts.append(f"<b>{html.escape(heading)}</b><br>{_bullets(items)}")
-    if confirmation.details:
-        parts.append(html.escape(confirmation.details).replace("\n", "<br>"))
+    parts += [html.escape(line) for line in confirmation.details.splitlines() if line]
     return "".join(f"<p>{part}</p>" for part in parts)
 
 
