@@ -8,7 +8,12 @@ action behaves the same wherever it starts. It shows its transition at once
 ("Stopping…"), runs off the GUI thread on the current session, re-lists what it changed,
 and only then ends the transition: the row goes from "Stopping…" straight to "Exited".
 A refusal ends it too (the row rolls back to what Podman lists) and is told once,
-through ``failed``, with the object's name and Podman's own words.
+through ``failed``, with the object's name and Podman's own words, names put in place of
+the ids Podman gives (``object_names``).
+
+A removal is planned before it is confirmed (``plan_removal``, from ``removal_plan``):
+what goes with it and whether Podman needs force, so the confirmation can say exactly
+that, and ``remove`` then does exactly that.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.controllers import removal_plan
+from app.controllers.object_names import known_names, with_names
+from app.controllers.removal_plan import Removal
 from app.controllers.session import Session
 from app.engine.dto import ProcessTable
 from app.engine.errors import PodmanError, Unreachable
@@ -87,10 +95,11 @@ class ActionFailure:
     name: str  # as the user knows it: 'container “web”'
     verb: str
     error: PodmanError  # its type says what happened (NotFound, InUse, …)
+    detail: str = ""  # Podman's words with names for ids; the error's own text if empty
 
     @property
     def text(self) -> str:
-        return f"Could not {self.verb} {self.name}: {self.error}"
+        return f"Could not {self.verb} {self.name}: {self.detail or self.error}"
 
 
 def describe(kind: str, key: Hashable, item: Any) -> str:
@@ -198,6 +207,56 @@ class ResourceActions(QObject):
     def remove_secrets(self, ids: Iterable[str]) -> Awaitable[list]:
         return self.run(REMOVE_SECRET, ids)
 
+    # -- removals, planned first -----------------------------------------------------------
+
+    async def plan_removal(self, kind: str, keys: Iterable[Hashable]) -> Removal | None:
+        """What removing these objects takes with it and whether Podman needs force for
+        it, from the session's listings (for volumes, from who mounts them now). None
+        when not connected, or when Podman could not say (``failed`` tells why)."""
+        session = self._session()
+        if session is None:
+            return None
+        keys = list(keys)
+        if kind != "volumes" and any(k not in session.items(kind) for k in keys):
+            # Made a moment ago (the inspector may know it before the list does).
+            await session.reconcile((kind, "containers") if kind != "containers" else (kind,))
+            if session is not self._session():
+                return None
+        containers = session.items("containers")
+        if kind == "containers":
+            return removal_plan.containers(keys, containers)
+        if kind == "pods":
+            return removal_plan.pods(keys, session.items("pods"), containers)
+        if kind == "images":
+            return removal_plan.images(keys, session.items("images"), containers)
+        if kind == "networks":
+            return removal_plan.networks(keys, session.items("networks"), containers)
+        if kind == "volumes" and keys:
+            try:
+                users = await session.call(session.client.volume_users)
+            except PodmanError as exc:
+                name = describe("volumes", keys[0], session.items("volumes").get(keys[0]))
+                detail = with_names(str(exc), known_names(session.items))
+                self._report(ActionFailure("volumes", keys[0], name, "check who uses", exc, detail))
+                return None
+            if session is not self._session():
+                return None
+            return removal_plan.volumes(keys, users, session.items("containers"))
+        if kind == "volumes":
+            return removal_plan.volumes((), {}, containers)
+        raise ValueError(f"no planned removal for {kind}")
+
+    def remove(self, removal: Removal) -> Awaitable[list]:
+        """Run a planned removal, forced exactly when the plan says Podman needs it."""
+        action = {
+            "containers": REMOVE_CONTAINER,
+            "pods": REMOVE_POD,
+            "images": REMOVE_IMAGE,
+            "volumes": REMOVE_VOLUME,
+            "networks": REMOVE_NETWORK,
+        }[removal.kind]
+        return self.run(action, removal.keys, force=removal.force)
+
     # -- look-ups ------------------------------------------------------------------------
 
     async def volume_users(self) -> dict[str, tuple[str, ...]] | None:
@@ -225,7 +284,8 @@ class ResourceActions(QObject):
                 users.update(await session.call(session.client.secret_users, key))
             except PodmanError as exc:
                 name = describe("secrets", key, known.get(key))
-                self._report(ActionFailure("secrets", key, name, "check who uses", exc))
+                detail = with_names(str(exc), known_names(session.items))
+                self._report(ActionFailure("secrets", key, name, "check who uses", exc, detail))
                 return None
         return sorted(users)
 
@@ -271,6 +331,7 @@ class ResourceActions(QObject):
         # Named now: once removed, an object is no longer among the session's items.
         known = session.items(action.kind)
         names = {key: describe(action.kind, key, known.get(key)) for key in keys}
+        ids = known_names(session.items)  # for the ids in Podman's messages
         method = getattr(session.client, action.method)
         failed: list[Hashable] = []
         try:
@@ -280,7 +341,10 @@ class ResourceActions(QObject):
             for key, result in zip(keys, results, strict=True):
                 if isinstance(result, PodmanError):
                     failed.append(key)
-                    self._report(ActionFailure(action.kind, key, names[key], action.verb, result))
+                    detail = with_names(str(result), ids)
+                    self._report(
+                        ActionFailure(action.kind, key, names[key], action.verb, result, detail)
+                    )
                 elif isinstance(result, BaseException):
                     raise result
             if session is self._session():

@@ -227,8 +227,15 @@ class Client:
 
     def remove_network(self, name: str, force: bool = False) -> None:
         """Remove; one with containers is refused (InUse) unless ``force``, which also
-        removes those containers."""
-        self._call(self._podman.networks.remove, name, force=force)
+        removes those containers.
+
+        Given an id, it is removed by its name: Podman looks for the network's users
+        under the name or id it is given, and by id finds none, so it would remove a
+        network in use and leave its containers on a network that no longer exists
+        (docs/podman-notes.md, "What removing takes with it").
+        """
+        attrs = self.inspect_network(name)
+        self._call(self._podman.networks.remove, str(attrs.get("name") or name), force=force)
 
     # -- secrets -------------------------------------------------------------------------
 

@@ -1,16 +1,21 @@
-"""Confirmations before destroying things: what will go, named, and a force choice.
+"""Confirmations before destroying things: what will go, named, and one button that
+does exactly that.
 
-The dialog is window-modal but opened without a nested event loop (``open()``), so it
-can be awaited from the app's asyncio tasks.
+There is no "force" checkbox to forget: whoever builds the confirmation knows whether
+Podman needs force and says what it will do (stop first, remove the users too), and the
+destructive button does just that. The dialog is window-modal but opened without a
+nested event loop (``open()``), so it can be awaited from the app's asyncio tasks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 
 @dataclass(frozen=True)
@@ -18,15 +23,16 @@ class Confirmation:
     title: str
     text: str
     items: list[str] = field(default_factory=list)  # exactly what will go
-    action: str = "Remove"  # the destructive button's label
-    force_text: str = ""  # when set, a checkbox offering force
-    details: str = ""  # more words under the list (who uses it, …)
+    action: str = "Remove"  # the destructive button's label: what it does
+    details: str = ""  # words under the lists, a paragraph a line (what Podman does, …)
+    # Further lists, each under a heading: ("Containers removed with it", ["web", …]).
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    action_tip: str = ""  # the destructive button's tooltip: the Podman term it stands for
 
 
 @dataclass(frozen=True)
 class Answer:
     accepted: bool
-    force: bool = False
 
 
 _MAX_LISTED = 15
@@ -40,37 +46,55 @@ def ask(parent: QWidget, confirmation: Confirmation) -> asyncio.Future:
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(confirmation.title)
     box.setText(confirmation.text)
-    listed = confirmation.items[:_MAX_LISTED]
-    more = len(confirmation.items) - len(listed)
-    lines = [f"• {item}" for item in listed] + ([f"… and {more} more"] if more > 0 else [])
-    info = "\n".join(lines)
-    if confirmation.details:
-        info = f"{info}\n\n{confirmation.details}" if info else confirmation.details
-    box.setInformativeText(info)
-    if len(confirmation.items) > _MAX_LISTED:
-        box.setDetailedText("\n".join(confirmation.items))
+    box.setInformativeText(_informative_html(confirmation))
+    info = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    if info is not None:
+        info.setTextFormat(Qt.TextFormat.RichText)
+    listed = [confirmation.items, *(items for _heading, items in confirmation.sections)]
+    if any(len(items) > _MAX_LISTED for items in listed):
+        box.setDetailedText(_plain(confirmation))
     destroy = box.addButton(confirmation.action, QMessageBox.ButtonRole.DestructiveRole)
     destroy.setObjectName("destroyButton")
+    destroy.setToolTip(confirmation.action_tip)
     _look_destructive(destroy)
     # A plain Cancel: the style's standard one carries a red ✗ and looks like the danger.
     cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
     cancel.setObjectName("cancelButton")
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
-    force = None
-    if confirmation.force_text:
-        force = QCheckBox(confirmation.force_text, box)
-        box.setCheckBox(force)
 
     def done(_result: int) -> None:
         if not future.done():
-            accepted = box.clickedButton() is destroy
-            future.set_result(Answer(accepted, bool(force and force.isChecked() and accepted)))
+            future.set_result(Answer(box.clickedButton() is destroy))
         box.deleteLater()
 
     box.finished.connect(done)
     box.open()
     return future
+
+
+def _bullets(items: list[str] | tuple[str, ...]) -> str:
+    listed = [f"• {html.escape(item)}" for item in items[:_MAX_LISTED]]
+    more = len(items) - _MAX_LISTED
+    return "<br>".join(listed + ([f"… and {more} more"] if more > 0 else []))
+
+
+def _informative_html(confirmation: Confirmation) -> str:
+    """The lists and the details, escaped: names such as ``<none>`` stay text."""
+    parts = [_bullets(confirmation.items)] if confirmation.items else []
+    for heading, items in confirmation.sections:
+        if items:
+            parts.append(f"<b>{html.escape(heading)}</b><br>{_bullets(items)}")
+    parts += [html.escape(line) for line in confirmation.details.splitlines() if line]
+    return "".join(f"<p>{part}</p>" for part in parts)
+
+
+def _plain(confirmation: Confirmation) -> str:
+    """Every listed name, for the "Show Details…" pane when a list is cut short."""
+    lines = list(confirmation.items)
+    for heading, items in confirmation.sections:
+        lines += ["", f"{heading}:", *items]
+    return "\n".join(lines)
 
 
 DESTRUCTIVE_COLOR = "#c9302c"  # reads as danger on light and dark palettes alike

@@ -7,7 +7,6 @@ Signals:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Sequence
 
 from PySide6.QtCore import QModelIndex, QUrl, Signal
@@ -19,7 +18,7 @@ from app.controllers.settings import Settings
 from app.models.container_model import ContainerModel
 from app.models.container_status import ContainerStatus as S
 from app.models.resource_model import LINK_ROLE
-from app.ui.confirmation import Confirmation
+from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
 EMPTY = """
@@ -58,8 +57,11 @@ class ContainersView(ResourceView):
         self.scope.setAccessibleName("Containers shown")
         self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scope.currentIndexChanged.connect(self._apply_predicate)
-        self.show_infra = QCheckBox("Pod &infra", self)
-        self.show_infra.setToolTip("Show the infra container each pod keeps for its namespaces")
+        self.show_infra = QCheckBox("Show pod &helpers", self)
+        self.show_infra.setToolTip(
+            "Each pod keeps a small helper container that holds what its containers share "
+            "(network, ports). Podman calls it the pod's “infra” container."
+        )
         self.show_infra.setChecked(settings.show_infra_containers)
         self.show_infra.toggled.connect(self._on_show_infra)
         self.top.addWidget(self.scope)
@@ -151,23 +153,15 @@ class ContainersView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list[Hashable]) -> None:
-        running = [k for k in keys if self.model.status(k).needs_force_to_remove()]
-        states = Counter(self.model.status(k).value for k in running)  # running, stopping…
-        unstopped = ", ".join(f"{count} {state}" for state, count in states.items())
-        names = [self.model.item(k).name for k in keys]
-        what = f"container “{names[0]}”" if len(keys) == 1 else f"{len(keys)} containers"
-        answer = await self.confirm(
-            Confirmation(
-                title="Remove containers",
-                text=f"Remove {what}? Its writable layer is deleted; this cannot be undone."
-                if len(keys) == 1
-                else f"Remove {what}? Their writable layers are deleted; this cannot be undone.",
-                items=names,
-                force_text=(f"Stop and remove the {unstopped} (force)" if running else ""),
-            )
+        removal = await confirm_removal(
+            self.resource_actions,
+            self.confirm,
+            "containers",
+            keys,
+            on_left_out=lambda text: self.message_posted.emit("info", text),
         )
-        if answer.accepted and self.session is not None:
-            await self.resource_actions.remove_containers(keys, force=answer.force)
+        if removal is not None:
+            await self.resource_actions.remove(removal)
 
     def _project_action(self, start: bool) -> None:
         project = self._selected_project()
@@ -264,7 +258,20 @@ class ContainersView(ResourceView):
         return sum(1 for c in self.model.items().values() if not c.is_infra)
 
     def filter_hint(self) -> str:
-        return "<p>Clear the search box (Esc) or choose “All containers”.</p>"
+        """What would bring hidden containers back, only the steps that apply."""
+        steps = []
+        if self.proxy.text:
+            steps.append("clear the search box (Esc)")
+        if self.scope.currentIndex() > 0:
+            steps.append("choose “All containers” above")
+        # Only pods' helpers are left, hidden: the view is empty because of them.
+        hidden_helpers = any(c.is_infra for c in self.model.items().values())
+        if hidden_helpers and not self.show_infra.isChecked() and not self.proxy.text:
+            steps.append("tick “Show pod helpers”")
+        if not steps:
+            return ""
+        text = ", or ".join(steps)
+        return f"<p>{text[0].upper()}{text[1:]}.</p>"
 
     def _update_empty(self, *args) -> None:
         super()._update_empty(*args)

@@ -1,5 +1,6 @@
-"""The Images page: remove (force offered when containers use it) and prune dangling
-images, where the confirmation lists exactly the images that will go."""
+"""The Images page: remove (the confirmation lists every tag and every container that
+goes with the image) and prune dangling images, where the confirmation lists exactly the
+images that will go."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from PySide6.QtWidgets import QWidget
 
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
-from app.models.image_model import ImageModel, image_label
+from app.models.image_model import ImageModel
 from app.ui.confirmation import Confirmation
+from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
 EMPTY = """
@@ -48,24 +50,9 @@ class ImagesView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
-        images = [self.model.item(k) for k in keys]
-        used = sum(i.containers for i in images)
-        answer = await self.confirm(
-            Confirmation(
-                title="Remove images",
-                text="Remove this image?" if len(keys) == 1 else f"Remove {len(keys)} images?",
-                items=[image_label(i) for i in images],
-                details=(
-                    f"Containers use {'it' if len(keys) == 1 else 'them'} ({used}): Podman "
-                    "refuses unless you force, which also removes those containers."
-                    if used
-                    else ""
-                ),
-                force_text="Force: also remove the containers using them" if used else "",
-            )
-        )
-        if answer.accepted and self.session is not None:
-            await self.resource_actions.remove_images(keys, force=answer.force)
+        removal = await confirm_removal(self.resource_actions, self.confirm, "images", keys)
+        if removal is not None:
+            await self.resource_actions.remove(removal)
 
     def _prune(self) -> None:
         if self.connected:

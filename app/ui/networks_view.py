@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.network_model import DEFAULT_NETWORK, NetworkModel
-from app.ui.confirmation import Confirmation
+from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
 EMPTY = """
@@ -51,18 +51,6 @@ class NetworksView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
-        names = [self.model.item(k).name for k in keys]
-        answer = await self.confirm(
-            Confirmation(
-                title="Remove networks",
-                text=f"Remove network “{names[0]}”?"
-                if len(names) == 1
-                else f"Remove {len(names)} networks?",
-                items=names,
-                details="Podman refuses while containers are connected, unless you force, "
-                "which also removes those containers.",
-                force_text="Force: also remove the containers connected to them",
-            )
-        )
-        if answer.accepted and self.session is not None:
-            await self.resource_actions.remove_networks(keys, force=answer.force)
+        removal = await confirm_removal(self.resource_actions, self.confirm, "networks", keys)
+        if removal is not None:
+            await self.resource_actions.remove(removal)

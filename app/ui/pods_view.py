@@ -1,4 +1,5 @@
-"""The Pods page: start, stop, remove (force offered when running)."""
+"""The Pods page: start, stop, remove (a running pod is stopped first, and the
+confirmation says so and names its containers)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.pod_model import PodModel
 from app.models.pod_status import PodStatus as S
-from app.ui.confirmation import Confirmation
+from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
 EMPTY = """
@@ -70,19 +71,6 @@ class PodsView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
-        pods = [self.model.item(k) for k in keys]
-        running = [p for p in pods if S.from_status(p.status).needs_force_to_remove()]
-        answer = await self.confirm(
-            Confirmation(
-                title="Remove pods",
-                text=(
-                    f"Remove pod “{pods[0].name}” and its containers?"
-                    if len(pods) == 1
-                    else f"Remove {len(pods)} pods and their containers?"
-                ),
-                items=[p.name for p in pods],
-                force_text=f"Stop and remove the {len(running)} running (force)" if running else "",
-            )
-        )
-        if answer.accepted and self.session is not None:
-            await self.resource_actions.remove_pods(keys, force=answer.force)
+        removal = await confirm_removal(self.resource_actions, self.confirm, "pods", keys)
+        if removal is not None:
+            await self.resource_actions.remove(removal)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import lru_cache
+from xml.etree import ElementTree
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from app import APP_NAME
@@ -16,6 +18,7 @@ from app.controllers.machine_controller import MachineController
 from app.controllers.session import Session
 from app.engine.connection import machine_name_of
 from app.models.connection_state import ConnectionState, state_color
+from app.support import paths
 from app.ui.tray_menu import TrayMenu, running_containers
 
 
@@ -52,33 +55,34 @@ def tray_state(state: ConnectionState | None, machine_busy: bool = False) -> Tra
 
 @lru_cache(maxsize=8)
 def tray_icon(state: TrayState) -> QIcon:
-    """A container glyph (three stacked boxes) with a status dot, drawn at each size."""
+    """The app's own icon (resources/icons/app.svg, also the window's and About's), its
+    dot in the state's colour and a little larger, so it reads at 16 pixels; greyed
+    when there is no connection. One picture everywhere, only the dot changes."""
+    renderer = QSvgRenderer(QByteArray(_state_svg(state)))
     icon = QIcon()
     for size in (16, 22, 24, 32, 48, 64):
-        icon.addPixmap(_draw(state, size))
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter, QRectF(0, 0, size, size))
+        painter.end()
+        icon.addPixmap(pixmap)
     return icon
 
 
-def _draw(state: TrayState, size: int) -> QPixmap:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    s = size / 32.0
-    body = QColor("#892ca0") if state is not TrayState.STOPPED else QColor("#6e7681")
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(body)
-    p.drawRoundedRect(QRectF(2 * s, 4 * s, 24 * s, 22 * s), 4 * s, 4 * s)
-    p.setPen(QPen(QColor("#ffffff"), max(1.0, 2 * s)))
-    for y in (11, 17):  # the boxes' seams
-        p.drawLine(QPointF(6 * s, y * s), QPointF(22 * s, y * s))
-    dot = QPainterPath()
-    dot.addEllipse(QPointF(24 * s, 24 * s), 7 * s, 7 * s)
-    p.setPen(QPen(QColor("#ffffff"), max(1.0, 1.5 * s)))
-    p.setBrush(QColor(state.color))
-    p.drawPath(dot)
-    p.end()
-    return pixmap
+def _state_svg(state: TrayState) -> bytes:
+    ElementTree.register_namespace("", _SVG)
+    root = ElementTree.parse(paths.resources_dir() / "icons" / "app.svg").getroot()
+    for element in root.iter():
+        if element.get("id") == "state":
+            element.set("fill", state.color)
+            element.set("r", "12")
+        elif element.get("id") == "body" and state is TrayState.STOPPED:
+            element.set("fill", "#5a6270")
+    return ElementTree.tostring(root)
+
+
+_SVG = "http://www.w3.org/2000/svg"
 
 
 class Tray(QObject):

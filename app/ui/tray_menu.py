@@ -23,7 +23,8 @@ from app.models.connection_state import state_color
 from app.models.container_model import port_urls
 from app.ui.machine_menu import MachineSwitcher, heading
 
-MAX_CONTAINERS = 15
+# Each container takes three to five lines of the flat menu: more would outgrow a screen.
+MAX_CONTAINERS = 8
 
 
 def running_containers(session: Any) -> list[ContainerSummary]:
@@ -97,21 +98,30 @@ class TrayMenu(QMenu):
         menu.setEnabled(bool(running))
         host = session.connection.port_host if session is not None else "localhost"
         acts = self.resource_actions
-        for container in running[:MAX_CONTAINERS]:
-            sub = menu.addMenu(container.name)
-            sub.setObjectName(f"container:{container.name}")
-            stop = sub.addAction(
-                "Stop", lambda c=container: self._act(session, acts.stop_containers, c)
+        # Flat, two levels deep: a third level opens over its parent on some desktops,
+        # so each container's actions sit in this menu, named, one group per container.
+        for n, container in enumerate(running[:MAX_CONTAINERS]):
+            if n:
+                menu.addSeparator()
+            name = container.name
+            if self.inspect_available:
+                inspect = menu.addAction(
+                    f"Inspect {name}", lambda c=container: self.inspect_requested.emit(c.id)
+                )
+                inspect.setObjectName(f"inspect:{name}")
+            stop = menu.addAction(
+                f"Stop {name}", lambda c=container: self._act(session, acts.stop_containers, c)
             )
-            restart = sub.addAction(
-                "Restart", lambda c=container: self._act(session, acts.restart_containers, c)
+            stop.setObjectName(f"stop:{name}")
+            restart = menu.addAction(
+                f"Restart {name}",
+                lambda c=container: self._act(session, acts.restart_containers, c),
             )
+            restart.setObjectName(f"restart:{name}")
             stop.setEnabled(can_act)
             restart.setEnabled(can_act)
             for url in port_urls(container, host):
-                sub.addAction(f"Open {url}", lambda u=url: QDesktopServices.openUrl(QUrl(u)))
-            if self.inspect_available:
-                sub.addAction("Inspect", lambda c=container: self.inspect_requested.emit(c.id))
+                menu.addAction(f"Open {url}", lambda u=url: QDesktopServices.openUrl(QUrl(u)))
         if len(running) > MAX_CONTAINERS:
             menu.addSeparator()
             more = menu.addAction(f"Show All {len(running)}…", self.show_all_requested)

@@ -15,6 +15,7 @@ from app.controllers.session import Session
 from app.controllers.settings import Settings
 from app.models.volume_model import VolumeModel
 from app.ui.confirmation import Confirmation
+from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
 EMPTY = """
@@ -82,28 +83,9 @@ class VolumesView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
-        await self.refresh_users()  # name the users as they are now, not as last listed
-        users = sorted({u for k in keys for u in self.model.users(k)})
-        answer = await self.confirm(
-            Confirmation(
-                title="Remove volumes",
-                text=(
-                    f"Remove volume “{keys[0]}” and all its data?"
-                    if len(keys) == 1
-                    else f"Remove {len(keys)} volumes and all their data?"
-                ),
-                items=list(keys),
-                details=(
-                    "Used by: " + ", ".join(users) + ". Podman refuses to remove a volume "
-                    "in use unless you force, which also removes those containers."
-                    if users
-                    else "No container uses " + ("it." if len(keys) == 1 else "them.")
-                ),
-                force_text="Force: also remove the containers using them" if users else "",
-            )
-        )
-        if answer.accepted and self.session is not None:
-            await self.resource_actions.remove_volumes(keys, force=answer.force)
+        removal = await confirm_removal(self.resource_actions, self.confirm, "volumes", keys)
+        if removal is not None:
+            await self.resource_actions.remove(removal)
 
     def _prune(self) -> None:
         if self.connected:

@@ -78,6 +78,9 @@ def test_removing_what_a_container_uses_is_in_use(client, podman):
         client.remove_image(TEST_IMAGE)
     with pytest.raises(InUse, match="has associated containers"):
         client.remove_network("shared")
+    shared = next(n.id for n in client.networks() if n.name == "shared")
+    with pytest.raises(InUse):  # by id too: Podman alone would remove it from under "user"
+        client.remove_network(shared)
     # A pod's refusal lists each container's reason; Podman's cause is one of them, in no
     # fixed order (its running container, or the infra one the others depend on).
     with pytest.raises(Conflict, match="dependency exists"):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from app.ui import confirmation
 from app.ui.confirmation import Confirmation
@@ -38,3 +38,37 @@ def test_the_destructive_button_confirms(qtbot, qloop):
     box.findChild(QPushButton, "destroyButton").click()
     qtbot.waitUntil(future.done)
     assert future.result().accepted
+
+
+def test_lists_every_name_under_its_heading_as_text_and_the_button_says_what_happens(qtbot, qloop):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked = Confirmation(
+        "Remove image",
+        "Remove image “localhost/app:1”?",
+        ["localhost/app:1", "localhost/app:latest", "<none> (untagged)"],
+        action="Remove Image and 1 Container",
+        sections=(("Containers removed with it", ("web (running)",)),),
+        details="Podman removes the containers using it first.",
+        action_tip="Podman's “force”",
+    )
+    future = confirmation.ask(parent, asked)
+    qtbot.waitUntil(lambda: parent.findChild(QMessageBox, "confirmation") is not None)
+    box = parent.findChild(QMessageBox, "confirmation")
+    info = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    shown = _shown_text(info)
+    for line in (*asked.items, "Containers removed with it", "web (running)", asked.details):
+        assert line in shown
+    assert box.checkBox() is None  # no choice to forget: the button does what it says
+    destroy = box.findChild(QPushButton, "destroyButton")
+    assert destroy.text() == asked.action and destroy.toolTip() == asked.action_tip
+    destroy.click()
+    qtbot.waitUntil(future.done)
+    assert future.result().accepted
+
+
+def _shown_text(label: QLabel) -> str:
+    """What a rich-text label shows, as plain text."""
+    document = QTextDocument()
+    document.setHtml(label.text())
+    return document.toPlainText()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.models.connection_state import ConnectionState
 from app.models.resource_model import LINK_ROLE
@@ -81,31 +82,113 @@ def test_bulk_stop_from_the_window_stops_them_all(qtbot, podman, shell):
     assert view.start.isEnabled() and set(view.selected_keys()) == set(ids)
 
 
-def test_removing_a_running_container_without_force_shows_podmans_error(qtbot, podman, shell):
+def confirmation_box(qtbot, window) -> QMessageBox:
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "confirmation") is not None)
+    return window.findChild(QMessageBox, "confirmation")
+
+
+def test_a_running_container_is_offered_only_stop_and_remove_which_works(qtbot, podman, shell):
     manager, window = shell
     cid = run(podman, "keep-me")
+    idle = podman.cli("create", "--name", "idle", TEST_IMAGE, "sleep", "600")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    view.select_keys([cid, idle])
+    view.remove.trigger()
+    box = confirmation_box(qtbot, window)
+    # No "force" to forget: the one destructive choice is what Podman will do.
+    assert box.checkBox() is None
+    labels = sorted(b.text() for b in box.buttons())
+    assert labels == ["Cancel", "Stop and Remove"]
+    assert "keep-me (running)" in box.informativeText() and "idle" in box.informativeText()
+    assert "stops the running ones first" in box.informativeText()
+    assert "force" in box.findChild(QPushButton, "destroyButton").toolTip()
+    assert "writable" not in box.text() + box.informativeText()
+    box.findChild(QPushButton, "destroyButton").click()
+    qtbot.waitUntil(lambda: view.model.item(cid) is None and view.model.item(idle) is None)
+    assert podman.cli("ps", "-aq") == ""
+    assert not window.message_bar.isVisible()
+
+
+def test_a_stopped_container_is_removed_without_force(qtbot, podman, shell):
+    manager, window = shell
+    idle = podman.cli("create", "--name", "idle", TEST_IMAGE, "sleep", "600")
     open_and_wait(qtbot, manager, podman.uri)
     view = window.containers
     seen = []
-    answer_with(view, Answer(True, force=False), seen)
-    view.select_keys([cid])
-    view.setFocus()
+    answer_with(view, Answer(True), seen)
+    view.select_keys([idle])
     view.remove.trigger()
-    qtbot.waitUntil(lambda: window.message_bar.isVisible(), timeout=WAIT)
-    assert seen[0].items == ["keep-me"] and "running" in seen[0].force_text
-    text = window.message_bar.text()
-    assert "keep-me" in text
-    assert "running" in text.lower()  # Podman's own words: "…cannot remove running container…"
-    qtbot.waitUntil(lambda: view.model.pending(cid) is None, timeout=WAIT)
-    assert row_state(view, cid) == "running"
-    assert view.model.status(cid).label == "Running"
-    assert podman.cli("ps", "-q", "--no-trunc") == cid
+    qtbot.waitUntil(lambda: view.model.item(idle) is None, timeout=WAIT)
+    assert seen[0].items == ["idle"] and seen[0].action == "Remove" and not seen[0].action_tip
 
-    # With force chosen, it goes.
-    answer_with(view, Answer(True, force=True))
+
+def test_a_refusal_for_another_reason_names_the_containers_not_their_ids(qtbot, podman, shell):
+    manager, window = shell
+    db = podman.cli("create", "--name", "db", TEST_IMAGE, "sleep", "600")
+    app = podman.cli("create", "--name", "app", "--requires", "db", TEST_IMAGE, "sleep", "600")
+    try:
+        _refused_with_names(qtbot, manager, window, podman, db, app)
+    finally:  # the bed's `rm -af` cannot remove a container another one requires
+        podman.cli("rm", "app")
+        podman.cli("rm", "db")
+
+
+def _refused_with_names(qtbot, manager, window, podman, db, app):
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    answer_with(view, Answer(True))
+    view.select_keys([db])
     view.remove.trigger()
-    qtbot.waitUntil(lambda: view.model.item(cid) is None, timeout=WAIT)
-    assert podman.cli("ps", "-aq") == ""
+    qtbot.waitUntil(window.message_bar.isVisible, timeout=WAIT)
+    text = window.message_bar.text()
+    # Podman's own words ("… has dependent containers …"), with the names it meant.
+    assert text.startswith("Could not remove container “db”: container “db” has dependent")
+    assert "“app”" in text
+    assert db not in text and app not in text and db[:12] not in text
+    qtbot.waitUntil(lambda: view.model.pending(db) is None, timeout=WAIT)
+    assert view.model.item(db) is not None
+
+
+def test_a_pods_helper_is_not_offered_for_removal_and_the_empty_view_says_why(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("pod", "create", "--name", "shop")
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT)
+    (helper,) = view.model.items()
+    # Only the hidden helper exists: the hint points at the checkbox, not at a scope
+    # that is already chosen.
+    assert view.body.currentWidget() is view.empty
+    assert view.scope.currentText() in ("", "All containers")
+    assert "All containers" not in view.empty.text()
+    assert "Show pod helpers" in view.empty.text() and view.show_infra.text() == "Show pod helpers"
+    assert "infra" in view.show_infra.toolTip()
+    view.show_infra.setChecked(True)
+    seen = []
+    answer_with(view, Answer(True), seen)
+    with qtbot.waitSignal(view.message_posted, timeout=WAIT) as told:
+        view.select_keys([helper])
+        view.remove.trigger()
+    assert seen == [] and "goes only with its pod" in told.args[1]
+    view.show_infra.setChecked(False)
+
+
+def test_the_search_hint_offers_only_what_applies(qtbot, podman, shell):
+    manager, window = shell
+    run(podman, "solo")
+    podman.cli("pod", "create", "--name", "shop")
+    podman.cli("create", "--pod", "shop", "--name", "shop-web", TEST_IMAGE)
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 2, timeout=WAIT)
+    window.search.setText("nothing-matches")
+    assert "Clear the search box (Esc)." in view.empty.text()
+    assert "All containers" not in view.empty.text()  # it is what is chosen
+    view.set_scope("pod", "shop")
+    assert "Clear the search box (Esc), or choose “All containers” above." in view.empty.text()
+    window.search.clear()
+    view.set_scope("", "")
 
 
 def test_sort_and_filter(qtbot, podman, shell):
@@ -219,7 +302,7 @@ def test_keyboard_delete_asks_first_and_f5_ctrl_f_are_wired(qtbot, podman, shell
     view.tree.setFocus()
     qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
-    assert seen[0].items == ["by-keyboard"]
+    assert seen[0].items == ["by-keyboard (running)"]
     assert view.model.pending(cid) is None and view.model.item(cid) is not None
     assert window.reload_action.shortcut().toString() == "F5"
     assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)

@@ -434,9 +434,11 @@ def test_a_removed_container_is_handled(qtbot, qloop, podman, connections, tmp_p
     task = spawn(window.remove())
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "confirmation") is not None)
     box = window.findChild(QMessageBox, "confirmation")
-    box.checkBox().setChecked(True)  # stop it first
+    # It runs: the one choice is what Podman will do, stop it first; nothing to tick.
+    assert box.checkBox() is None
+    assert sorted(b.text() for b in box.buttons()) == ["Cancel", "Stop and Remove"]
     with qtbot.waitSignal(window.removed, timeout=15_000):
-        next(b for b in box.buttons() if b.text() == "Remove").click()
+        next(b for b in box.buttons() if b.text() == "Stop and Remove").click()
     qtbot.waitUntil(task.done)
     assert podman.cli("ps", "-aq", "--filter", "name=doomed2") == ""
 

@@ -94,6 +94,8 @@ def test_a_refusal_rolls_back_and_says_why_with_the_name(qtbot, podman, connecte
     assert isinstance(failure.error, Conflict) and failure.key == cid
     assert failure.text.startswith("Could not remove container “keep-me”: ")
     assert "cannot be removed without force" in failure.text  # Podman's own words
+    assert "cannot remove container “keep-me” as it is running" in failure.text  # not its id
+    assert cid not in failure.text and cid in str(failure.error)
     qtbot.waitUntil(done.done, timeout=WAIT)
     assert done.result() == [cid]
     assert [e[0] for e in record.seen] == ["started", "failed", "ended"]
@@ -193,6 +195,8 @@ def test_the_list_and_the_inspector_show_one_action_and_one_refusal(
 ):
     manager, actions = connected
     cid = _run(podman, "shared")
+    # Podman refuses to remove a container another one requires, forced or not.
+    podman.cli("create", "--name", "dependent", "--requires", "shared", TEST_IMAGE)
     window = MainWindow(Settings(tmp_path / "window.ini"), actions)
     qtbot.addWidget(window)
     manager.session_changed.connect(window.set_session)
@@ -205,11 +209,12 @@ def test_the_list_and_the_inspector_show_one_action_and_one_refusal(
         qtbot.waitUntil(lambda: view.model.item(cid) is not None, timeout=WAIT)
 
         # Refused from the list: the message bar and the inspector both say so.
-        view.confirm = _answer(Answer(True, force=False))
+        view.confirm = _answer(Answer(True))
         view.select_keys([cid])
         view.remove.trigger()
         qtbot.waitUntil(inspector.banner.isVisible, timeout=WAIT)
         assert "Could not remove container “shared”" in inspector.banner.text()
+        assert "“dependent”" in inspector.banner.text() and cid not in inspector.banner.text()
         assert window.message_bar.text() == inspector.banner.text()
         qtbot.waitUntil(lambda: view.model.pending(cid) is None, timeout=WAIT)
         assert view.model.status(cid) is ContainerStatus.RUNNING
@@ -226,6 +231,8 @@ def test_the_list_and_the_inspector_show_one_action_and_one_refusal(
         assert inspector.start_button.isEnabled() and not inspector.stop_button.isEnabled()
     finally:
         inspectors.close_all()  # closed windows are deleted: not for qtbot to close
+        # First: the bed's `rm -af` cannot remove a container another one requires.
+        podman.cli("rm", "-f", "-t", "0", "dependent")
 
 
 def _answer(answer):

@@ -48,22 +48,61 @@ def test_prune_lists_the_dangling_images_and_removes_only_those(qtbot, podman, s
     assert len(left) == 1 and not dangling[0].startswith(left[0])
 
 
-def test_removing_an_image_in_use_shows_podmans_refusal(qtbot, podman, shell):
+def test_image_removal_lists_every_tag_and_the_containers_that_go_with_it(qtbot, podman, shell):
     manager, window = shell
-    run(podman, "user")
+    podman.cli("create", "--name", "base", TEST_IMAGE)
+    podman.cli("commit", "-q", "base", "localhost/app:1")
+    podman.cli("rm", "base")
+    podman.cli("tag", "localhost/app:1", "localhost/app:latest", "localhost/other:three")
+    podman.cli("run", "-d", "--name", "user", "localhost/app:1", "sleep", "600")
+    podman.cli("create", "--name", "idle-user", "localhost/other:three")
     open_and_wait(qtbot, manager, podman.uri)
     window.show_page("images")
     view = window.views["images"]
-    image = next(i for i in view.model.items().values() if TEST_IMAGE in i.repo_tags)
+    image = next(i for i in view.model.items().values() if "localhost/app:1" in i.repo_tags)
+    qtbot.waitUntil(lambda: view.model.item(image.id).containers == 2, timeout=WAIT)
     seen = []
-    answer_with(view, Answer(True, force=False), seen)
+    answer_with(view, Answer(False), seen)
     view.select_keys([image.id])
     view.remove.trigger()
-    qtbot.waitUntil(window.message_bar.isVisible, timeout=WAIT)
-    assert "force" in seen[0].force_text.lower()
-    assert "busybox" in window.message_bar.text()
-    qtbot.waitUntil(lambda: view.model.pending(image.id) is None, timeout=WAIT)
-    assert view.model.item(image.id) is not None
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
+    asked = seen[0]
+    assert sorted(asked.items) == [
+        "localhost/app:1",
+        "localhost/app:latest",
+        "localhost/other:three",
+    ]
+    assert asked.sections == (("Containers removed with it", ("idle-user", "user (running)")),)
+    assert asked.action == "Remove Image and 2 Containers" and "force" in asked.action_tip
+    assert "removes the containers using it first" in asked.details
+    assert len(podman.cli("ps", "-aq").split()) == 2  # cancelled: nothing went
+
+    answer_with(view, Answer(True))
+    view.remove.trigger()
+    qtbot.waitUntil(lambda: view.model.item(image.id) is None, timeout=WAIT)
+    assert podman.cli("ps", "-aq") == "" and not window.message_bar.isVisible()
+    assert podman.cli("images", "-q", "--filter", "reference=localhost/app") == ""
+    assert podman.cli("images", "-q", "--filter", "reference=localhost/other") == ""
+
+
+def test_an_image_with_several_tags_and_no_users_goes_whole(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("create", "--name", "base", TEST_IMAGE)
+    podman.cli("commit", "-q", "base", "localhost/scratch:a")
+    podman.cli("rm", "base")
+    podman.cli("tag", "localhost/scratch:a", "localhost/scratch:b")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("images")
+    view = window.views["images"]
+    image = next(i for i in view.model.items().values() if "localhost/scratch:a" in i.repo_tags)
+    seen = []
+    answer_with(view, Answer(True), seen)
+    view.select_keys([image.id])
+    view.remove.trigger()
+    qtbot.waitUntil(lambda: view.model.item(image.id) is None, timeout=WAIT)
+    assert sorted(seen[0].items) == ["localhost/scratch:a", "localhost/scratch:b"]
+    assert seen[0].sections == () and "Every tag goes" in seen[0].details
+    assert not window.message_bar.isVisible()  # Podman needs force for this: it was used
 
 
 def test_volume_removal_names_its_users_and_prune_takes_only_unused(qtbot, podman, shell):
@@ -82,7 +121,8 @@ def test_volume_removal_names_its_users_and_prune_takes_only_unused(qtbot, podma
     view.select_keys(["used"])
     view.remove_selected()
     qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
-    assert "mounter" in seen[0].details and seen[0].force_text
+    assert seen[0].sections == (("Containers removed with it", ("mounter (running)",)),)
+    assert seen[0].action == "Remove Volume and 1 Container"
     answer_with(view, Answer(True), seen)
     view.prune.trigger()
     qtbot.waitUntil(lambda: view.model.item("spare") is None, timeout=WAIT)
@@ -152,6 +192,31 @@ def test_networks_default_cannot_be_removed_others_can(qtbot, podman, shell):
     view.select_keys([by_name["v6net"]])
     view.remove.trigger()
     qtbot.waitUntil(lambda: view.model.item(by_name["v6net"]) is None, timeout=WAIT)
+
+
+def test_network_removal_names_the_containers_and_pods_that_go_with_it(qtbot, podman, shell):
+    manager, window = shell
+    podman.cli("network", "create", "shared")
+    podman.cli("pod", "create", "--name", "shop", "--network", "shared")
+    podman.cli("create", "--pod", "shop", "--name", "shop-web", TEST_IMAGE)
+    run(podman, "solo", "--network", "shared")
+    open_and_wait(qtbot, manager, podman.uri)
+    window.show_page("networks")
+    view = window.views["networks"]
+    key = next(k for k, n in view.model.items().items() if n.name == "shared")
+    seen = []
+    answer_with(view, Answer(True), seen)
+    view.select_keys([key])
+    view.remove.trigger()
+    qtbot.waitUntil(lambda: view.model.item(key) is None, timeout=WAIT)
+    assert seen[0].items == ["shared"]
+    assert seen[0].sections == (
+        ("Containers removed with it", ("shop-web", "solo (running)")),
+        ("Pods removed whole", ("shop",)),
+    )
+    assert seen[0].action == "Remove Network, 2 Containers and 1 Pod"
+    assert podman.cli("ps", "-aq") == "" and podman.cli("pod", "ps", "-q") == ""
+    assert not window.message_bar.isVisible()
 
 
 @pytest.mark.skipif(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu
 
 from app.controllers.machine_controller import MachineController
@@ -17,6 +18,7 @@ from app.engine.connection import Connection
 from app.engine.discovery import Discovery
 from app.engine.dto import ContainerSummary, PortMapping
 from app.models.connection_state import ConnectionState
+from app.support import paths
 from app.ui.machine_menu import MachineSwitcher, group_connections, make_machine_menu
 from app.ui.tray import TrayState, tray_icon, tray_state
 from app.ui.tray_menu import MAX_CONTAINERS, TrayMenu
@@ -115,6 +117,11 @@ def texts(menu: QMenu) -> list[str]:
     return [a.text() for a in menu.actions() if not a.isSeparator()]
 
 
+def depth(menu: QMenu) -> int:
+    """How many menus deep ``menu`` goes: 1 without submenus."""
+    return 1 + max((depth(a.menu()) for a in menu.actions() if a.menu()), default=0)
+
+
 def test_switcher_groups_local_machines_with_their_root_twin_and_remotes():
     listing = MachineListing(MachineAvailability.OK, [Machine("other", running=False)])
     groups = group_connections([REMOTE, MACHINE_ROOT, LOCAL, MACHINE], listing)
@@ -142,15 +149,23 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
     checked = [a for a in menu.actions() if a.isChecked()]
     assert [a.objectName() for a in checked] == ["switch:podman-machine-default"]
     assert checked[0].text().endswith("\tConnected")
-    assert "Running Containers (18)" in shown
+    assert f"Running Containers ({MAX_CONTAINERS + 3})" in shown
     assert shown[-3:] == ["Open Dashboard", "Settings…", "Quit"]
     containers = menu.findChild(QMenu, "runningContainers")
+    # Two levels, never three: each container's actions sit in the containers menu,
+    # named, one group per container (a third level opens over its parent).
+    assert depth(menu) == 2
     listed = texts(containers)
-    assert listed[:MAX_CONTAINERS] == [f"web-{n:02d}" for n in range(MAX_CONTAINERS)]
-    assert listed[-1] == "Show All 18…"
-    first = containers.findChild(QMenu, "container:web-00")
-    assert texts(first) == ["Stop", "Restart", "Open http://localhost:8080"]
-    first.actions()[0].trigger()
+    assert listed[:5] == ["Stop web-00", "Restart web-00", "Open http://localhost:8080"] + [
+        "Stop web-01",
+        "Restart web-01",
+    ]
+    assert [t for t in listed if t.startswith("Stop ")] == [
+        f"Stop web-{n:02d}" for n in range(MAX_CONTAINERS)
+    ]
+    assert listed[-1] == f"Show All {MAX_CONTAINERS + 3}…"
+    stop = next(a for a in containers.actions() if a.objectName() == "stop:web-00")
+    stop.trigger()
     qtbot.waitUntil(lambda: session.client.calls == [("stop", running[0].id)], timeout=5000)
     # Choosing another connection asks the manager to switch (which keeps the default).
     next(a for a in menu.actions() if a.objectName() == "switch:devbox").trigger()
@@ -180,8 +195,9 @@ def test_menu_while_the_machine_starts_and_the_connection_is_lost(qtbot, qloop, 
     shown = texts(menu)
     assert shown[0] == "podman-machine-default — Connection lost"
     assert "Machine podman-machine-default\tStarting" in shown
-    stop = menu.findChild(QMenu, "runningContainers").findChild(QMenu, "container:web-01")
-    assert not stop.actions()[0].isEnabled()  # nothing is sent while the connection is down
+    containers = menu.findChild(QMenu, "runningContainers")
+    stop = next(a for a in containers.actions() if a.objectName() == "stop:web-01")
+    assert not stop.isEnabled()  # nothing is sent while the connection is down
 
 
 def test_a_refused_ssh_offers_retry_under_the_active_connection(qtbot, qloop, controller):
@@ -210,6 +226,21 @@ def test_tray_states_and_icons():
     assert tray_state(ConnectionState.UNAVAILABLE) is TrayState.ERROR
     images = {s: tray_icon(s).pixmap(32, 32).toImage() for s in TrayState}
     assert len({img.pixelColor(24, 24).name() for img in images.values()}) == 4
+
+
+def test_the_tray_shows_the_app_icon_with_the_state_in_its_dot(qapp):
+    app_icon = QIcon(str(paths.resources_dir() / "icons" / "app.svg"))
+    app_image = app_icon.pixmap(32, 32).toImage()
+    tray_image = tray_icon(TrayState.RUNNING).pixmap(32, 32).toImage()
+    differ = [
+        (x, y)
+        for x in range(32)
+        for y in range(32)
+        if app_image.pixelColor(x, y) != tray_image.pixelColor(x, y)
+    ]
+    # The same picture as the window's and About's; only around the dot (at 23, 23 of
+    # 32, a little larger in the tray) does it differ.
+    assert differ and all((x - 23) ** 2 + (y - 23) ** 2 <= 8**2 for x, y in differ)
 
 
 def test_toolbar_menu_and_screenshot_of_the_tray_menu(qtbot, qloop, controller):

@@ -51,6 +51,7 @@ from app.ui.inspector.not_running import RunState
 from app.ui.inspector.processes_tab import ProcessesTab
 from app.ui.inspector.stats_tab import StatsTab
 from app.ui.inspector.summary_tab import SummaryTab, ports
+from app.ui.removal_confirmation import confirm_removal
 
 _log = log.get("ui")
 
@@ -399,26 +400,20 @@ class ContainerInspector(QMainWindow):
             self._show_banner(failure.text)
 
     async def remove(self) -> bool:
-        running = self.status.needs_force_to_remove()
-        answer = await confirmation.ask(
-            self,
-            confirmation.Confirmation(
-                title="Remove the container?",
-                text=f"Remove the container {self.name}? Its logs and writable layer go with it.",
-                items=[self.name],
-                force_text=f"Stop it first (it is {self.status.value})" if running else "",
-            ),
-        )
-        if not answer.accepted:
-            return False
-        if running and not answer.force:
-            self._show_banner(
-                f"The container is {self.status.value}: tick “Stop it first” to remove it."
-            )
-            return False
+        """Remove after a confirmation that says what Podman will do (stop it first, if
+        it runs); True when it went."""
         if not self.container_id or self._busy or self.gone or self.detached:
             return False
-        failed = await self.resource_actions.remove_containers([self.container_id], force=running)
+        removal = await confirm_removal(
+            self.resource_actions,
+            lambda c: confirmation.ask(self, c),
+            "containers",
+            [self.container_id],
+            on_left_out=self._show_banner,
+        )
+        if removal is None or self.gone or self.detached:
+            return False
+        failed = await self.resource_actions.remove(removal)
         return not failed
 
     def open_url(self, url: str) -> None:
