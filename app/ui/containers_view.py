@@ -57,7 +57,7 @@ class ContainersView(ResourceView):
         self.scope.setAccessibleName("Containers shown")
         self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scope.currentIndexChanged.connect(self._apply_predicate)
-        self.show_infra = QCheckBox("Show pod &helpers", self)
+        self.show_infra = QCheckBox("Show &pod helpers", self)
         self.show_infra.setToolTip(
             "Each pod keeps a small helper container that holds what its containers share "
             "(network, ports). Podman calls it the pod's “infra” container."

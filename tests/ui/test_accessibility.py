@@ -147,7 +147,7 @@ def test_confirmation_is_named_and_escape_cancels_it(qtbot, application):
     future = confirmation.ask(
         window,
         confirmation.Confirmation(
-            "Remove containers", "Remove 2 containers?", ["a", "b"], force_text="Stop (force)"
+            "Remove containers", "Remove 2 containers?", ["a", "b"], action="Stop and Remove"
         ),
     )
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "confirmation") is not None)

@@ -72,3 +72,22 @@ def _shown_text(label: QLabel) -> str:
     document = QTextDocument()
     document.setHtml(label.text())
     return document.toPlainText()
+
+
+def test_the_destructive_red_stays_readable_in_the_dark_theme(qtbot, qloop):
+    from app.ui import theme
+
+    theme.apply("dark")
+    try:
+        parent = QWidget()
+        qtbot.addWidget(parent)
+        future, box = _ask(qtbot, parent)
+        destroy = box.findChild(QPushButton, "destroyButton")
+        text = destroy.palette().color(QPalette.ColorRole.ButtonText)
+        button = destroy.palette().color(QPalette.ColorRole.Button)
+        assert text.red() > 200 and text.red() > 1.5 * text.green()  # still red
+        assert text.lightness() - button.lightness() > 100  # and light on the dark button
+        box.reject()
+        qtbot.waitUntil(future.done)
+    finally:
+        theme.apply("system")
