@@ -26,6 +26,7 @@ from app.engine.errors import PodmanError, Unreachable
 from app.engine.top import top
 from app.models.container_status import ContainerStatus
 from app.models.image_model import image_label
+from app.models.network_model import network_users
 from app.models.pod_status import PodStatus
 from app.support import log
 from app.support.concurrency import TaskSet
@@ -211,6 +212,14 @@ class ResourceActions(QObject):
         except PodmanError as exc:
             _log.info("could not list volume users: %s", exc)
             return None
+
+    def network_users(self) -> dict[str, tuple[str, ...]]:
+        """Network name -> who is attached to it, from the session's last container
+        listing (each container lists its networks): no call to Podman."""
+        session = self._session()
+        if session is None:
+            return {}
+        return network_users(session.items("containers").values())
 
     async def secret_users(self, ids: Iterable[str]) -> list[str] | None:
         """The names of the containers using any of these secrets, sorted; None when
