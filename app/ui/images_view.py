@@ -1,4 +1,5 @@
-"""The Images page: remove (force offered when containers use it) and prune dangling
+"""The Images page, one row per image name: remove (a name, and an image with its last
+name; force offered when containers use an image that would go) and prune dangling
 images, where the confirmation lists exactly the images that will go."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
-from app.models.image_model import ImageModel, image_label
+from app.models.image_model import ImageModel, deleted_images, image_label
 from app.ui.confirmation import Confirmation
 from app.ui.resource_view import ResourceView
 
@@ -22,7 +23,6 @@ EMPTY = """
 class ImagesView(ResourceView):
     title = "Images"
     empty_html = EMPTY
-    column_widths = {"repository": 260, "tag": 110, "id": 120, "size": 90, "created": 130}
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
@@ -48,19 +48,30 @@ class ImagesView(ResourceView):
             self.tasks.spawn(self._remove(keys))
 
     async def _remove(self, keys: list) -> None:
-        images = [self.model.item(k) for k in keys]
-        used = sum(i.containers for i in images)
+        rows = [self.model.item(k) for k in keys]
+        # A row is one name: the image goes only with its last name (as `podman rmi`).
+        deleted = deleted_images(rows)
+        gone = {i.id for i in deleted}
+        kept = [r.name for r in rows if r.id not in gone]
+        used = sum(i.containers for i in deleted)
+        details = []
+        if kept:
+            details.append(
+                f"Only the name goes for {', '.join(kept)}: "
+                + ("its image keeps" if len(kept) == 1 else "their images keep")
+                + " its other names."
+            )
+        if used:
+            details.append(
+                f"Containers use {'it' if len(deleted) == 1 else 'them'} ({used}): Podman "
+                "refuses unless you force, which also removes those containers."
+            )
         answer = await self.confirm(
             Confirmation(
                 title="Remove images",
-                text="Remove this image?" if len(keys) == 1 else f"Remove {len(keys)} images?",
-                items=[image_label(i) for i in images],
-                details=(
-                    f"Containers use {'it' if len(keys) == 1 else 'them'} ({used}): Podman "
-                    "refuses unless you force, which also removes those containers."
-                    if used
-                    else ""
-                ),
+                text=_question(len(deleted), len(kept)),
+                items=[image_label(r) for r in rows],
+                details=" ".join(details),
                 force_text="Force: also remove the containers using them" if used else "",
             )
         )
@@ -85,3 +96,16 @@ class ImagesView(ResourceView):
         )
         if answer.accepted and self.session is not None:
             await self.resource_actions.prune_images([i.id for i in dangling])
+
+
+def _question(deleted: int, kept: int) -> str:
+    """ "Remove this image?", "Remove 2 names?", "Remove 1 image and 2 names?"."""
+
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+    if not kept:
+        return "Remove this image?" if deleted == 1 else f"Remove {deleted} images?"
+    if not deleted:
+        return "Remove this name?" if kept == 1 else f"Remove {kept} names?"
+    return f"Remove {count(deleted, 'image')} and {count(kept, 'name')}?"

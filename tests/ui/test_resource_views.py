@@ -54,16 +54,16 @@ def test_removing_an_image_in_use_shows_podmans_refusal(qtbot, podman, shell):
     open_and_wait(qtbot, manager, podman.uri)
     window.show_page("images")
     view = window.views["images"]
-    image = next(i for i in view.model.items().values() if TEST_IMAGE in i.repo_tags)
+    key = TEST_IMAGE  # one row per name, keyed by it; this name is the image's only one
     seen = []
     answer_with(view, Answer(True, force=False), seen)
-    view.select_keys([image.id])
+    view.select_keys([key])
     view.remove.trigger()
     qtbot.waitUntil(window.message_bar.isVisible, timeout=WAIT)
     assert "force" in seen[0].force_text.lower()
     assert "busybox" in window.message_bar.text()
-    qtbot.waitUntil(lambda: view.model.pending(image.id) is None, timeout=WAIT)
-    assert view.model.item(image.id) is not None
+    qtbot.waitUntil(lambda: view.model.pending(key) is None, timeout=WAIT)
+    assert view.model.item(key) is not None
 
 
 def test_volume_removal_names_its_users_and_prune_takes_only_unused(qtbot, podman, shell):
