@@ -75,6 +75,16 @@ def test_no_column_is_cut_off_at_the_default_size(qtbot, podman, shell, tmp_path
             view = window.views[kind]
             qtbot.waitUntil(lambda v=view: v.model.loaded, timeout=WAIT)
             wait_fitted(qtbot, view)
+        # A wider window widens the name column, and only it.
+        window.show_page("containers")
+        header = window.containers.tree.header()
+        widths = [header.sectionSize(i) for i in range(header.count())]
+        window.resize(1280, 800)
+        qtbot.waitUntil(lambda: header.sectionSize(0) >= widths[0] + 250, timeout=WAIT)
+        assert [header.sectionSize(i) for i in range(1, header.count())] == widths[1:]
+        wait_fitted(qtbot, window.containers)
+        window.resize(1000, 620)
+        qtbot.waitUntil(lambda: header.sectionSize(0) == widths[0], timeout=WAIT)
         # Low-value columns wait in the header's menu; State and Since say different things.
         containers = window.containers.column_header
         assert not containers.is_visible("id") and not containers.is_visible("created")
