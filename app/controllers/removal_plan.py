@@ -2,7 +2,7 @@
 
 Worked out from the session's listings before the user is asked, so a confirmation can
 name exactly what will go and offer only what Podman will carry out: Podman refuses to
-remove a running container or pod, an image with several tags or used by containers, and
+remove a running container or pod, an image containers use, and
 a volume or network in use, unless forced; forced, it stops what runs and removes the
 users too (docs/podman-notes.md, "What removing takes with it"). Plain data in, plain
 data out: no Qt, no I/O.
@@ -27,7 +27,9 @@ class Removal:
     names: tuple[str, ...]  # the same objects, as the user knows them
     force: bool = False  # Podman refuses without --force: the action uses it
     running: tuple[str, ...] = ()  # containers (of these or their users) force stops first
-    tags: tuple[str, ...] = ()  # images: every name pointing at them; all of them go
+    tags: tuple[str, ...] = ()  # images: every name of the images deleted; all of them go
+    deleted: tuple[str, ...] = ()  # images: the images deleted (first name or short id)
+    untagged: tuple[str, ...] = ()  # images: names removed from images that keep others
     containers: tuple[str, ...] = ()  # further containers removed with them
     pods: tuple[str, ...] = ()  # pods removed whole with them (a network's)
     left_out: tuple[str, ...] = ()  # selected, but Podman removes them only with their pod
@@ -85,19 +87,28 @@ def images(
     listed: Mapping[Hashable, ImageSummary],
     containers_listed: Mapping[Hashable, ContainerSummary],
 ) -> Removal:
-    """Removed by id, an image loses every tag. Podman refuses one with several tags, or
-    one containers use, unless forced; forced, it removes those containers first."""
-    chosen = [listed[k] for k in keys if k in listed]
-    ids = {i.id for i in chosen}
-    users = [c for c in containers_listed.values() if c.image_id in ids]
-    tags = tuple(t for i in chosen for t in i.repo_tags)
+    """A row is one name of an image (``ImageSummary.key``). Removing it removes that
+    name; the image itself goes with its last name, or whole when it has none (dangling).
+    Podman refuses to delete an image containers use unless forced; forced, it removes
+    those containers first. A name removed from an image that keeps others is only an
+    untag, forced or not."""
+    rows = [listed[k] for k in keys if k in listed]
+    chosen: dict[str, set[str]] = {}
+    for row in rows:
+        chosen.setdefault(row.id, set()).add(row.name)
+    by_id = {row.id: row for row in rows}
+    deleted_ids = {i for i, names in chosen.items() if set(by_id[i].repo_tags) <= names}
+    users = [c for c in containers_listed.values() if c.image_id in deleted_ids]
+    deleted = [by_id[i] for i in deleted_ids]
     return Removal(
         "images",
-        keys=tuple(i.id for i in chosen),
-        names=tuple(i.repo_tags[0] if i.repo_tags else i.id[:12] for i in chosen),
-        force=bool(users) or any(len(i.repo_tags) > 1 for i in chosen),
+        keys=tuple(row.key for row in rows),
+        names=tuple(row.name or row.id[:12] for row in rows),
+        force=bool(users),
         running=_names(c for c in users if _running(c)),
-        tags=tags,
+        tags=tuple(sorted(t for i in deleted for t in i.repo_tags)),
+        deleted=tuple(sorted(i.repo_tags[0] if i.repo_tags else i.id[:12] for i in deleted)),
+        untagged=tuple(sorted(row.name for row in rows if row.id not in deleted_ids)),
         containers=_names(users),
     )
 

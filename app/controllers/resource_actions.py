@@ -34,6 +34,7 @@ from app.engine.errors import PodmanError, Unreachable
 from app.engine.top import top
 from app.models.container_status import ContainerStatus
 from app.models.image_model import image_label
+from app.models.network_model import network_users
 from app.models.pod_status import PodStatus
 from app.support import log
 from app.support.concurrency import TaskSet
@@ -68,6 +69,9 @@ class Action:
     verb: str  # for messages: "Could not {verb} container “web”: …"
     transition: Any  # shown meanwhile: a status (ContainerStatus.STOPPING) or REMOVING
     method: str  # the app.engine.client.Client method doing it, given (key, **options)
+    # Objects for which this gives the same value are acted on one after another (the
+    # rest at once); None: all at once.
+    one_at_a_time: Callable[[Any], Hashable] | None = None
 
 
 START_CONTAINER = Action("containers", "start", ContainerStatus.STARTING, "start_container")
@@ -80,7 +84,12 @@ REMOVE_CONTAINER = Action("containers", "remove", ContainerStatus.REMOVING, "rem
 START_POD = Action("pods", "start", PodStatus.STARTING, "start_pod")
 STOP_POD = Action("pods", "stop", PodStatus.STOPPING, "stop_pod")
 REMOVE_POD = Action("pods", "remove", PodStatus.REMOVING, "remove_pod")
-REMOVE_IMAGE = Action("images", "remove", REMOVING, "remove_image")
+# An image row is one name of an image (ImageSummary.key): removing it untags, and the
+# image goes with its last name. Two names of one image removed at once can lose an
+# untag, so one image's names go in turn (docs/podman-notes.md, "Image names").
+REMOVE_IMAGE = Action(
+    "images", "remove", REMOVING, "remove_image", one_at_a_time=lambda image: image.id
+)
 REMOVE_VOLUME = Action("volumes", "remove", REMOVING, "remove_volume")
 REMOVE_NETWORK = Action("networks", "remove", REMOVING, "remove_network")
 REMOVE_SECRET = Action("secrets", "remove", REMOVING, "remove_secret")
@@ -182,9 +191,10 @@ class ResourceActions(QObject):
 
     # -- images, volumes, networks, secrets ----------------------------------------------
 
-    def remove_images(self, ids: Iterable[str], force: bool = False) -> Awaitable[list]:
-        """Remove; ``force`` also removes the containers using them."""
-        return self.run(REMOVE_IMAGE, ids, force=force)
+    def remove_images(self, keys: Iterable[str], force: bool = False) -> Awaitable[list]:
+        """Remove these rows of the image list: each name, and an image with its last
+        name (or a dangling one); ``force`` also removes the containers using it."""
+        return self.run(REMOVE_IMAGE, keys, force=force)
 
     def prune_images(self, ids: Iterable[str]) -> Awaitable[list]:
         """Remove exactly these dangling images: unlike Podman's own prune, an image
@@ -271,6 +281,14 @@ class ResourceActions(QObject):
             _log.info("could not list volume users: %s", exc)
             return None
 
+    def network_users(self) -> dict[str, tuple[str, ...]]:
+        """Network name -> who is attached to it, from the session's last container
+        listing (each container lists its networks): no call to Podman."""
+        session = self._session()
+        if session is None:
+            return {}
+        return network_users(session.items("containers").values())
+
     async def secret_users(self, ids: Iterable[str]) -> list[str] | None:
         """The names of the containers using any of these secrets, sorted; None when
         Podman could not say (``failed`` tells the user why)."""
@@ -335,9 +353,7 @@ class ResourceActions(QObject):
         method = getattr(session.client, action.method)
         failed: list[Hashable] = []
         try:
-            results = await asyncio.gather(
-                *(session.call(method, key, **options) for key in keys), return_exceptions=True
-            )
+            results = await _in_turns(session, method, keys, options, _turns(action, keys, known))
             for key, result in zip(keys, results, strict=True):
                 if isinstance(result, PodmanError):
                     failed.append(key)
@@ -370,6 +386,43 @@ class ResourceActions(QObject):
         if session is None:
             raise Unreachable("Not connected to Podman")
         return session
+
+
+def _turns(action: Action, keys: list[Hashable], known: dict) -> list[list[Hashable]]:
+    """``keys`` in groups acted on at once, the keys of one group one after another."""
+    if action.one_at_a_time is None:
+        return [[key] for key in keys]
+    groups: dict[Hashable, list[Hashable]] = {}
+    for key in keys:
+        item = known.get(key)
+        groups.setdefault(action.one_at_a_time(item) if item is not None else key, []).append(key)
+    return list(groups.values())
+
+
+async def _in_turns(
+    session: Session,
+    method: Callable[..., Any],
+    keys: list[Hashable],
+    options: dict[str, Any],
+    turns: list[list[Hashable]],
+) -> list[Any]:
+    """Each key's result or exception, in the order of ``keys``."""
+
+    async def in_turn(group: list[Hashable]) -> list[tuple[Hashable, Any]]:
+        done = []
+        for key in group:
+            try:
+                done.append((key, await session.call(method, key, **options)))
+            except Exception as exc:  # noqa: BLE001 - handed back, as gather would
+                done.append((key, exc))
+        return done
+
+    groups = await asyncio.gather(*(in_turn(group) for group in turns), return_exceptions=True)
+    for group in groups:
+        if isinstance(group, BaseException):  # cancelled: not a refusal to report
+            raise group
+    results = dict(pair for group in groups for pair in group)
+    return [results[key] for key in keys]
 
 
 def _resolved(value: Any) -> asyncio.Future:

@@ -39,9 +39,14 @@ EVENT_KINDS = {
     "network": ("networks",),
     "secret": ("secrets",),
 }
+# Container events that change the image list too: a commit makes an image, with no
+# image event of its own, and create and remove change how many containers use an
+# image, its "Used by" (docs/podman-notes.md, "Image names").
+IMAGE_CHANGING_ACTIONS = frozenset({"create", "remove", "commit"})
 RESOURCE_KINDS = ("containers", "images", "volumes", "pods", "networks", "secrets")
 _KEYS: dict[str, Callable[[Any], Any]] = {
     "volumes": lambda v: v.name,
+    "images": lambda i: i.key,  # one row per name (ImageSummary.key)
 }
 # A big diff reaches the models in parts of this many rows, with the event loop let run
 # between them: inserting (and sorting) 1,000 rows at once stalls the GUI for ~200 ms,
@@ -248,6 +253,8 @@ class Session(QObject):
             return
         self.event_received.emit(event)
         self._pending_kinds.update(EVENT_KINDS.get(event.type, ()))
+        if event.type == "container" and event.action in IMAGE_CHANGING_ACTIONS:
+            self._pending_kinds.add("images")
         if self._pending_kinds and not self._debounce.isActive():
             # Events are hints: coalesce a burst into one re-list per kind.
             self._debounce.start()

@@ -21,6 +21,7 @@ from app.engine.dto import (
     SystemInfo,
     VersionInfo,
     VolumeSummary,
+    image_rows,
     parse_version,
 )
 from app.engine.endpoint import Endpoint
@@ -171,7 +172,10 @@ class Client:
     # -- images --------------------------------------------------------------------------
 
     def images(self) -> list[ImageSummary]:
-        return [ImageSummary.from_api(i.attrs) for i in self._call(self._podman.images.list)]
+        """One record per image name, as `podman images` lists them (``key`` tells
+        them apart); an image without a name once."""
+        found = self._call(self._podman.images.list)
+        return image_rows(ImageSummary.from_api(i.attrs) for i in found)
 
     def inspect_image(self, id_or_name: str) -> dict[str, Any]:
         return dict(self._call(self._podman.images.get, id_or_name).attrs)

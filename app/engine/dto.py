@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
@@ -308,23 +308,25 @@ def _strip_digest_prefix(image_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ImageSummary:
-    """One row of the image list (``/libpod/images/json``)."""
+    """One image of the image list (``/libpod/images/json``), as named by one of its
+    names: ``image_rows`` gives one record per name, as `podman images` lists them."""
 
     id: str
-    repo_tags: tuple[str, ...] = ()
-    repository: str = "<none>"
-    tag: str = "<none>"
+    repo_tags: tuple[str, ...] = ()  # every name of the image
+    repository: str = "<none>"  # of ``name``
+    tag: str = "<none>"  # of ``name``
     size: int = 0
     created: datetime = EPOCH
     containers: int = 0
     dangling: bool = False
     digest: str = ""
     labels: Labels = field(default_factory=Labels)
+    name: str = ""  # the name this record stands for, one of repo_tags ("" if none)
 
     @classmethod
     def from_api(cls, d: Mapping[str, Any]) -> ImageSummary:
         """Read one libpod (Podman 4 or 5) or Docker-compatible list entry."""
-        tags = tuple(t for t in _strs(d.get("RepoTags")) if t != "<none>:<none>")
+        tags = tuple(dict.fromkeys(t for t in _strs(d.get("RepoTags")) if t != "<none>:<none>"))
         repository, tag = split_reference(tags[0]) if tags else ("<none>", "<none>")
         dangling = d.get("Dangling")
         return cls(
@@ -338,10 +340,32 @@ class ImageSummary:
             dangling=bool(dangling) if isinstance(dangling, bool) else not tags,
             digest=_str(d.get("Digest")) or _digest_of(_strs(d.get("RepoDigests"))),
             labels=Labels(_dict(d.get("Labels"))),
+            name=tags[0] if tags else "",
         )
+
+    @property
+    def key(self) -> str:
+        """The list's key: the name (one name is on one image at a time), else the id.
+        A name that moves to a rebuilt image keeps its row; the old image, now without
+        a name, gets a row of its own."""
+        return self.name or self.id
 
     def label(self, key: str, default: str = "") -> str:
         return self.labels.get(key, default)
+
+
+def image_rows(images: Iterable[ImageSummary]) -> list[ImageSummary]:
+    """One record per name of each image, as `podman images` lists them; an image
+    without a name (dangling) once."""
+    rows = []
+    for image in images:
+        if not image.repo_tags:
+            rows.append(image)
+            continue
+        for name in image.repo_tags:
+            repository, tag = split_reference(name)
+            rows.append(replace(image, name=name, repository=repository, tag=tag))
+    return rows
 
 
 def split_reference(reference: str) -> tuple[str, str]:

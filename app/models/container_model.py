@@ -17,9 +17,19 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from app.engine.dto import ContainerSummary
 from app.models import dots, humanize
 from app.models.container_status import ContainerStatus
-from app.models.resource_model import LINK_ROLE, Column, ResourceModel
+from app.models.resource_model import LINK_ROLE, TIME_SAMPLE, Column, ResourceModel
 
 TICK_MS = 30_000
+# What the usual exit codes mean, for the State column's tooltip.
+_EXIT_MEANINGS = {
+    0: "it finished normally",
+    125: "Podman could not run it",
+    126: "its command could not be run",
+    127: "its command was not found",
+    130: "it was interrupted (Ctrl+C)",
+    137: "it was killed (SIGKILL), or ran out of memory",
+    143: "it was asked to stop (SIGTERM)",
+}
 _EVENT_STATES = {
     "start": "running",
     "restart": "running",
@@ -43,6 +53,42 @@ def status_text(c: ContainerSummary, at=None) -> str:
     if c.status:
         return c.status
     return state.label
+
+
+def _changed_at(c: ContainerSummary):
+    """When the container last started or stopped (None: never started)."""
+    state = ContainerStatus.from_state(c.state)
+    if state in (ContainerStatus.EXITED, ContainerStatus.STOPPED):
+        return c.exited_at
+    return c.started_at
+
+
+def since_text(c: ContainerSummary) -> str:
+    """ "5 minutes ago": since when the container is in its state ("" if never started)."""
+    if ContainerStatus.from_state(c.state) is ContainerStatus.CREATED:
+        return ""
+    return humanize.since(_changed_at(c))
+
+
+def _since_tooltip(c: ContainerSummary) -> str:
+    when = humanize.local_time(_changed_at(c))
+    return f"{status_text(c)}\n{when}" if when else status_text(c)
+
+
+def state_text(c: ContainerSummary, status: ContainerStatus) -> str:
+    """ "Running", "Exited (137)", "Running (unhealthy)", "Stopping…"."""
+    if status.is_transition():
+        return status.label
+    if status in (ContainerStatus.EXITED, ContainerStatus.STOPPED):
+        return f"{status.label} ({c.exit_code})"
+    return status.label + (f" ({c.health})" if c.health else "")
+
+
+def state_tooltip(c: ContainerSummary, status: ContainerStatus) -> str:
+    if status in (ContainerStatus.EXITED, ContainerStatus.STOPPED):
+        meaning = _EXIT_MEANINGS.get(c.exit_code, "")
+        return f"Exit code {c.exit_code}" + (f": {meaning}" if meaning else "")
+    return f"Health: {c.health}" if c.health else ""
 
 
 def port_text(c: ContainerSummary) -> str:
@@ -76,27 +122,39 @@ class ContainerModel(ResourceModel):
     """Containers by id. Pending transitions are ContainerStatus values."""
 
     kind = "containers"
+    # State says what a container is ("Exited (1)"), Since says from when: together
+    # they hold what `podman ps` prints as STATUS, each part once.
     columns = (
-        Column("name", "Name", lambda c: c.name, tooltip=lambda c: c.command),
-        Column("state", "State", lambda c: "", sort=lambda c: c.state),
+        Column("name", "Name", lambda c: c.name, tooltip=lambda c: c.command, stretch=True),
+        Column("state", "State", lambda c: "", sort=lambda c: c.state, sample="Exited (137)"),
         Column(
             "status",
-            "Status",
-            status_text,
-            sort=lambda c: humanize.timestamp(c.exited_at or c.started_at),
+            "Since",
+            since_text,
+            sort=lambda c: humanize.timestamp(_changed_at(c)),
+            tooltip=lambda c: _since_tooltip(c),
+            sample=TIME_SAMPLE,
         ),
         Column("image", "Image", _short_image, tooltip=lambda c: c.image),
-        Column("ports", "Ports", port_text, tooltip=lambda c: "\n".join(map(str, c.ports))),
-        Column("project", "Project", lambda c: c.compose_project),
-        Column("pod", "Pod", lambda c: c.pod_name),
+        Column(
+            "ports",
+            "Ports",
+            port_text,
+            tooltip=lambda c: "\n".join(map(str, c.ports)),
+            max_width=220,
+        ),
+        Column("project", "Project", lambda c: c.compose_project, hidden=True),
+        Column("pod", "Pod", lambda c: c.pod_name, hidden=True),
         Column(
             "created",
             "Created",
             lambda c: humanize.since(c.created),
             sort=lambda c: humanize.timestamp(c.created),
             tooltip=lambda c: humanize.local_time(c.created),
+            hidden=True,
+            sample=TIME_SAMPLE,
         ),
-        Column("id", "ID", lambda c: c.id[:12], tooltip=lambda c: c.id),
+        Column("id", "ID", lambda c: c.id[:12], tooltip=lambda c: c.id, hidden=True),
     )
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -118,9 +176,7 @@ class ContainerModel(ResourceModel):
 
     def text(self, key: Hashable, item: Any, column: Column) -> str:
         if column.name == "state":
-            status = self.status(key)
-            health = f" ({item.health})" if item.health and not status.is_transition() else ""
-            return status.label + health
+            return state_text(item, self.status(key))
         return super().text(key, item, column)
 
     def extra_data(self, key: Hashable, item: Any, column: Column, role: int) -> Any:
@@ -131,8 +187,8 @@ class ContainerModel(ResourceModel):
                 if item.health == "unhealthy" and not status.is_transition():
                     color = dots.RED
                 return dots.dot(color, hollow=status.is_transition())
-            if role == Qt.ItemDataRole.ToolTipRole and item.health:
-                return f"Health: {item.health}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return state_tooltip(item, self.status(key)) or None
         if column.name == "ports" and item.ports:
             if role == LINK_ROLE:
                 return port_urls(item, self.port_host)

@@ -69,6 +69,14 @@ def local_time(moment: datetime | None) -> str:
 
 
 def since(moment: datetime | None) -> str:
-    """ago() for a cell of its own: "Less than a minute ago", "3 hours ago"."""
+    """ago() for a cell of its own: "Just now", "3 hours ago" ("" for never).
+
+    "Just now" rather than Podman's "Less than a minute ago": every new object shows
+    it, and at half the width it leaves the list's columns room.
+    """
+    if moment is None or moment.year <= 1970:
+        return ""
+    if (now() - moment).total_seconds() < 60:
+        return "Just now"
     text = ago(moment)
     return text[:1].upper() + text[1:]

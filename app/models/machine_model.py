@@ -19,7 +19,7 @@ class MachineModel(ResourceModel):
 
     kind = "machines"
     columns = (
-        Column("name", "Name", lambda m: m.name),
+        Column("name", "Name", lambda m: m.name, stretch=True),
         Column("vm_type", "VM type", lambda m: m.vm_type),
         Column("state", "State", lambda m: m.state.capitalize()),
         Column(

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from app.engine.dto import PodSummary
 from app.models import dots, humanize
 from app.models.pod_status import PodStatus
-from app.models.resource_model import Column, ResourceModel
+from app.models.resource_model import TIME_SAMPLE, Column, ResourceModel
 
 
 def _members(p: PodSummary) -> list:
@@ -31,17 +31,25 @@ class PodModel(ResourceModel):
 
     kind = "pods"
     columns = (
-        Column("name", "Name", lambda p: p.name),
-        Column("state", "State", lambda p: "", sort=lambda p: p.status.lower()),
-        Column("containers", "Containers", _containers_text, sort=lambda p: len(_members(p))),
+        Column("name", "Name", lambda p: p.name, stretch=True),
+        Column("state", "State", lambda p: "", sort=lambda p: p.status.lower(), sample="Degraded"),
+        Column(
+            "containers",
+            "Containers",
+            _containers_text,
+            sort=lambda p: len(_members(p)),
+            tooltip=_containers_text,
+            max_width=360,
+        ),
         Column(
             "created",
             "Created",
             lambda p: humanize.since(p.created),
             sort=lambda p: humanize.timestamp(p.created),
             tooltip=lambda p: humanize.local_time(p.created),
+            sample=TIME_SAMPLE,
         ),
-        Column("id", "Pod ID", lambda p: p.id[:12], tooltip=lambda p: p.id),
+        Column("id", "Pod ID", lambda p: p.id[:12], tooltip=lambda p: p.id, hidden=True),
     )
 
     def has_state_column(self) -> bool:

@@ -34,9 +34,17 @@ _MISSING: Any = object()
 ROW_SIZE = QSize(-1, 24)
 
 
+# The widest a column grows to fit its cells; a longer value is elided (its tooltip or the
+# inspector has it whole), so one long path cannot push the other columns off screen.
+MAX_COLUMN_WIDTH = 300
+# A time column's typical widest value ("Created"), so it does not grow as times age.
+TIME_SAMPLE = "59 minutes ago"
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column: what it shows and how it sorts (by ``sort``, else by the text)."""
+    """One column: what it shows and how it sorts (by ``sort``, else by the text), and
+    how the list lays it out (app/ui/column_header.py)."""
 
     name: str  # stable id, for the header state in settings
     title: str
@@ -44,6 +52,15 @@ class Column:
     sort: Callable[[Any], str | int | float] | None = None
     tooltip: Callable[[Any], str] | None = None
     right_aligned: bool = False
+    # Hidden until the user shows it from the header's menu: worth having, not worth
+    # the room at the default window size.
+    hidden: bool = False
+    # Takes the room the others leave (the name column); never hidden.
+    stretch: bool = False
+    # A typical widest value the column can come to show ("59 minutes ago"), so a
+    # cell that changes over time fits without the column jumping.
+    sample: str = ""
+    max_width: int = MAX_COLUMN_WIDTH
 
 
 class ResourceModel(QAbstractTableModel):
@@ -123,8 +140,8 @@ class ResourceModel(QAbstractTableModel):
             font = QFont()
             font.setItalic(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(item) if column.tooltip else None
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(item)  # else a model's extra_data may have one
         if role == Qt.ItemDataRole.TextAlignmentRole and column.right_aligned:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return self.extra_data(key, item, column, role)
@@ -185,6 +202,13 @@ class ResourceModel(QAbstractTableModel):
 
     def column_index(self, name: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.name == name)
+
+    def column_texts(self, column_index: int, limit: int) -> list[str]:
+        """The text of one column in the first ``limit`` rows, without data()'s round
+        trips: what the view measures to size the column."""
+        column = self.columns[column_index]
+        items = self._items
+        return [self.text(key, items[key], column) for key in self._keys[:limit]]
 
     # -- updating --------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from app.models import humanize
-from app.models.resource_model import Column, ResourceModel
+from app.models.resource_model import TIME_SAMPLE, Column, ResourceModel
 
 
 class VolumeModel(ResourceModel):
@@ -23,16 +23,23 @@ class VolumeModel(ResourceModel):
         self._users: dict[Hashable, tuple[str, ...]] = {}
         self.users_known = False
         self.columns = (
-            Column("name", "Name", lambda v: v.name),
-            Column("driver", "Driver", lambda v: v.driver),
+            Column("name", "Name", lambda v: v.name, stretch=True),
+            Column("driver", "Driver", lambda v: v.driver, hidden=True),
             Column(
                 "used_by",
                 "Used by",
                 lambda v: ", ".join(self._users.get(v.name, ())),
                 sort=lambda v: len(self._users.get(v.name, ())),
+                tooltip=lambda v: ", ".join(self._users.get(v.name, ())),
             ),
+            # Where Podman keeps the data: on a machine, a path inside its VM.
             Column(
-                "mountpoint", "Mount point", lambda v: v.mountpoint, tooltip=lambda v: v.mountpoint
+                "mountpoint",
+                "Mount point",
+                lambda v: v.mountpoint,
+                tooltip=lambda v: v.mountpoint,
+                hidden=True,
+                max_width=360,
             ),
             Column(
                 "created",
@@ -40,6 +47,7 @@ class VolumeModel(ResourceModel):
                 lambda v: humanize.since(v.created),
                 sort=lambda v: humanize.timestamp(v.created),
                 tooltip=lambda v: humanize.local_time(v.created),
+                sample=TIME_SAMPLE,
             ),
         )
 

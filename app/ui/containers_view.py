@@ -35,16 +35,6 @@ class ContainersView(ResourceView):
 
     title = "Containers"
     empty_html = EMPTY
-    column_widths = {
-        "name": 150,
-        "state": 100,
-        "status": 185,
-        "image": 125,
-        "ports": 125,
-        "project": 75,
-        "pod": 80,
-        "created": 110,
-    }
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None

@@ -1,6 +1,6 @@
-"""The Images page: remove (the confirmation lists every tag and every container that
-goes with the image) and prune dangling images, where the confirmation lists exactly the
-images that will go."""
+"""The Images page, one row per image name: remove (a name, and an image with its last
+name; the confirmation lists every tag and every container that goes with an image) and
+prune dangling images, where the confirmation lists exactly the images that will go."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ EMPTY = """
 class ImagesView(ResourceView):
     title = "Images"
     empty_html = EMPTY
-    column_widths = {"repository": 260, "tag": 110, "id": 120, "size": 90, "created": 130}
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None

@@ -52,7 +52,6 @@ class MachinesView(ResourceView):
     add_remote_requested = Signal()
     title = "Machines"
     noun = "machine"
-    column_widths = {"name": 200, "vm_type": 90, "state": 110, "cpus": 60, "memory": 90}
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(MachineModel(), settings, parent)

@@ -1,10 +1,17 @@
-"""The Networks page: remove (never Podman's default network)."""
+"""The Networks page: who is attached to each network; remove (never Podman's default
+network).
+
+Who is attached comes from the container list the session already holds: it is worked
+out again whenever the containers or the networks change, with no call to Podman.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from app.controllers.resource_actions import ResourceActions
+from app.controllers.session import Session
 from app.controllers.settings import Settings
 from app.models.network_model import DEFAULT_NETWORK, NetworkModel
 from app.ui.removal_confirmation import confirm_removal
@@ -20,13 +27,29 @@ EMPTY = """
 class NetworksView(ResourceView):
     title = "Networks"
     empty_html = EMPTY
-    column_widths = {"name": 200, "driver": 80, "subnets": 260, "dns": 70, "flags": 100}
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
     ) -> None:
         super().__init__(NetworkModel(), settings, parent, actions=actions)
         self.model.setParent(self)
+        # A listing reaches the window in parts: work the users out once, after them.
+        self._users_timer = QTimer(self, singleShot=True, interval=50)
+        self._users_timer.timeout.connect(self.refresh_users)
+
+    def set_session(self, session: Session | None) -> None:
+        super().set_session(session)
+        self._users_timer.stop()
+        self.model.set_users({})
+        if session is not None:
+            session.resources_changed.connect(self._on_resources)
+
+    def _on_resources(self, kind: str, _diff: object) -> None:
+        if kind in ("containers", "networks"):
+            self._users_timer.start()
+
+    def refresh_users(self) -> None:
+        self.model.set_users(self.resource_actions.network_users())
 
     def _build_actions(self) -> None:
         self.remove = self.add_action("Remove…", self.remove_selected)

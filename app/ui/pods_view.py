@@ -27,7 +27,6 @@ class PodsView(ResourceView):
     show_containers = Signal(str)
     title = "Pods"
     empty_html = EMPTY
-    column_widths = {"name": 200, "state": 110, "containers": 320, "created": 130}
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None

@@ -45,7 +45,11 @@ def _marked(names: Iterable[str], running: Iterable[str]) -> tuple[str, ...]:
 def _action(removal: Removal) -> str:
     """The button: what Podman will do, in a few words."""
     one, many = NOUNS[removal.kind]
-    n = len(removal.keys)
+    n = _count_of(removal)
+    if removal.kind == "images" and not removal.deleted:
+        return (
+            "Remove Name" if len(removal.untagged) == 1 else f"Remove {len(removal.untagged)} Names"
+        )
     what = one.capitalize() if n == 1 else f"{n} {many.capitalize()}"
     also = [_count(len(removal.containers), "Container")] if removal.containers else []
     also += [_count(len(removal.pods), "Pod")] if removal.pods else []
@@ -54,9 +58,16 @@ def _action(removal: Removal) -> str:
     return "Stop and Remove" if removal.running else "Remove"
 
 
+def _count_of(removal: Removal) -> int:
+    """How many objects of its kind go: for images, the images deleted, not their names."""
+    return len(removal.deleted) if removal.kind == "images" else len(removal.keys)
+
+
 def _question(removal: Removal) -> str:
     one, many = NOUNS[removal.kind]
-    n = len(removal.keys)
+    n = _count_of(removal)
+    if removal.kind == "images":
+        return _image_question(removal)
     if removal.kind == "pods":
         return (
             f"Remove pod “{removal.names[0]}” and its containers?"
@@ -72,8 +83,27 @@ def _question(removal: Removal) -> str:
     return f"Remove {one} “{removal.names[0]}”?" if n == 1 else f"Remove {n} {many}?"
 
 
+def _image_question(removal: Removal) -> str:
+    deleted, untagged = removal.deleted, removal.untagged
+    if deleted and untagged:
+        images = "1 image" if len(deleted) == 1 else f"{len(deleted)} images"
+        names = "1 name" if len(untagged) == 1 else f"{len(untagged)} names"
+        return f"Remove {images} and {names}?"
+    if deleted:
+        return (
+            f"Remove image “{deleted[0]}”?"
+            if len(deleted) == 1
+            else (f"Remove {len(deleted)} images?")
+        )
+    return (
+        f"Remove the name “{untagged[0]}”?"
+        if len(untagged) == 1
+        else (f"Remove {len(untagged)} names?")
+    )
+
+
 def _details(removal: Removal) -> str:
-    n = len(removal.keys)
+    n = _count_of(removal)
     it = "it" if n == 1 else "them"
     lines = []
     if removal.kind == "containers":
@@ -93,6 +123,13 @@ def _details(removal: Removal) -> str:
             )
         elif len(removal.tags) > n:
             lines.append("Every tag goes: the image itself is removed, not one name of it.")
+        if removal.untagged:
+            lines.append(
+                "Only the name goes for "
+                + ", ".join(removal.untagged)
+                + (": its image keeps" if len(removal.untagged) == 1 else ": their images keep")
+                + " its other names."
+            )
     elif removal.kind in ("volumes", "networks"):
         if removal.containers or removal.pods:
             whole = f", and the pods connected to {it} whole" if removal.pods else ""
@@ -109,12 +146,17 @@ def _details(removal: Removal) -> str:
 def confirmation_for(removal: Removal) -> Confirmation:
     """The confirmation that names everything ``removal`` takes."""
     one, many = NOUNS[removal.kind]
-    n = len(removal.keys)
+    n = _count_of(removal)
     sections: list[tuple[str, tuple[str, ...]]] = []
     if removal.kind == "images":
-        # Every tag; an untagged image by its short id (its name in the plan).
+        # Every tag of the images deleted; a dangling one by its short id.
         items = list(removal.tags)
-        items += [f"{name} (untagged)" for name in removal.names if name not in removal.tags]
+        items += [f"{name} (dangling)" for name in removal.deleted if name not in removal.tags]
+        if removal.untagged:
+            if items:
+                sections.append(("Names removed (their images stay)", removal.untagged))
+            else:
+                items = list(removal.untagged)
     elif removal.kind == "containers":
         items = list(_marked(removal.names, removal.running))
     else:

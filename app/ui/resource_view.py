@@ -34,6 +34,8 @@ from app.models.resource_model import KEY_ROLE, ResourceModel
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui import confirmation
+from app.ui.column_header import ColumnHeader
+from app.ui.column_state import ColumnState
 
 _log = log.get("ui")
 
@@ -43,7 +45,6 @@ class ResourceView(QWidget):
 
     title = ""
     empty_html = ""  # what to say when there are no rows at all
-    column_widths: dict[str, int] = {}
 
     def __init__(
         self,
@@ -88,11 +89,10 @@ class ResourceView(QWidget):
         self.tree.installEventFilter(self)  # the Menu key: see eventFilter
         menu_key = QShortcut(QKeySequence("Shift+F10"), self.tree, self._menu_at_current)
         menu_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        self.tree.header().setSectionsMovable(True)
-        self.tree.header().setStretchLastSection(True)
         self.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for name, width in self.column_widths.items():
-            self.tree.setColumnWidth(model.column_index(name), width)
+        # Sizes, shows and hides the columns; the header's right-click menu.
+        self.column_header = ColumnHeader(self.tree, model, self.proxy)
+        self.column_header.changed.connect(self.save_state)
 
         self.empty = QLabel(self)
         self.empty.setObjectName("emptyState")
@@ -297,10 +297,16 @@ class ResourceView(QWidget):
         return f"headers_{self.model.kind}"
 
     def _restore_header(self) -> None:
-        state = getattr(self.settings, self._header_setting(), QByteArray())
-        header = self.tree.header()
-        if isinstance(state, QByteArray) and not state.isEmpty() and header.restoreState(state):
-            self.tree.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        # Columns by name (app/ui/column_state.py): a state from another column set, or
+        # Qt's binary one from earlier versions, cannot hide or squash a column.
+        raw = getattr(self.settings, self._header_setting(), QByteArray())
+        if isinstance(raw, QByteArray) and not raw.isEmpty():
+            state = ColumnState.from_bytes(bytes(raw))
+            if state is None:
+                _log.info("%s: the saved columns are from an earlier version", self.model.kind)
+            self.column_header.apply(state)
 
     def save_state(self) -> None:
-        setattr(self.settings, self._header_setting(), self.tree.header().saveState())
+        """Remember the columns shown, their order, the widths the user chose, the sort."""
+        state = self.column_header.state().to_bytes()
+        setattr(self.settings, self._header_setting(), QByteArray(state))

@@ -22,7 +22,6 @@ EMPTY = """
 class SecretsView(ResourceView):
     title = "Secrets"
     empty_html = EMPTY
-    column_widths = {"name": 220, "driver": 80, "created": 130, "updated": 130}
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None

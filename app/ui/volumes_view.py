@@ -29,7 +29,6 @@ EMPTY = """
 class VolumesView(ResourceView):
     title = "Volumes"
     empty_html = EMPTY
-    column_widths = {"name": 240, "driver": 70, "used_by": 180, "mountpoint": 300}
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None

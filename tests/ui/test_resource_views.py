@@ -59,11 +59,15 @@ def test_image_removal_lists_every_tag_and_the_containers_that_go_with_it(qtbot,
     open_and_wait(qtbot, manager, podman.uri)
     window.show_page("images")
     view = window.views["images"]
-    image = next(i for i in view.model.items().values() if "localhost/app:1" in i.repo_tags)
-    qtbot.waitUntil(lambda: view.model.item(image.id).containers == 2, timeout=WAIT)
+    names = ["localhost/app:1", "localhost/app:latest", "localhost/other:three"]
+    # One row per name: choosing every name of the image removes the image.
+    qtbot.waitUntil(
+        lambda: all(view.model.item(n) and view.model.item(n).containers == 2 for n in names),
+        timeout=WAIT,
+    )
     seen = []
     answer_with(view, Answer(False), seen)
-    view.select_keys([image.id])
+    view.select_keys(names)
     view.remove.trigger()
     qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
     asked = seen[0]
@@ -79,7 +83,7 @@ def test_image_removal_lists_every_tag_and_the_containers_that_go_with_it(qtbot,
 
     answer_with(view, Answer(True))
     view.remove.trigger()
-    qtbot.waitUntil(lambda: view.model.item(image.id) is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: all(view.model.item(n) is None for n in names), timeout=WAIT)
     assert podman.cli("ps", "-aq") == "" and not window.message_bar.isVisible()
     assert podman.cli("images", "-q", "--filter", "reference=localhost/app") == ""
     assert podman.cli("images", "-q", "--filter", "reference=localhost/other") == ""
@@ -94,15 +98,18 @@ def test_an_image_with_several_tags_and_no_users_goes_whole(qtbot, podman, shell
     open_and_wait(qtbot, manager, podman.uri)
     window.show_page("images")
     view = window.views["images"]
-    image = next(i for i in view.model.items().values() if "localhost/scratch:a" in i.repo_tags)
+    names = ["localhost/scratch:a", "localhost/scratch:b"]
+    qtbot.waitUntil(lambda: all(view.model.item(n) for n in names), timeout=WAIT)
     seen = []
     answer_with(view, Answer(True), seen)
-    view.select_keys([image.id])
+    view.select_keys(names)
     view.remove.trigger()
-    qtbot.waitUntil(lambda: view.model.item(image.id) is None, timeout=WAIT)
-    assert sorted(seen[0].items) == ["localhost/scratch:a", "localhost/scratch:b"]
+    qtbot.waitUntil(lambda: all(view.model.item(n) is None for n in names), timeout=WAIT)
+    assert sorted(seen[0].items) == names
     assert seen[0].sections == () and "Every tag goes" in seen[0].details
-    assert not window.message_bar.isVisible()  # Podman needs force for this: it was used
+    assert seen[0].action == "Remove" and not seen[0].action_tip  # no users: no force
+    assert not window.message_bar.isVisible()
+    assert podman.cli("images", "-q", "--filter", "reference=localhost/scratch") == ""
 
 
 def test_volume_removal_names_its_users_and_prune_takes_only_unused(qtbot, podman, shell):
@@ -241,7 +248,7 @@ def test_window_remembers_geometry_columns_sort_and_page(qtbot, qloop, tmp_path)
     first.show()
     first.resize(700, 455)
     view = first.views["images"]
-    view.tree.setColumnWidth(0, 321)
+    view.tree.setColumnWidth(1, 321)  # the tag column, as the user drags it
     view.tree.sortByColumn(3, Qt.SortOrder.DescendingOrder)
     first.show_page("images")
     first.save_layout()
@@ -250,7 +257,7 @@ def test_window_remembers_geometry_columns_sort_and_page(qtbot, qloop, tmp_path)
     qtbot.addWidget(second)
     second.show()
     again = second.views["images"].tree
-    assert again.columnWidth(0) == 321
+    assert again.columnWidth(1) == 321
     assert again.header().sortIndicatorSection() == 3
     assert again.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert second.current_view() is second.views["images"]

@@ -18,6 +18,7 @@ from app.engine.dto import (
     SystemInfo,
     VersionInfo,
     VolumeSummary,
+    image_rows,
     parse_time,
     parse_version,
     split_reference,
@@ -201,6 +202,26 @@ def test_images_podman4_podman5_and_dangling():
     assert untagged.dangling and untagged.repo_tags == ()
     compat = ImageSummary.from_api({"Id": "cc", "RepoDigests": ["x@sha256:dd"], "Containers": -1})
     assert compat.digest == "sha256:dd" and compat.containers == 0
+
+
+def test_an_image_has_one_row_per_name_keyed_by_it():
+    image = ImageSummary.from_api(
+        {
+            "Id": "ee",
+            "RepoTags": ["localhost/app:1", "localhost/app:latest", "localhost:5000/team/app:2"],
+            "Containers": 2,
+        }
+    )
+    rows = image_rows([image, ImageSummary.from_api({"Id": "ff", "Dangling": True})])
+    assert [(r.key, r.repository, r.tag) for r in rows] == [
+        ("localhost/app:1", "localhost/app", "1"),
+        ("localhost/app:latest", "localhost/app", "latest"),
+        ("localhost:5000/team/app:2", "localhost:5000/team/app", "2"),
+        ("ff", "<none>", "<none>"),  # a dangling image: once, by its id
+    ]
+    assert {r.id for r in rows[:3]} == {"ee"}
+    assert all(r.repo_tags == image.repo_tags for r in rows[:3])
+    assert rows[3].dangling and rows[3].name == ""
 
 
 def test_split_reference_keeps_registry_ports():
