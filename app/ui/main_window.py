@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -164,7 +165,7 @@ class MainWindow(QMainWindow):
             action = QAction(view.title, self)
             action.triggered.connect(lambda _=False, k=kind: self.sidebar.select(k))
             view_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu = self.menuBar().addMenu("&Help")
         open_log = QAction("Open &Log File", self)
         open_log.triggered.connect(self.log_requested)
         about = QAction(f"&About {APP_NAME}", self)
@@ -172,6 +173,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(open_log)
         help_menu.addAction(about)
         self.find_action, self.reload_action = find, refresh
+
+    def add_menu(self, menu: QMenu) -> None:
+        """Add ``menu`` to the menu bar before Help, which stays last (platform convention)."""
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
 
     # -- pages and search ------------------------------------------------------------
 

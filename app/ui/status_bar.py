@@ -18,6 +18,11 @@ _COLORS = {
 }
 
 
+def state_color(state: ConnectionState) -> str:
+    """The colour the status bar gives ``state`` (the connection button uses the same)."""
+    return _COLORS.get(state, _COLORS[ConnectionState.UNAVAILABLE])
+
+
 class StateDot(QWidget):
     """A small coloured disc; colour alone never carries the state (the label does too)."""
 
