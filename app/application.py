@@ -122,7 +122,7 @@ class Application:
         self.window_in_tray = WindowInTray(self.window, self.tray, self.tray_policy)
         menu = self.tray_menu
         menu.inspect_requested.connect(self.window.inspect_requested)
-        menu.dashboard_requested.connect(self.window_in_tray.show_window)
+        menu.show_window_requested.connect(self.window_in_tray.show_window)
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
         menu.show_all_requested.connect(lambda: self.window_in_tray.show_page("containers"))

@@ -150,9 +150,9 @@ class MachineSwitcher(QObject):
                 self._machine_actions(menu, group)
         self._listing_note(menu, listing)
         menu.addSeparator()
-        add = menu.addAction("Add Remote Connection…", self.add_remote_requested)
+        add = menu.addAction("Add Remote Connection…", self.add_remote_requested.emit)
         add.setObjectName("addRemote")
-        manage = menu.addAction("Manage Machines…", self.manage_requested)
+        manage = menu.addAction("Manage Machines…", self.manage_requested.emit)
         manage.setObjectName("manageMachines")
 
     def _header(self, menu: QMenu, group: ConnectionGroup) -> None:

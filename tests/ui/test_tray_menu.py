@@ -143,7 +143,7 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
     assert [a.objectName() for a in checked] == ["switch:podman-machine-default"]
     assert checked[0].text().endswith("\tConnected")
     assert "Running Containers (18)" in shown
-    assert shown[-3:] == ["Open Dashboard", "Settings…", "Quit"]
+    assert shown[-3:] == ["Show Window", "Settings…", "Quit"]
     containers = menu.findChild(QMenu, "runningContainers")
     listed = texts(containers)
     assert listed[:MAX_CONTAINERS] == [f"web-{n:02d}" for n in range(MAX_CONTAINERS)]

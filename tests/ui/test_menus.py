@@ -1,5 +1,6 @@
-"""The menu bar and the connection button as the composition root builds them: Help is
-the last menu, the Docker socket sits in the Connection menu, and the toolbar button says
+"""The menus and the connection button as the composition root builds them: Help is
+the last menu, the Docker socket sits in the Connection menu, the tray's entry to the
+window says what it does, and the toolbar button says
 which connection is active, what kind it is and its state, to the eye and to a screen
 reader, for a local socket and for ssh:// connections over the real sshd (which stands in
 for a machine: docs/podman-notes.md, "A machine is an SSH endpoint plus a Podman socket")."""
@@ -10,14 +11,17 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.engine.connection import Connection, connection_from_argument
 from app.models import dots
 from app.models.connection_state import ConnectionState
 from app.ui.connection_button import ConnectionButton, connection_title
 from app.ui.docker_socket_panel import DockerSocketPanel
+from app.ui.machine_actions import ManageMachinesDialog
+from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from tests.ui.conftest import spawn
 
 
@@ -70,6 +74,37 @@ def test_help_is_the_last_menu_and_the_docker_socket_is_under_connection(qtbot, 
     docker.trigger()
     panel = app.window.findChild(DockerSocketPanel)
     assert panel is not None and panel.isVisible()
+
+
+@pytest.mark.qt_log_ignore("does not support raise")
+def test_the_tray_menu_shows_the_window_by_that_name(qtbot, application):
+    app, menu = application, application.tray_menu
+    app.window_in_tray.start(minimized=False)
+    app.window.hide()  # as when it was closed to the tray
+    menu.rebuild()
+    show = menu.findChild(QAction, "showWindow")
+    assert show is not None and show.text() == "Show Window"
+    show.trigger()
+    assert app.window.isVisible()
+    # Settings… opens the (modal) Settings dialog: close it from inside its own loop.
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    with qtbot.waitSignal(menu.settings_requested, timeout=1_000):
+        menu.findChild(QAction, "settings").trigger()
+    with qtbot.waitSignal(menu.quit_requested, timeout=1_000):
+        menu.findChild(QAction, "quit").trigger()
+
+
+@pytest.mark.qt_log_ignore("does not support raise")
+def test_the_switchers_own_entries_open_their_dialogs(qtbot, application):
+    app, menu = application, application.connection_menu
+    menu.rebuild()
+    with qtbot.waitSignal(app.machines.listing_changed, timeout=10_000):
+        next(a for a in menu.actions() if a.objectName() == "manageMachines").trigger()
+    assert app.window.findChild(ManageMachinesDialog).isVisible()
+    next(a for a in menu.actions() if a.objectName() == "addRemote").trigger()
+    dialogs = app.window.findChildren(RemoteConnectionDialog)
+    assert [d.isVisible() for d in dialogs] == [True]
+    dialogs[0].close()
 
 
 def test_the_button_names_a_local_connection_its_kind_and_state(qtbot, application, fresh_podman):
