@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable, Coroutine
 
 from PySide6.QtCore import QSocketNotifier, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtGui import QAction, QDesktopServices, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
@@ -32,11 +32,12 @@ from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
 from app.ui import accessibility, theme
+from app.ui.connection_button import add_connection_toolbar
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.machine_actions import ManageMachinesDialog
-from app.ui.machine_menu import MachineMenu, MachineSwitcher, add_to_menu_bar, add_toolbar_button
+from app.ui.machine_menu import MachineMenu, MachineSwitcher
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
@@ -107,12 +108,17 @@ class Application:
         self.remotes.added.connect(lambda _n, _w: self.spawn(self.manager.refresh_discovery()))
         self.tray_policy.message.connect(w.post_message)
         self.connection_menu = MachineMenu(self._switcher(), w)
-        add_to_menu_bar(w, self.connection_menu)
-        tools = QMenu("&Tools", w)
-        tools.addAction("&Docker-compatible Socket…", self.show_docker_socket)
-        w.menuBar().insertMenu(w.menuBar().actions()[-1], tools)  # before Help
+        self.connection_menu.setTitle("&Connection")
+        # The Docker socket serves the active connection, so it sits with the connections
+        # (a Tools menu of one entry is a menu nobody opens).
+        docker = QAction("&Docker-compatible Socket…", w)
+        docker.setObjectName("dockerSocket")
+        docker.setToolTip("Where docker and docker compose reach the active connection")
+        docker.triggered.connect(self.show_docker_socket)
+        self.connection_menu.add_trailing(docker)
+        w.add_menu(self.connection_menu)  # before Help, which stays last
         self.toolbar_menu = MachineMenu(self._switcher(), w)
-        add_toolbar_button(w, self.toolbar_menu)
+        self.connection_button = add_connection_toolbar(w, self.manager, self.toolbar_menu)
         w.set_connection_menu(MachineMenu(self._switcher(), w))
 
     def _wire_tray(self) -> None:
@@ -122,7 +128,7 @@ class Application:
         self.window_in_tray = WindowInTray(self.window, self.tray, self.tray_policy)
         menu = self.tray_menu
         menu.inspect_requested.connect(self.window.inspect_requested)
-        menu.dashboard_requested.connect(self.window_in_tray.show_window)
+        menu.show_window_requested.connect(self.window_in_tray.show_window)
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
         menu.show_all_requested.connect(lambda: self.window_in_tray.show_page("containers"))

@@ -20,6 +20,8 @@ from app.controllers import docker_socket
 from app.controllers.connection_manager import ConnectionManager
 from app.proxy.status import ProxyStatus
 
+EXPORT_LINE_MAX_WIDTH = 760  # pixels; a longer line scrolls, from its start
+
 
 def _size(count: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
@@ -101,6 +103,19 @@ class DockerSocketPanel(QDialog):
     def copy_export_line(self) -> None:
         QGuiApplication.clipboard().setText(self.export_line.text())
 
+    def _set_export_line(self, text: str) -> None:
+        # The panel refreshes every second: only a new line is set, so a selection stays.
+        if text == self.export_line.text():
+            return
+        self.export_line.setText(text)
+        self.export_line.setToolTip(text)
+        # Wide enough for the whole line where the screen allows; and a line set in a
+        # field leaves its cursor at the end, scrolled to show "…CKER_HOST=…": show its
+        # start ("export DOCKER_HOST="), which is what a reader checks.
+        width = self.export_line.fontMetrics().horizontalAdvance(text) + 16
+        self.export_line.setMinimumWidth(min(max(width, 200), EXPORT_LINE_MAX_WIDTH))
+        self.export_line.setCursorPosition(0)
+
     def refresh(self) -> None:
         runner = self.manager.docker_proxy
         address = self.manager.docker_address()
@@ -115,7 +130,7 @@ class DockerSocketPanel(QDialog):
             # A tcp:// or npipe:// connection is itself what Docker clients can point at.
             direct = docker_socket.direct_address(connection)
             if direct and not self.manager.docker_error:
-                self.export_line.setText(docker_socket.docker_host_line(direct))
+                self._set_export_line(docker_socket.docker_host_line(direct))
                 self.warning.setVisible(docker_socket.is_tcp(direct))
             return
         self._show_status(runner.status())
@@ -125,7 +140,7 @@ class DockerSocketPanel(QDialog):
         for label in (self.endpoint, self.upstream, self.state, self.clients, self.traffic):
             label.setText("–")
         self.error.setText(self.manager.docker_error or "–")
-        self.export_line.clear()
+        self._set_export_line("")
         self.warning.hide()
 
     def _show_status(self, status: ProxyStatus) -> None:
@@ -147,5 +162,5 @@ class DockerSocketPanel(QDialog):
             f"↓ {_size(status.bytes_to_clients)} to clients"
         )
         self.error.setText(status.last_error or "–")
-        self.export_line.setText(docker_socket.docker_host_line(status.listening))
+        self._set_export_line(docker_socket.docker_host_line(status.listening))
         self.warning.setVisible(docker_socket.is_tcp(status.listening))

@@ -6,15 +6,18 @@ the GUI thread); their output streams into the window with progress and a Cancel
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Coroutine
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -143,10 +147,7 @@ class ManageMachinesDialog(QDialog):
         self.setObjectName("manageMachinesDialog")
         self.setWindowTitle("Machines and Connections")
         self.manager, self.controller, self.spawn = manager, controller, spawn
-        self.remotes = remotes
-        self.explanation = QLabel(self)
-        self.explanation.setObjectName("machinesExplanation")
-        self.explanation.setWordWrap(True)
+        self.remote_connections = remotes  # (self.remotes is the list of them)
         self.machines = QTreeWidget(self)
         self.machines.setObjectName("machineList")
         self.machines.setAccessibleName("Machines")
@@ -154,6 +155,11 @@ class ManageMachinesDialog(QDialog):
         self.machines.setRootIsDecorated(False)
         self.machines.itemSelectionChanged.connect(self._update_buttons)
         self.machines.header().resizeSection(0, 200)
+        # What the list would hold, said once, in the list's place while it is empty (no
+        # machines, or none can be listed): why, and what to do about it.
+        self.explanation = empty_state("Asking <code>podman machine list</code>…", self)
+        self.explanation.setObjectName("machinesExplanation")
+        self.machine_stack = stacked(self, self.machines, self.explanation)
         self.buttons: dict[str, QPushButton] = {}
         machine_row = QHBoxLayout()
         for key, label in (
@@ -179,6 +185,14 @@ class ManageMachinesDialog(QDialog):
         self.remotes.setRootIsDecorated(False)
         self.remotes.header().resizeSection(0, 160)
         self.remotes.header().resizeSection(1, 440)
+        self.remotes.itemSelectionChanged.connect(self._update_buttons)
+        self.no_remotes = empty_state(
+            "No remote connections. Press <b>Add…</b> to reach Podman on another computer "
+            "over SSH.",
+            self,
+        )
+        self.no_remotes.setObjectName("remotesEmpty")
+        self.remote_stack = stacked(self, self.remotes, self.no_remotes)
         remote_row = QHBoxLayout()
         for key, label in (
             ("add", "Add…"),
@@ -213,14 +227,18 @@ class ManageMachinesDialog(QDialog):
             self.buttons[key].setToolTip(tip)
             if name:
                 self.buttons[key].setAccessibleName(name)
+        self.output.setPlaceholderText(
+            "Nothing has run yet. What Podman prints while a machine or connection command "
+            "runs appears here."
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(_list_title("&Machines", self.machines))
-        layout.addWidget(self.explanation)
-        layout.addWidget(self.machines, 2)
+        layout.addWidget(self.machine_stack, 2)
         layout.addLayout(machine_row)
         layout.addWidget(_list_title("Remote &connections", self.remotes))
-        layout.addWidget(self.remotes, 1)
+        layout.addWidget(self.remote_stack, 1)
         layout.addLayout(remote_row)
+        layout.addWidget(_list_title("Command o&utput", self.output))
         layout.addLayout(progress_row)
         layout.addWidget(self.output, 2)
         controller.output.connect(self.output.appendPlainText)
@@ -241,7 +259,8 @@ class ManageMachinesDialog(QDialog):
         selected = self.selected_machine()
         self.machines.clear()
         self.explanation.setText(explain(listing))
-        self.explanation.setVisible(bool(self.explanation.text()))
+        empty = not listing.machines
+        self.machine_stack.setCurrentWidget(self.explanation if empty else self.machines)
         for m in listing.machines:
             item = QTreeWidgetItem(
                 [
@@ -259,11 +278,17 @@ class ManageMachinesDialog(QDialog):
         self._update_buttons()
 
     def show_remotes(self) -> None:
+        selected = self.selected_remote()
         self.remotes.clear()
         for c in self.manager.discovery.connections:
             if c.is_ssh and not c.is_machine:
                 item = QTreeWidgetItem([c.name, c.uri, "Default" if c.is_default else ""])
                 self.remotes.addTopLevelItem(item)
+                if selected is not None and c.name == selected.name:
+                    item.setSelected(True)
+        empty = self.remotes.topLevelItemCount() == 0
+        self.remote_stack.setCurrentWidget(self.no_remotes if empty else self.remotes)
+        self._update_buttons()
 
     def selected_machine(self) -> str:
         items = self.machines.selectedItems()
@@ -330,7 +355,7 @@ class ManageMachinesDialog(QDialog):
 
     async def _test(self, remote: Connection) -> None:
         self.output.appendPlainText(f"Testing {remote.name} ({remote.uri})…")
-        self.output.appendPlainText(await self.remotes.test(remote))
+        self.output.appendPlainText(await self.remote_connections.test(remote))
 
     # -- progress ---------------------------------------------------------------------
 
@@ -344,6 +369,7 @@ class ManageMachinesDialog(QDialog):
         self.progress.setValue(0 if busy else 1)
         self.progress.setVisible(busy)
         self.cancel.setVisible(busy)
+        self.progress_label.setVisible(busy)  # the row takes no room while nothing runs
         if not busy:
             self.progress_label.setText("")
         self._update_buttons()
@@ -374,26 +400,53 @@ class ManageMachinesDialog(QDialog):
         if name:
             rootful = self._is_rootful(name)
             self.buttons["rootful"].setText("Make Rootless" if rootful else "Make Rootful")
-        for key in ("remote-test", "remote-default", "remote-remove"):
-            self.buttons[key].setEnabled(not busy)
+        # Like the machine buttons, the remote ones act on the selected connection.
+        remote = self.selected_remote() is not None
+        self.buttons["remote-test"].setEnabled(remote)
+        for key in ("remote-default", "remote-remove"):
+            self.buttons[key].setEnabled(remote and not busy)
+
+
+def empty_state(text: str, parent: QWidget) -> QLabel:
+    """A framed paragraph that stands where an empty list would be."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setFrameShape(QFrame.Shape.StyledPanel)
+    label.setMargin(12)
+    label.setAutoFillBackground(True)
+    label.setBackgroundRole(QPalette.ColorRole.Base)
+    return label
+
+
+def stacked(parent: QWidget, *pages: QWidget) -> QStackedWidget:
+    stack = QStackedWidget(parent)
+    for page in pages:
+        stack.addWidget(page)
+    stack.setCurrentWidget(pages[-1])
+    return stack
 
 
 def explain(listing: MachineListing) -> str:
-    """One paragraph when machines cannot be listed (root, no podman, …); "" when fine."""
+    """Why the machine list is empty (none yet, root, no podman, …), as rich text; ""
+    when it is not."""
+    message = html.escape(listing.message)
     if listing.availability is MachineAvailability.OK:
         return (
             ""
             if listing.machines
             else (
-                "No machines yet. On Linux Podman runs containers natively; create one to try "
-                "a VM like macOS and Windows users have."
+                "No machines yet. Press <b>Create…</b> to make one. On Linux you do not need "
+                "one: Podman runs containers natively; a machine is the VM Podman runs in on "
+                "macOS and Windows."
             )
         )
     if listing.availability is MachineAvailability.REFUSED_AS_ROOT:
         return (
-            f"{listing.message} Run the app as a regular user to use machines; remote "
+            f"{message} Run the app as a regular user to use machines; remote "
             "connections below work as root too."
         )
     if listing.availability is MachineAvailability.PODMAN_MISSING:
         return "Podman is not installed, so there are no machines to manage."
-    return f"Machines cannot be listed: {listing.message}"
+    return f"Machines cannot be listed: {message}"

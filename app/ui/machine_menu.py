@@ -4,7 +4,7 @@ refused. It is rebuilt each time it opens.
 
 ``MachineSwitcher.fill(menu)`` adds the entries to any menu (the tray's menu has them
 inline); ``MachineMenu`` is a menu of its own, for the main window's menu bar and its
-toolbar button (``add_toolbar_button``).
+toolbar button (``connection_button.py``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
@@ -150,9 +150,9 @@ class MachineSwitcher(QObject):
                 self._machine_actions(menu, group)
         self._listing_note(menu, listing)
         menu.addSeparator()
-        add = menu.addAction("Add Remote Connection…", self.add_remote_requested)
+        add = menu.addAction("Add Remote Connection…", self.add_remote_requested.emit)
         add.setObjectName("addRemote")
-        manage = menu.addAction("Manage Machines…", self.manage_requested)
+        manage = menu.addAction("Manage Machines…", self.manage_requested.emit)
         manage.setObjectName("manageMachines")
 
     def _header(self, menu: QMenu, group: ConnectionGroup) -> None:
@@ -226,7 +226,8 @@ class MachineSwitcher(QObject):
 
 
 class MachineMenu(QMenu):
-    """The switcher as a menu of its own (the main window's toolbar button).
+    """The switcher as a menu of its own (the menu bar's Connection menu, the toolbar
+    button's menu), with the app's own entries about the connection after it.
 
     Re-reads ``podman machine list`` each time it opens and rebuilds when that answers.
     """
@@ -235,13 +236,22 @@ class MachineMenu(QMenu):
         super().__init__("Connection", parent)
         self.setObjectName("machineMenu")
         self.switcher = switcher
+        self._trailing: list[QAction] = []
         self.aboutToShow.connect(self.rebuild)
         self.aboutToShow.connect(self._refresh_machines)
         switcher.controller.listing_changed.connect(self._on_listing)
 
+    def add_trailing(self, action: QAction) -> None:
+        """Keep ``action`` at the end of the menu through every rebuild (give it a parent
+        other than this menu: a rebuild deletes the actions the menu owns)."""
+        self._trailing.append(action)
+
     def rebuild(self) -> None:
         self.clear()
         self.switcher.fill(self)
+        if self._trailing:
+            self.addSeparator()
+            self.addActions(self._trailing)
 
     def _refresh_machines(self) -> None:
         self.switcher.spawn(self.switcher.controller.refresh())
@@ -259,42 +269,3 @@ def make_machine_menu(
 ) -> MachineMenu:
     """A switcher menu of its own (the menu bar's and the toolbar button's)."""
     return MachineMenu(MachineSwitcher(manager, controller, spawn), parent)
-
-
-def toolbar_action(menu: MachineMenu) -> QAction:
-    """An action that opens ``menu``, titled with the active connection's name."""
-    action = menu.menuAction()
-    manager = menu.switcher.manager
-    session = manager.session
-    action.setText(session.connection.name if session is not None else "No connection")
-    manager.session_changed.connect(
-        lambda s: action.setText(s.connection.name if s is not None else "No connection")
-    )
-    return action
-
-
-def add_toolbar_button(window: QMainWindow, menu: MachineMenu) -> QToolButton:
-    """The switcher as a toolbar button named after the active connection."""
-    button = QToolButton(window)
-    button.setObjectName("connectionButton")
-    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    button.setDefaultAction(toolbar_action(menu))
-    # On the action, not the button: the button takes its action's tooltip at each change.
-    button.defaultAction().setToolTip("Switch connection or machine")
-    button.setAccessibleName("Connection")
-    toolbar = window.addToolBar("Connection")
-    toolbar.setObjectName("connectionToolbar")
-    toolbar.setMovable(False)
-    label = QLabel(" Connection: ", window)
-    label.setBuddy(button)
-    toolbar.addWidget(label)
-    toolbar.addWidget(button)
-    return button
-
-
-def add_to_menu_bar(window: QMainWindow, menu: MachineMenu) -> None:
-    """The switcher as the menu bar's "Connection" menu, before its last menu (Help)."""
-    menu.setTitle("&Connection")
-    bar = window.menuBar()
-    bar.insertMenu(bar.actions()[-1], menu)

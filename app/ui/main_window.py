@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"page:{kind}")
             action.triggered.connect(lambda _=False, k=kind: self.go_to_page(k))
             view_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu = self.menuBar().addMenu("&Help")
         open_log = QAction("Open &Log File", self)
         open_log.triggered.connect(self.log_requested)
         about = QAction(f"&About {APP_NAME}", self)
@@ -190,6 +190,10 @@ class MainWindow(QMainWindow):
         chain.append(self.connection_status.retry_button)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def add_menu(self, menu: QMenu) -> None:
+        """Add ``menu`` to the menu bar before Help, which stays last (platform convention)."""
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
 
     # -- pages and search ------------------------------------------------------------
 

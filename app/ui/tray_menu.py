@@ -2,7 +2,7 @@
 switcher, the running containers with their actions, and the app's own entries.
 
 Signals (TrayMenu):
-    dashboard_requested(), settings_requested(), quit_requested(),
+    show_window_requested(), settings_requested(), quit_requested(),
     show_all_requested(): "Show all…" under the containers,
     inspect_requested(str container_id)
 A container's Stop and Restart run through the resource-actions controller, which
@@ -37,7 +37,7 @@ def running_containers(session: Any) -> list[ContainerSummary]:
 
 
 class TrayMenu(QMenu):
-    dashboard_requested = Signal()
+    show_window_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
     show_all_requested = Signal()
@@ -73,10 +73,12 @@ class TrayMenu(QMenu):
         self.addSeparator()
         self._containers(session)
         self.addSeparator()
-        dashboard = self.addAction("Open Dashboard", self.dashboard_requested)
-        dashboard.setObjectName("openDashboard")
-        self.addAction("Settings…", self.settings_requested).setObjectName("settings")
-        self.addAction("Quit", self.quit_requested).setObjectName("quit")
+        # Named for what it does: there is no "dashboard", only the main window. (A signal
+        # is handed over by its emit: PySide6 does not call a signal given as the slot.)
+        show = self.addAction("Show Window", self.show_window_requested.emit)
+        show.setObjectName("showWindow")
+        self.addAction("Settings…", self.settings_requested.emit).setObjectName("settings")
+        self.addAction("Quit", self.quit_requested.emit).setObjectName("quit")
 
     def _header(self, session: Any) -> None:
         if session is None:
@@ -124,7 +126,7 @@ class TrayMenu(QMenu):
                 menu.addAction(f"Open {url}", lambda u=url: QDesktopServices.openUrl(QUrl(u)))
         if len(running) > MAX_CONTAINERS:
             menu.addSeparator()
-            more = menu.addAction(f"Show All {len(running)}…", self.show_all_requested)
+            more = menu.addAction(f"Show All {len(running)}…", self.show_all_requested.emit)
             more.setObjectName("showAll")
 
     def _act(self, session: Any, action: Any, container: ContainerSummary) -> None:

@@ -39,3 +39,18 @@ def shell(qtbot, qloop, tmp_path):
     window.show()
     yield manager, window
     manager.shutdown()
+
+
+@pytest.fixture
+def application(qtbot, qloop, tmp_path):
+    """The whole composition root, on its own settings file (nothing started)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.application import Application
+
+    settings = Settings(tmp_path / "s.ini")
+    settings.docker_socket_enabled = False
+    app = Application(QApplication.instance(), str(tmp_path / "app.log"), settings)
+    qtbot.addWidget(app.window)
+    yield app
+    app.shutdown()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
+
 from app.controllers import docker_socket
 from app.engine import http_api
 from app.engine.connection import Connection
@@ -64,3 +68,24 @@ def test_which_connections_the_app_serves_and_which_docker_uses_directly():
         assert docker_socket.served_for(served)
         assert docker_socket.not_served_reason(served) == ""
         assert docker_socket.direct_address(served) == ""
+
+
+def test_the_docker_host_line_shows_from_its_start_and_copies_whole(qtbot, podman, shell):
+    manager, window = shell
+    with qtbot.waitSignal(manager.session_changed, timeout=10_000):
+        spawn(manager.open(Connection("test-bed", podman.uri)))
+    panel = _panel(qtbot, manager, window)
+    line = panel.export_line
+    qtbot.waitUntil(lambda: line.text().startswith("export DOCKER_HOST=unix://"), timeout=10_000)
+    assert line.text() == f"export DOCKER_HOST={manager.docker_address()}"
+    qtbot.waitUntil(lambda: line.width() >= line.minimumWidth(), timeout=5_000)
+
+    def first_visible() -> int:  # the text position at the field's left edge
+        return line.cursorPositionAt(QPoint(line.contentsRect().left() + 4, line.height() // 2))
+
+    assert first_visible() == 0  # "export DOCKER_HOST=", not "…CKER_HOST="
+    line.setFixedWidth(160)  # a narrow window: the line scrolls, its start still shows
+    qtbot.waitUntil(lambda: line.width() == 160, timeout=5_000)
+    assert first_visible() == 0
+    panel.findChild(QPushButton, "copyDockerHost").click()
+    assert QGuiApplication.clipboard().text() == line.text()

@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.inspector_manager import InspectorManager
@@ -248,6 +248,9 @@ def test_stats_processes_summary_and_actions(qtbot, podman, connections):
     window = _open(qtbot, inspectors, "busy")
     assert window.state_label.text() == "Running"
     assert [a.text() for a in window.port_menu.actions()] == ["http://localhost:18473"]
+    # A drop-down push button like the other actions (no squashed tool-button glyph).
+    assert isinstance(window.port_button, QPushButton) and window.port_button.isEnabled()
+    assert window.port_button.menu() is window.port_menu
 
     # Summary: both address families, a masked secret that shows when clicked.
     networks = window.summary.findChild(object, "summaryTable:Networks")

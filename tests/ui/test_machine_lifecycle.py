@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel
 
 from app.controllers.machine_controller import MachineController
 from app.controllers.notifications import Notifier
@@ -22,6 +23,7 @@ from app.engine.cli import machine_cli
 from app.engine.cli.machine_cli import MachineSpec
 from app.engine.cli.machines import MachineAvailability
 from app.engine.cli.podman_cli import PodmanCli
+from app.engine.connection import Connection
 from app.engine.discovery import Discovery
 from app.support.concurrency import Pool
 from app.ui.machine_actions import ManageMachinesDialog
@@ -160,6 +162,79 @@ def test_cancel_a_hanging_start_from_the_dialog(qtbot, qloop, tmp_path, remotes)
     assert done.args[2:] == [False, "cancelled"]
     assert "✗ start dev: cancelled" in dialog.output.toPlainText()
     assert dialog.cancel.isHidden()
+
+
+ACTING = ("start", "stop", "restart", "remove", "rootful", "default", "terminal")
+REMOTE_ACTING = ("remote-test", "remote-default", "remote-remove")
+
+
+def _enabled(dialog, keys) -> set[str]:
+    return {key for key in keys if dialog.buttons[key].isEnabled()}
+
+
+def test_manage_machines_buttons_follow_the_selection(qtbot, qloop, tmp_path, remotes):
+    controller = make_controller(tmp_path, "5")
+    manager = NoSessionManager()
+    dialog = manage_dialog(qtbot, controller, remotes, manager)
+    dialog.show()
+    _listing(qtbot, controller)
+    # Empty lists: only Create… and Add… can do anything; each list's place says why,
+    # once, and what to do.
+    assert _enabled(dialog, ACTING + REMOTE_ACTING) == set()
+    assert dialog.buttons["init"].isEnabled() and dialog.buttons["remote-add"].isEnabled()
+    assert dialog.machine_stack.currentWidget() is dialog.explanation
+    assert dialog.remote_stack.currentWidget() is dialog.no_remotes
+    saying = [
+        label
+        for label in dialog.findChildren(QLabel)
+        if "No machines yet" in label.text() and label.isVisibleTo(dialog)
+    ]
+    assert saying == [dialog.explanation] and "Create…" in dialog.explanation.text()
+    assert "Add…" in dialog.no_remotes.text() and dialog.no_remotes.isVisibleTo(dialog)
+    # The output pane is named, on screen and for a screen reader, and says what it is for.
+    assert dialog.output.accessibleName() == "Command output"
+    assert any(label.buddy() is dialog.output for label in dialog.findChildren(QLabel))
+    assert dialog.output.placeholderText()
+
+    _finish(qtbot, controller, lambda: controller.init(MachineSpec("dev")))
+    _listing(qtbot, controller)
+    assert dialog.machine_stack.currentWidget() is dialog.machines
+    assert not dialog.explanation.isVisibleTo(dialog)
+    assert _enabled(dialog, ACTING) == set()  # a list, but nothing chosen in it
+    dialog.machines.topLevelItem(0).setSelected(True)
+    assert _enabled(dialog, ACTING) == {"start", "remove", "rootful", "default"}  # stopped
+    dialog.machines.clearSelection()
+    assert _enabled(dialog, ACTING) == set()
+
+    remote = Connection("devbox", "ssh://me@192.0.2.7:22/run/podman/podman.sock")
+    manager.discovery = Discovery([remote])
+    manager.discovery_changed.emit(manager.discovery)
+    assert dialog.remote_stack.currentWidget() is dialog.remotes
+    assert _enabled(dialog, REMOTE_ACTING) == set()
+    dialog.remotes.topLevelItem(0).setSelected(True)
+    assert _enabled(dialog, REMOTE_ACTING) == set(REMOTE_ACTING)
+    manager.discovery_changed.emit(manager.discovery)  # a re-read keeps the selection
+    assert dialog.selected_remote() == remote
+
+
+def test_a_selected_remote_is_tested_over_the_real_sshd(
+    qtbot, qloop, tmp_path, remotes, podman, sshd
+):
+    manager = NoSessionManager()
+    remote = Connection("devbox", sshd.uri(podman.socket_path), identity=str(sshd.client_key))
+    manager.discovery = Discovery([remote])
+    dialog = manage_dialog(qtbot, make_controller(tmp_path, "5"), remotes, manager)
+    known_hosts = Path(os.environ["HOME"]) / ".ssh" / "known_hosts"
+    known_hosts.parent.mkdir(mode=0o700, exist_ok=True)
+    known_hosts.write_text(sshd.known_hosts_line())  # as if accepted before
+    try:
+        dialog.remotes.topLevelItem(0).setSelected(True)
+        dialog.buttons["remote-test"].click()
+        version = podman.cli("version", "--format", "{{.Server.Version}}")
+        expected = f"✓ devbox: Podman {version} answers"
+        qtbot.waitUntil(lambda: expected in dialog.output.toPlainText(), timeout=30_000)
+    finally:
+        known_hosts.unlink()
 
 
 def test_root_refusal_is_shown_as_a_state(qtbot, qloop, tmp_path, remotes):

@@ -150,7 +150,7 @@ def test_menu_for_a_connected_machine_with_many_containers(qtbot, qloop, control
     assert [a.objectName() for a in checked] == ["switch:podman-machine-default"]
     assert checked[0].text().endswith("\tConnected")
     assert f"Running Containers ({MAX_CONTAINERS + 3})" in shown
-    assert shown[-3:] == ["Open Dashboard", "Settings…", "Quit"]
+    assert shown[-3:] == ["Show Window", "Settings…", "Quit"]
     containers = menu.findChild(QMenu, "runningContainers")
     # Two levels, never three: each container's actions sit in the containers menu,
     # named, one group per container (a third level opens over its parent).

@@ -98,7 +98,7 @@ def test_tray_icon_appears_and_its_menu_opens(desktop, podman):
     assert result["menu_items"][0].endswith(" — Connected")
     assert "Running Containers (1)" in result["menu_items"]
     assert "1 running container" in result["tooltip"]
-    assert result["menu_items"][-3:] == ["Open Dashboard", "Settings…", "Quit"]
+    assert result["menu_items"][-3:] == ["Show Window", "Settings…", "Quit"]
     x, y, w, h = result["geometry"]
     assert w > 0 and h > 0 and y < 32  # docked in trayer's strip
     assert Path(SHOT).stat().st_size > 0

@@ -5,9 +5,8 @@ closing it quits; with a tray, closing hides it there once with a notice."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMenu, QToolButton
+from PySide6.QtWidgets import QMenu
 
-from app.application import Application
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
 from app.controllers.resource_actions import ResourceActions
@@ -22,17 +21,6 @@ from app.ui.window_in_tray import WindowInTray
 from tests.ui.conftest import spawn
 
 
-@pytest.fixture
-def application(qtbot, qloop, tmp_path):
-    """The whole composition root, on its own settings file (nothing started)."""
-    settings = Settings(tmp_path / "s.ini")
-    settings.docker_socket_enabled = False
-    app = Application(QApplication.instance(), str(tmp_path / "app.log"), settings)
-    qtbot.addWidget(app.window)
-    yield app
-    app.shutdown()
-
-
 def test_without_a_tray_the_window_is_never_left_hidden(qtbot, application):
     app, window = application, application.window
     app.settings.close_to_tray = True
@@ -43,8 +31,6 @@ def test_without_a_tray_the_window_is_never_left_hidden(qtbot, application):
     assert window.isVisible()
     assert app.connection_menu.menuAction() in window.menuBar().actions()
     assert window.findChild(QMenu, "machineMenu") is app.connection_menu
-    titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Connection", "&Tools", "&Help"]
     window.close()
     assert quits == [True]  # not hidden away: there is no tray to come back from
 
@@ -89,17 +75,6 @@ def test_with_a_tray_closing_hides_to_it_once_with_a_notice(qtbot, qloop, tmp_pa
     tray.hide()
     machines.shutdown()
     manager.shutdown()
-
-
-def test_toolbar_switcher_names_the_active_connection(qtbot, application, podman):
-    app = application
-    button = app.window.findChild(QToolButton, "connectionButton")
-    assert button.text() == "No connection"
-    assert button.accessibleName() and button.toolTip()
-    with qtbot.waitSignal(app.manager.session_changed, timeout=10_000):
-        spawn(app.manager.open(Connection("test-bed", podman.uri, source="podman")))
-    assert button.text() == "test-bed"
-    assert button.defaultAction().menu() is app.toolbar_menu
 
 
 def test_a_failed_switch_is_posted_on_the_window(qtbot, application, podman, tmp_path):

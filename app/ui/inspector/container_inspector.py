@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -151,10 +150,10 @@ class ContainerInspector(QMainWindow):
         self.restart_button = QPushButton("&Restart", central)
         self.pause_button = QPushButton("&Pause", central)
         self.remove_button = QPushButton("Re&move…", central)
-        self.port_button = QToolButton(central)
-        self.port_button.setText("&Open port")
-        self.port_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.port_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu, like its neighbours: the style draws a full drop-down
+        # arrow beside the text (a tool button squashes its indicator under the text).
+        self.port_button = QPushButton("&Open port", central)
+        self.port_button.setObjectName("openPort")
         self.port_menu = QMenu(self.port_button)
         self.port_button.setMenu(self.port_menu)
         acts = self.resource_actions
