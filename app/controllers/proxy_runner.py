@@ -101,10 +101,13 @@ class ProxyRunner(QObject):
     def retry(self) -> None:
         self.thread.retry()
 
-    def _on_status(self, status: ProxyStatus) -> None:
+    def _on_status(self, _status: ProxyStatus) -> None:
         # A proxy's last change (stopped) can come after Qt deleted this object at exit.
         if shiboken6.isValid(self):
-            self.status_changed.emit(status)
+            # The status now, not the one posted: reports from the proxy's threads and
+            # from the GUI thread (a retry) can arrive out of order, and an old "failed"
+            # arriving after "connecting" would say the retry failed.
+            self.status_changed.emit(self.thread.status())
 
     # -- questions from the proxy thread --------------------------------------------------
 

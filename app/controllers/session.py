@@ -185,11 +185,18 @@ class Session(QObject):
         elif state is StreamState.LOST:
             if self.state is ConnectionState.UNAVAILABLE:
                 return  # the proxy already said why, and it needs the user
+            if self.state is ConnectionState.CONNECTING and self._ssh_connecting():
+                return  # SSH is being reached: the stream cannot be up yet, and says nothing
             proxy_reason = self._proxy_reason()
             error = self._reader.last_error if self._reader is not None else None
             if not self.ever_connected and isinstance(error, ConnectionLost):
                 reason = error.why  # the address shows beside it: the cause alone
             self._down(proxy_reason or reason or "the connection dropped")
+
+    def _ssh_connecting(self) -> bool:
+        return self.proxy is not None and (
+            self.proxy.status().upstream_state is UpstreamState.CONNECTING
+        )
 
     def _proxy_reason(self) -> str:
         """While SSH is down, its reason beats the 502 the events stream sees."""

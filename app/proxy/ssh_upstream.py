@@ -60,6 +60,7 @@ class SshUpstream:
         self._transport: paramiko.Transport | None = None
         self._waiters = 0
         self._failed = False  # needs retry()
+        self._held = False  # retry() is reporting "connecting": the supervisor waits
         self._ever_up = False
         self._stopping = threading.Event()
         self._attempt: list = []  # socket and transport of the attempt in progress
@@ -127,13 +128,18 @@ class SshUpstream:
 
     def retry(self) -> None:
         with self._cond:
-            failed = self._failed
-        if failed:
-            # Reported before the supervisor is let go, so this cannot overwrite the news
-            # of the attempt it starts (which may first wait for the user's answer).
-            self._set(UpstreamState.CONNECTING, "")
-        with self._cond:
+            if not self._failed:
+                self._cond.notify_all()
+                return
+            # Not failed any more for clients (they wait for the session instead of being
+            # refused with the old reason), but the supervisor is held until "connecting"
+            # is reported, so that report cannot arrive after the news of the attempt it
+            # starts (which may first wait for the user's answer).
             self._failed = False
+            self._held = True
+        self._set(UpstreamState.CONNECTING, "")
+        with self._cond:
+            self._held = False
             self._cond.notify_all()
 
     def close(self) -> None:
@@ -215,7 +221,7 @@ class SshUpstream:
 
     def _wait_until_allowed(self) -> bool:
         with self._cond:
-            while self._failed and not self._stopping.is_set():
+            while (self._failed or self._held) and not self._stopping.is_set():
                 self._cond.wait()
         return not self._stopping.is_set()
 

@@ -127,8 +127,11 @@ def call_in_loop(
 ) -> Callable[..., None]:
     """``callback`` made callable from any thread: each call runs later on ``loop``'s thread.
 
-    Calls after the loop has closed are dropped (the app is exiting; nobody is there to
-    show them).
+    Calls made from one thread run in the order they were made; calls from different
+    threads (the loop's own included) are not ordered among themselves, so a callback
+    that reports a state should read the state when it runs rather than trust the
+    order of its arguments. Calls after the loop has closed are dropped (the app is
+    exiting; nobody is there to show them).
     """
 
     def post(*args: Any) -> None:
