@@ -20,9 +20,14 @@ def icon(name: str, color: str) -> QIcon:
         svg = path.read_text().replace("currentColor", color)
     except OSError:
         return QIcon()
-    renderer = QSvgRenderer(QByteArray(svg.encode()))
+    return from_svg(svg.encode(), (16, 24, 32, 48))
+
+
+def from_svg(svg: bytes, sizes: tuple[int, ...]) -> QIcon:
+    """An icon drawn from SVG text at each of ``sizes``, so no size is a blurred scale."""
+    renderer = QSvgRenderer(QByteArray(svg))
     result = QIcon()
-    for size in (16, 24, 32, 48):
+    for size in sizes:
         pixmap = QPixmap(size, size)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)

@@ -7,9 +7,8 @@ from enum import Enum
 from functools import lru_cache
 from xml.etree import ElementTree
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from app import APP_NAME
@@ -19,6 +18,7 @@ from app.controllers.session import Session
 from app.engine.connection import machine_name_of
 from app.models.connection_state import ConnectionState, state_color
 from app.support import paths
+from app.ui import icons
 from app.ui.tray_menu import TrayMenu, running_containers
 
 
@@ -58,16 +58,7 @@ def tray_icon(state: TrayState) -> QIcon:
     """The app's own icon (resources/icons/app.svg, also the window's and About's), its
     dot in the state's colour and a little larger, so it reads at 16 pixels; greyed
     when there is no connection. One picture everywhere, only the dot changes."""
-    renderer = QSvgRenderer(QByteArray(_state_svg(state)))
-    icon = QIcon()
-    for size in (16, 22, 24, 32, 48, 64):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter, QRectF(0, 0, size, size))
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon
+    return icons.from_svg(_state_svg(state), (16, 22, 24, 32, 48, 64))
 
 
 def _state_svg(state: TrayState) -> bytes:

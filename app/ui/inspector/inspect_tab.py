@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from app.ui.inspector.search_marks import mark_matches
 
 
 def _scalar(value: Any) -> str:
@@ -227,19 +228,7 @@ class InspectTab(QWidget):
             self.tree.scrollToItem(item)
 
     def _highlight_raw(self) -> None:
-        """Every match in the raw JSON in yellow, the current one in orange."""
-        others = QTextCharFormat()
-        others.setBackground(QColor("#ffd54f"))
-        others.setForeground(QColor("#000000"))
-        current = QTextCharFormat(others)
-        current.setBackground(QColor("#ff9632"))
-        selections = []
-        for index, match in enumerate(self._raw_matches):
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = match
-            selection.format = current if index == self._match_index else others
-            selections.append(selection)
-        self.raw.setExtraSelections(selections)
+        mark_matches(self.raw, self._raw_matches, self._match_index)
 
     def _update_label(self) -> None:
         matches = self._shown_matches()

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QFontDatabase,
     QKeySequence,
     QShortcut,
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +55,7 @@ from app.engine.streams.records import (
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
+from app.ui.inspector.search_marks import mark_matches
 
 _log = log.get("ui")
 
@@ -460,19 +459,7 @@ class LogsTab(QWidget):
         )
 
     def _highlight(self) -> None:
-        """Every match in yellow, the current one in orange."""
-        others = QTextCharFormat()
-        others.setBackground(QColor("#ffd54f"))
-        others.setForeground(QColor("#000000"))
-        current = QTextCharFormat(others)
-        current.setBackground(QColor("#ff9632"))
-        selections = []
-        for index, match in enumerate(self._matches):
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = match
-            selection.format = current if index == self._match_index else others
-            selections.append(selection)
-        self.view.setExtraSelections(selections)
+        mark_matches(self.view, self._matches, self._match_index)
 
     def _go_to_current(self) -> None:
         self.view.setTextCursor(self._matches[self._match_index])
