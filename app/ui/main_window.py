@@ -166,6 +166,12 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(self.reload)
         view_menu.addAction(find)
         view_menu.addAction(refresh)
+        # The current page's columns, as its header's right-click menu offers them: the
+        # way to them by keyboard.
+        self.columns_menu = view_menu.addMenu("Co&lumns")
+        self.columns_menu.setObjectName("viewColumns")
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        self._columns_source: QMenu | None = None
         view_menu.addSeparator()
         for number, (kind, view) in enumerate(self.views.items(), start=1):
             action = QAction(f"&{view.title}", self, shortcut=QKeySequence(f"Ctrl+{number}"))
@@ -190,6 +196,15 @@ class MainWindow(QMainWindow):
         chain.append(self.connection_status.retry_button)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def _fill_columns_menu(self) -> None:
+        """Rebuilt as it opens, from the page shown now (its columns differ per page)."""
+        if self._columns_source is not None:
+            self._columns_source.deleteLater()
+        self._columns_source = self.current_view().column_header.column_menu()
+        self.columns_menu.clear()
+        for action in self._columns_source.actions():
+            self.columns_menu.addAction(action)
 
     def add_menu(self, menu: QMenu) -> None:
         """Add ``menu`` to the menu bar before Help, which stays last (platform convention)."""

@@ -236,3 +236,22 @@ def test_secrets_show_name_driver_and_created_only(qtbot, podman, shell, tmp_pat
     secret_id = podman.cli("secret", "inspect", "--format", "{{.ID}}", "api_token")
     assert view.model.index(0, view.model.column_index("id")).data() == secret_id[:12]
     assert view.column_header.is_visible("id")
+
+
+def test_the_view_menu_offers_the_current_pages_columns_by_keyboard(qtbot, qloop, tmp_path):
+    window = MainWindow(Settings(tmp_path / "s.ini"), ResourceActions(lambda: None))
+    qtbot.addWidget(window)
+    window.show()
+    window.go_to_page("containers")
+    menu = window.columns_menu
+    assert menu.title().replace("&", "") == "Columns" and "&" in menu.title()
+    menu.aboutToShow.emit()  # what opening it (Alt+V, then L) does
+    shown = {a.objectName(): a for a in menu.actions()}
+    assert "column-id" in shown and "column-status" in shown
+    shown["column-id"].trigger()
+    assert window.views["containers"].column_header.is_visible("id")
+    # Another page: its own columns, rebuilt as the menu opens.
+    window.go_to_page("images")
+    menu.aboutToShow.emit()
+    shown = {a.objectName() for a in menu.actions()}
+    assert "column-tag" in shown and "column-status" not in shown
