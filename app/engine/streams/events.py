@@ -59,7 +59,7 @@ class PodmanEvent:
         json``); None for anything that is not an event."""
         try:
             data = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             return None
         if not isinstance(data, dict):
             return None
