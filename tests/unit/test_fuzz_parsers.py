@@ -19,7 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine.arguments import ArgumentError, check_connection
-from app.engine.cli.machines import Machine
+from app.engine.cli.machine_cli import inspect_rootful
+from app.engine.cli.machines import Machine, MachineAvailability, list_machines
+from app.engine.cli.podman_cli import CliResult
 from app.engine.connection import connection_from_argument, parse_ssh_uri
 from app.engine.discovery import parse_connection_list
 from app.engine.endpoint import Endpoint, EndpointError
@@ -331,3 +333,37 @@ def test_regression_stats_fields_of_the_wrong_type_read_as_absent():
     assert sample is not None and sample.mem_used == 10 and sample.net_rx == 0
     infinite = {"Stats": [{**REAL_LIBPOD_STATS["Stats"][0], "MemUsage": float("inf")}]}
     assert parse_stats(infinite, at=1.0).mem_used == 0
+
+
+class _FakeCli:
+    def __init__(self, stdout: str) -> None:
+        self.stdout = stdout
+
+    def run(self, *args: str, timeout: float = 60.0) -> CliResult:
+        return CliResult(args, 0, self.stdout, "")
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=60), json_values.map(json.dumps)))
+def test_machine_list_and_inspect_garbage_is_an_error_state_not_an_exception(text):
+    listing = list_machines(_FakeCli(text))
+    assert listing.availability in (MachineAvailability.OK, MachineAvailability.ERROR)
+    inspect_rootful(_FakeCli(text), ["m"])
+
+
+@FUZZ
+@given(mutated(REAL_MACHINE_5) | json_values)
+def test_a_bad_machine_row_keeps_the_good_ones(bad):
+    rows = [{**REAL_MACHINE_5, "Name": "good1"}, bad, {**REAL_MACHINE_5, "Name": "good2"}]
+    names = [m.name for m in list_machines(_FakeCli(json.dumps(rows))).machines]
+    assert names[0] == "good1" and names[-1] == "good2"
+    assert all(names)
+
+
+def test_regression_a_machine_entry_that_is_not_an_object_is_skipped():
+    rows = [{**REAL_MACHINE_5, "Name": "good1"}, 0, {"Name": None, "Running": "false"}]
+    listing = list_machines(_FakeCli(json.dumps(rows)))
+    assert [(m.name, m.running) for m in listing.machines] == [("good1", False)]
+    assert list_machines(_FakeCli('{"Name": "x"}')).availability is MachineAvailability.ERROR
+    assert Machine.from_json({"Name": "m", "Running": "false"}).running is False
+    assert inspect_rootful(_FakeCli('[0, {"Name": "m", "Rootful": true}]'), ["m"]) == {"m": True}
