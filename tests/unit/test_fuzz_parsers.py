@@ -27,6 +27,7 @@ from app.engine.discovery import parse_connection_list
 from app.engine.endpoint import Endpoint, EndpointError
 from app.engine.streams.events import EventReader, PodmanEvent
 from app.engine.streams.logs import LogDecoder
+from app.engine.streams.records import since_param
 from app.engine.streams.stats import StatsReader, parse_stats
 from app.proxy.uris import ProxyUriError, parse_listen, parse_upstream
 
@@ -367,3 +368,21 @@ def test_regression_a_machine_entry_that_is_not_an_object_is_skipped():
     assert list_machines(_FakeCli('{"Name": "x"}')).availability is MachineAvailability.ERROR
     assert Machine.from_json({"Name": "m", "Running": "false"}).running is False
     assert inspect_rootful(_FakeCli('[0, {"Name": "m", "Rootful": true}]'), ["m"]) == {"m": True}
+
+
+@FUZZ
+@given(st.integers() | st.floats() | st.text(max_size=40) | st.booleans())
+def test_any_event_time_leaves_a_usable_resume_point(when):
+    delivered: list[PodmanEvent] = []
+    reader = _event_reader(delivered)
+    for key in ("timeNano", "time"):
+        reader._deliver(json.dumps({**REAL_EVENT, "timeNano": None, key: when}).encode())
+    assert len(delivered) >= 1
+    reader._params()
+
+
+def test_regression_an_event_time_past_the_year_9999_is_no_time():
+    line = b'{"Type": "container", "Action": "start", "id": "a", "timeNano": 1' + b"0" * 30 + b"}"
+    assert PodmanEvent.parse(line).time_nano == 0
+    assert PodmanEvent.parse(line.replace(b"timeNano", b"time")).time_nano == 0
+    assert since_param(-5) == "1970-01-01T00:00:00.000000000Z"
