@@ -386,3 +386,34 @@ def test_regression_an_event_time_past_the_year_9999_is_no_time():
     assert PodmanEvent.parse(line).time_nano == 0
     assert PodmanEvent.parse(line.replace(b"timeNano", b"time")).time_nano == 0
     assert since_param(-5) == "1970-01-01T00:00:00.000000000Z"
+
+
+def _decode_all(data: bytes, size: int) -> list:
+    decoder = LogDecoder()
+    records = []
+    for i in range(0, len(data), size):
+        records += decoder.feed(data[i : i + size])
+    return records + decoder.flush()
+
+
+GOOD_FRAMES = _frame(1, b"2026-11-28T12:19:07Z one\n") + _frame(2, b"2026-11-28T12:19:08Z two\n")
+
+
+def test_regression_a_bad_frame_header_shows_the_rest_as_raw_text():
+    # Before: stream 7 was taken as a frame and its 4 GB size held everything after it.
+    bad = b"\x07\xff\xff\xff\xff\xff\xff\xff after the break\nlast"
+    for size in (1, 5, 1000):
+        records = _decode_all(GOOD_FRAMES + bad, size)
+        assert records[:2] == [(1, b"2026-11-28T12:19:07Z one"), (2, b"2026-11-28T12:19:08Z two")]
+        assert b"".join(r[1] for r in records[2:]).endswith(b" after the breaklast")
+
+
+def test_regression_a_short_last_frame_keeps_what_arrived():
+    # Before: flush dropped the bytes of a frame the stream ended inside of, silently.
+    short = _frame(2, b"2026-11-28T12:19:09Z three\n")[:-4]
+    assert _decode_all(GOOD_FRAMES + short, 1000)[2:] == [(2, b"2026-11-28T12:19:09Z th")]
+    assert _decode_all(GOOD_FRAMES + short[:5], 1000)[2:] == []
+    assert _decode_all(_frame(1, b"") + GOOD_FRAMES, 1000)[0] == (
+        1,
+        b"2026-11-28T12:19:07Z one",
+    )
