@@ -13,7 +13,9 @@ failure reproduces anywhere) with no example database (nothing written into the 
 from __future__ import annotations
 
 import json
+import os
 import struct
+import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +31,7 @@ from app.engine.streams.events import EventReader, PodmanEvent
 from app.engine.streams.logs import LogDecoder
 from app.engine.streams.records import since_param
 from app.engine.streams.stats import StatsReader, parse_stats
+from app.proxy.host_keys import HostKeyPolicy, known_key_types
 from app.proxy.uris import ProxyUriError, parse_listen, parse_upstream
 
 FUZZ = settings(
@@ -417,3 +420,43 @@ def test_regression_a_short_last_frame_keeps_what_arrived():
         1,
         b"2026-11-28T12:19:07Z one",
     )
+
+
+# -- SSH host-key files ---------------------------------------------------------------------
+
+GOOD_KEY_LINE = (
+    b"[127.0.0.1]:2222 ssh-ed25519 "
+    b"AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+)
+
+host_key_lines = st.one_of(
+    st.binary(max_size=60),
+    st.builds(
+        lambda name, kind, blob: b" ".join([name, kind, blob]),
+        st.sampled_from([b"[127.0.0.1]:2222", b"|1|abc|def", b"", b"*"]),
+        st.sampled_from([b"ssh-ed25519", b"ssh-rsa", b"ecdsa-sha2-nistp256", b"bogus"]),
+        st.binary(max_size=30) | st.from_regex(rb"[A-Za-z0-9+/=]{0,40}", fullmatch=True),
+    ),
+)
+
+
+@FUZZ
+@given(host_key_lines)
+def test_a_bad_known_hosts_line_keeps_the_good_ones(bad):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "known_hosts")
+        with open(path, "wb") as f:
+            f.write(bad + b"\n" + GOOD_KEY_LINE)
+        policy = HostKeyPolicy(known_hosts=path)
+        assert "ssh-ed25519" in known_key_types(policy, "127.0.0.1", 2222)
+
+
+def test_regression_unreadable_known_hosts_lines_are_skipped(tmp_path, caplog):
+    # Before: b"\x80" raised UnicodeDecodeError and bad base64 InvalidHostKey out of
+    # paramiko's HostKeys.load, so one bad line hid every key in the file.
+    for bad in (b"\x80", b"[127.0.0.1]:2222 ssh-ed25519 A", b"host ssh-rsa AAAAB3NzaC1yc2E"):
+        path = tmp_path / "known_hosts"
+        path.write_bytes(bad + b"\n" + GOOD_KEY_LINE)
+        policy = HostKeyPolicy(known_hosts=str(path))
+        assert known_key_types(policy, "127.0.0.1", 2222) == ["ssh-ed25519"]
+    assert "skipped 1 unreadable line" in caplog.text
