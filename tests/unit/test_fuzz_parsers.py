@@ -20,6 +20,7 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.engine import dto
 from app.engine.arguments import ArgumentError, check_connection
 from app.engine.cli.machine_cli import inspect_rootful
 from app.engine.cli.machines import Machine, MachineAvailability, list_machines
@@ -460,3 +461,61 @@ def test_regression_unreadable_known_hosts_lines_are_skipped(tmp_path, caplog):
         policy = HostKeyPolicy(known_hosts=str(path))
         assert known_key_types(policy, "127.0.0.1", 2222) == ["ssh-ed25519"]
     assert "skipped 1 unreadable line" in caplog.text
+
+
+# -- list entries from the API ----------------------------------------------------------------
+
+DTOS = (
+    dto.VersionInfo,
+    dto.PortMapping,
+    dto.ContainerSummary,
+    dto.ImageSummary,
+    dto.VolumeSummary,
+    dto.PodSummary,
+    dto.NetworkSummary,
+    dto.SecretSummary,
+    dto.SystemInfo,
+)
+api_keys = st.sampled_from(
+    [
+        "Id",
+        "ID",
+        "Names",
+        "Name",
+        "Image",
+        "State",
+        "Status",
+        "Ports",
+        "Labels",
+        "Created",
+        "Mounts",
+        "Networks",
+        "Command",
+        "RepoTags",
+        "RepoDigests",
+        "Size",
+        "Containers",
+        "Subnets",
+        "host",
+        "version",
+        "store",
+        "Version",
+        "Components",
+        "Spec",
+        "CreatedAt",
+        "StartedAt",
+        "ExitCode",
+        "Pod",
+        "PodName",
+        "host_port",
+        "container_port",
+        "Options",
+    ]
+)
+api_objects = st.dictionaries(api_keys | st.text(max_size=6), json_values, max_size=8)
+
+
+@FUZZ
+@given(st.sampled_from(DTOS), api_objects)
+def test_api_list_entries_of_any_shape_become_records(kind, data):
+    kind.from_api(data)
