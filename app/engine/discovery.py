@@ -5,12 +5,11 @@ Blocking (runs podman): callers keep it off the GUI thread.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass, field
 
-from app.engine.cli.podman_cli import PodmanCli, PodmanMissing
+from app.engine.cli.podman_cli import PodmanCli, PodmanMissing, json_rows
 from app.engine.connection import Connection
 from app.support import log
 
@@ -57,15 +56,25 @@ def local_socket_path() -> str | None:
 
 
 def parse_connection_list(text: str) -> list[Connection]:
-    """Parse ``podman system connection list --format json`` (Podman 4 and 5)."""
-    rows = json.loads(text or "[]") or []
+    """Parse ``podman system connection list --format json`` (Podman 4 and 5).
+
+    Raises ValueError for text that is not a JSON list; an entry without a name and a URI
+    is skipped with a log line.
+    """
     connections = []
-    for row in rows:
+    for row in json_rows(text, "podman system connection list"):
+        name, uri = row.get("Name"), row.get("URI")
+        if not (isinstance(name, str) and name and isinstance(uri, str) and uri):
+            _log.warning(
+                "podman system connection list: skipped an entry without a name and a URI: %.200r",
+                row,
+            )
+            continue
         connections.append(
             Connection(
-                name=str(row.get("Name", "")),
-                uri=str(row.get("URI", "")),
-                identity=str(row.get("Identity", "") or ""),
+                name=name,
+                uri=uri,
+                identity=_text(row.get("Identity")),
                 # Podman 4.3 has no IsMachine field: a machine's URI points at 127.0.0.1
                 # and its identity lives under .../containers/podman/machine/.
                 is_machine=bool(row.get("IsMachine", _looks_like_machine(row))),
@@ -76,8 +85,12 @@ def parse_connection_list(text: str) -> list[Connection]:
     return connections
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _looks_like_machine(row: dict) -> bool:
-    identity = str(row.get("Identity", ""))
+    identity = _text(row.get("Identity"))
     return "/podman/machine/" in identity.replace("\\", "/")
 
 
@@ -88,7 +101,7 @@ def system_connections(cli: PodmanCli) -> tuple[list[Connection], str]:
         return [], f"podman system connection list failed: {result.error_text}"
     try:
         return parse_connection_list(result.stdout), ""
-    except (ValueError, AttributeError) as exc:
+    except ValueError as exc:
         return [], f"podman system connection list printed something unreadable: {exc}"
 
 

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from paramiko import HostKeys, PKey
+from paramiko import HostKeys, PKey, SSHException
+from paramiko.hostkeys import HostKeyEntry, InvalidHostKey
 
 from app.proxy.uris import is_loopback
 
@@ -157,9 +158,8 @@ def _lookup(policy: HostKeyPolicy, name: str) -> dict[str, PKey]:
     for path in (SYSTEM_KNOWN_HOSTS, policy.known_hosts_path):
         if not path.is_file():
             continue
-        keys = HostKeys()
         try:
-            keys.load(str(path))
+            keys = _load_known_hosts(path)
         except OSError as exc:
             log.warning("Cannot read %s: %s", path, exc)
             continue
@@ -167,6 +167,40 @@ def _lookup(policy: HostKeyPolicy, name: str) -> dict[str, PKey]:
         if entry:
             found.update({kind: entry[kind] for kind in entry})
     return found
+
+
+def _load_known_hosts(path: Path) -> HostKeys:
+    """A known_hosts file's keys; a line that cannot be read (not UTF-8, bad base64, a
+    truncated key) is skipped with a log line, as OpenSSH skips it, and the lines around
+    it still count. (paramiko's own HostKeys.load raises on the first two.)"""
+    keys = HostKeys()
+    seen: set[tuple[str, str]] = set()
+    skipped = 0
+    with open(path, "rb") as f:
+        data = f.read()
+    for lineno, raw in enumerate(data.splitlines(), 1):
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            skipped += 1
+            continue
+        if not line or line.startswith("#"):
+            continue
+        try:
+            entry = HostKeyEntry.from_line(line, lineno)
+        except (SSHException, InvalidHostKey, ValueError):
+            entry = None
+        if entry is None or entry.key is None:
+            skipped += 1
+            continue
+        kind = entry.key.get_name()
+        for host in entry.hostnames:
+            if (host, kind) not in seen:  # the first line for a host and type counts
+                seen.add((host, kind))
+                keys.add(host, kind, entry.key)
+    if skipped:
+        log.warning("%s: skipped %d unreadable line(s)", path, skipped)
+    return keys
 
 
 def _changed_message(policy: HostKeyPolicy, name: str, old: PKey, new: PKey) -> str:

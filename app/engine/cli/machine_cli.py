@@ -7,7 +7,6 @@ it on request. No Qt here: the controller in ``app/machine_controller.py`` bridg
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
@@ -18,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.engine.cli.podman_cli import json_rows
 from app.engine.connection import Connection
 from app.engine.endpoint import EndpointError
 from app.support import log
@@ -271,11 +271,11 @@ def inspect_rootful(cli, names: list[str]) -> dict[str, bool]:
     if not result.ok:
         return {}
     try:
-        rows = json.loads(result.stdout or "[]") or []
+        rows = json_rows(result.stdout, "podman machine inspect")
     except ValueError:
         return {}
     return {
-        str(row.get("Name", "")): bool(row.get("Rootful", False))
+        row["Name"]: row["Rootful"]
         for row in rows
-        if isinstance(row, dict) and "Rootful" in row
+        if isinstance(row.get("Name"), str) and isinstance(row.get("Rootful"), bool)
     }

@@ -6,11 +6,13 @@ states the Machines view explains, not errors to throw.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
 
-from app.engine.cli.podman_cli import PodmanCli, PodmanMissing
+from app.engine.cli.podman_cli import PodmanCli, PodmanMissing, json_rows
+from app.support import log
+
+_log = log.get("engine")
 
 
 class MachineAvailability(Enum):
@@ -50,28 +52,33 @@ class Machine:
     def from_json(cls, data: dict) -> Machine:
         return cls(
             # Podman 4 marks the default machine with a trailing "*" in some outputs.
-            name=str(data.get("Name", "")).rstrip("*"),
-            default=bool(data.get("Default", False)),
-            running=bool(data.get("Running", False)),
-            starting=bool(data.get("Starting", False)),
-            vm_type=str(data.get("VMType", "")),
+            name=_text(data.get("Name")).rstrip("*"),
+            default=data.get("Default") is True,
+            running=data.get("Running") is True,
+            starting=data.get("Starting") is True,
+            vm_type=_text(data.get("VMType")),
             cpus=_int(data.get("CPUs")),
             memory=_int(data.get("Memory")),
             disk_size=_int(data.get("DiskSize")),
             port=_int(data.get("Port")),
-            remote_username=str(data.get("RemoteUsername", "")),
-            identity_path=str(data.get("IdentityPath", "")),
-            created=str(data.get("Created", "")),
-            last_up=str(data.get("LastUp", "")),
-            user_mode_networking=bool(data.get("UserModeNetworking", False)),
+            remote_username=_text(data.get("RemoteUsername")),
+            identity_path=_text(data.get("IdentityPath")),
+            created=_text(data.get("Created")),
+            last_up=_text(data.get("LastUp")),
+            user_mode_networking=data.get("UserModeNetworking") is True,
         )
+
+
+def _text(value: object) -> str:
+    # A field of the wrong type reads as absent, not as its Python spelling ("None").
+    return value if isinstance(value, str) else ""
 
 
 def _int(value: object) -> int:
     # Memory and DiskSize arrive as strings of bytes in Podman 4 and 5.
     try:
         return int(str(value).strip() or 0)
-    except ValueError:
+    except ValueError:  # also "inf", "1.5", "None"
         return 0
 
 
@@ -98,12 +105,16 @@ def list_machines(cli: PodmanCli) -> MachineListing:
     if not result.ok:
         return MachineListing(_availability_for(result.stderr), message=_message_for(result))
     try:
-        rows = json.loads(result.stdout or "[]") or []
+        rows = json_rows(result.stdout, "podman machine list")
     except ValueError:
         return MachineListing(
             MachineAvailability.ERROR, message="podman machine list printed something unreadable"
         )
-    return MachineListing(MachineAvailability.OK, [Machine.from_json(r) for r in rows])
+    machines = [Machine.from_json(row) for row in rows]
+    unnamed = [m for m in machines if not m.name]
+    if unnamed:
+        _log.warning("podman machine list: skipped %d entries without a name", len(unnamed))
+    return MachineListing(MachineAvailability.OK, [m for m in machines if m.name])
 
 
 def _availability_for(stderr: str) -> MachineAvailability:

@@ -41,6 +41,27 @@ class CliResult:
         return json.loads(self.stdout or "null")
 
 
+def json_rows(text: str, what: str) -> list[dict[str, Any]]:
+    """The objects of a JSON list that ``podman ... --format json`` printed.
+
+    Raises ValueError when the text is not a JSON list (truncated, garbled, nested
+    beyond what the parser can follow); an entry that is not an object is skipped with a
+    log line, so the good entries around it still arrive.
+    """
+    try:
+        rows = json.loads(text or "[]")
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if rows is None:
+        return []
+    if not isinstance(rows, list):
+        raise ValueError(f"expected a JSON list, got {type(rows).__name__}")
+    good = [row for row in rows if isinstance(row, dict)]
+    if len(good) < len(rows):
+        _log.warning("%s: skipped %d entries that are not objects", what, len(rows) - len(good))
+    return good
+
+
 def find_podman(configured: str = "") -> str | None:
     """The podman executable: the configured path if it is one, else the one on PATH."""
     if configured:

@@ -31,6 +31,9 @@ _COMPAT_ACTIONS = {("container", "die"): "died", ("image", "delete"): "remove"}
 # seen; the repeats this replays are dropped by SeenEvents.
 REPLAY_MARGIN_NS = 1_000_000_000
 
+# 9999-12-31T23:59:59Z: a later time is garbage, and datetime cannot spell it.
+_MAX_NS = 253_402_300_799 * 1_000_000_000
+
 
 @dataclass(frozen=True)
 class PodmanEvent:
@@ -59,7 +62,7 @@ class PodmanEvent:
         json``); None for anything that is not an event."""
         try:
             data = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             return None
         if not isinstance(data, dict):
             return None
@@ -102,15 +105,21 @@ def _action(type_: str, data: Mapping[str, Any]) -> str:
 
 
 def _time_nano(data: Mapping[str, Any]) -> int:
+    """The event's time, or 0 when it has none this side of the year 10000 (a resume
+    point must be a time ``since=`` can spell)."""
     for key in ("timeNano", "TimeNano"):
-        if isinstance(data.get(key), int) and data[key] > 0:
-            return data[key]
+        value = data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < _MAX_NS:
+            return value
     for key in ("time", "Time"):
         value = data.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
-            return value * 1_000_000_000
-        if isinstance(value, str):
-            return parse_rfc3339_ns(value)
+            value *= 1_000_000_000
+        elif isinstance(value, str):
+            value = parse_rfc3339_ns(value)
+        else:
+            continue
+        return value if 0 < value < _MAX_NS else 0
     return 0
 
 

@@ -50,6 +50,10 @@ def record_timestamp(data: bytes) -> bytes:
     return b""
 
 
+def _is_header(buf: bytearray, pos: int) -> bool:
+    return buf[pos] in (STDIN, STDOUT, STDERR) and buf[pos + 1 : pos + 4] == b"\0\0\0"
+
+
 class LogDecoder:
     """Bytes of a logs response in, records out; feed it chunks of any size.
 
@@ -69,15 +73,24 @@ class LogDecoder:
         if self._framed is None:
             if len(self._buffer) < 8:
                 return []
-            head = self._buffer[:4]
-            self._framed = head[0] in (STDIN, STDOUT, STDERR) and head[1:4] == b"\0\0\0"
-        return self._frames() if self._framed else self._raw()
+            self._framed = _is_header(self._buffer, 0)
+        if not self._framed:
+            return self._raw()
+        out = self._frames()
+        if self._framed:
+            return out
+        return out + self._raw()  # the framing broke: the rest reads as raw text
 
     def flush(self) -> list[Record]:
         """The partial lines still held, at the end of a stream."""
         out = list(self._partial.items())
         self._partial.clear()
-        if self._buffer and not self._framed:
+        if self._buffer and self._framed:
+            # The stream ended inside a frame: keep what arrived of it.
+            _log.warning("the logs stream ended inside a frame (%d bytes)", len(self._buffer))
+            if len(self._buffer) > 8:
+                out.append((self._buffer[0], bytes(self._buffer[8:]).rstrip(b"\n")))
+        elif self._buffer:
             out.append((0, bytes(self._buffer)))
         self._buffer.clear()
         return out
@@ -88,12 +101,22 @@ class LogDecoder:
         unpack = _HEADER.unpack_from
         pos, end = 0, len(buf)
         while end - pos >= 8:
+            if not _is_header(buf, pos):
+                # Not a frame header (stream 0-2, three zero bytes): the framing is lost,
+                # and what follows is shown as it came rather than dropped.
+                _log.warning("the logs stream lost its framing: %.40r", bytes(buf[pos : pos + 8]))
+                self._framed = False
+                out.extend(self._partial.items())
+                self._partial.clear()
+                break
             stream, size = unpack(buf, pos)
             stop = pos + 8 + size
             if stop > end:
                 break
             payload = bytes(buf[pos + 8 : stop])
             pos = stop
+            if not size:
+                continue  # an empty frame holds no line
             if not self._partial and payload.find(b"\n") == size - 1:
                 out.append((stream, payload[:-1]))  # the usual frame: one whole line
             else:

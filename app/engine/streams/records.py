@@ -9,7 +9,7 @@ import enum
 import re
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 # -- a reader's state ----------------------------------------------------------------------
@@ -47,14 +47,19 @@ def parse_rfc3339_ns(text: str) -> int:
     return seconds * 1_000_000_000 + int((fraction or "0").ljust(9, "0"))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def since_param(time_nano: int) -> str:
     """``since=`` for events strictly after ``time_nano``.
 
     Podman reads a unix timestamp through a float64 (~240 ns off today) but RFC 3339
     exactly, and keeps only events strictly after it (measured on Podman 4.3.1).
     """
-    seconds, nanos = divmod(time_nano, 1_000_000_000)
-    stamp = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    seconds, nanos = divmod(max(0, time_nano), 1_000_000_000)
+    # Not fromtimestamp: on Windows it refuses times before 1970 (OSError).
+    moment = _EPOCH + timedelta(seconds=seconds)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S")
     return f"{stamp}.{nanos:09d}Z"
 
 

@@ -28,16 +28,21 @@ _log = log.get("stats")
 def _num(value: Any, kind: type = int) -> Any:
     try:
         return kind(value or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         return kind(0)
 
 
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def parse_stats(data: Mapping[str, Any], at: float | None = None) -> StatsSample | None:
-    """A sample from one JSON object of either stream (None if it holds none)."""
+    """A sample from one JSON object of either stream (None if it holds none); a field of
+    the wrong type reads as absent."""
     at = time.monotonic() if at is None else at
     if "Stats" in data:
-        entries = data.get("Stats") or []
-        if not entries or not isinstance(entries[0], Mapping):
+        entries = data.get("Stats")
+        if not isinstance(entries, list) or not entries or not isinstance(entries[0], Mapping):
             return None
         s = entries[0]
         if not (_num(s.get("MemLimit")) or _num(s.get("MemUsage")) or _num(s.get("PIDs"))):
@@ -59,26 +64,28 @@ def parse_stats(data: Mapping[str, Any], at: float | None = None) -> StatsSample
 
 
 def _parse_docker(data: Mapping[str, Any], at: float) -> StatsSample:
-    cpu, pre = data.get("cpu_stats") or {}, data.get("precpu_stats") or {}
-    delta = _num((cpu.get("cpu_usage") or {}).get("total_usage")) - _num(
-        (pre.get("cpu_usage") or {}).get("total_usage")
+    cpu, pre = _map(data.get("cpu_stats")), _map(data.get("precpu_stats"))
+    delta = _num(_map(cpu.get("cpu_usage")).get("total_usage")) - _num(
+        _map(pre.get("cpu_usage")).get("total_usage")
     )
     system = _num(cpu.get("system_cpu_usage")) - _num(pre.get("system_cpu_usage"))
     cpus = _num(cpu.get("online_cpus")) or 1
     percent = 100.0 * delta / system * cpus if system > 0 and delta > 0 else 0.0
-    mem = data.get("memory_stats") or {}
+    mem = _map(data.get("memory_stats"))
     rx = tx = 0
-    for net in (data.get("networks") or {}).values():
-        rx += _num(net.get("rx_bytes"))
-        tx += _num(net.get("tx_bytes"))
+    for net in _map(data.get("networks")).values():
+        rx += _num(_map(net).get("rx_bytes"))
+        tx += _num(_map(net).get("tx_bytes"))
     read = write = 0
-    for entry in (data.get("blkio_stats") or {}).get("io_service_bytes_recursive") or ():
+    io = _map(data.get("blkio_stats")).get("io_service_bytes_recursive")
+    for entry in io if isinstance(io, list) else ():
+        entry = _map(entry)
         op = str(entry.get("op", "")).lower()
         if op == "read":
             read += _num(entry.get("value"))
         elif op == "write":
             write += _num(entry.get("value"))
-    pids = _num((data.get("pids_stats") or {}).get("current"))
+    pids = _num(_map(data.get("pids_stats")).get("current"))
     return StatsSample(
         at, percent, _num(mem.get("usage")), _num(mem.get("limit")), rx, tx, read, write, pids
     )
@@ -131,9 +138,10 @@ class StatsReader(StreamReader):
     def _line(self, line: bytes) -> None:
         try:
             data = json.loads(line)
-        except ValueError:
-            return
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
+            data = None
         if not isinstance(data, dict):
+            self.logger.debug("ignoring an unreadable stats line: %.200r", line)
             return
         if data.get("Error"):
             self.logger.debug("stats error for %s: %s", self.container_id, data["Error"])
