@@ -28,7 +28,7 @@ from app.engine.errors import PodmanError
 from app.engine.streams.logs import LogFollower, read_logs
 from app.engine.streams.records import LogLine, Record, StreamState, parse_rfc3339_ns, since_param
 from app.support import log
-from app.support.concurrency import BACKGROUND_WORKERS, Pool, TaskSet, call_in_loop
+from app.support.concurrency import BACKGROUND_WORKERS, Pool, TaskSet, call_in_loop, pause
 
 _log = log.get("logs")
 
@@ -143,7 +143,7 @@ class ContainerLogs(QObject):
                 running = await self._is_running()
             except PodmanError as exc:
                 self.state_changed.emit(StreamState.LOST, str(exc))
-                await asyncio.sleep(1)
+                await pause(1)
                 continue
             if self._closed:
                 return

@@ -143,3 +143,19 @@ def call_in_loop(
             pass
 
     return post
+
+
+async def pause(seconds: float) -> None:
+    """``asyncio.sleep`` that needs only the current event loop, not a running one.
+
+    A coroutine that qasync steps from Qt's own event loop (a nested dialog's, or the
+    tests' ``qtbot`` waits) has no *running* asyncio loop, and ``asyncio.sleep`` raises
+    there; this waits on a timer of the loop instead. Cancellation ends it at once.
+    """
+    loop = asyncio.get_event_loop()
+    done = loop.create_future()
+    timer = loop.call_later(seconds, lambda: done.done() or done.set_result(None))
+    try:
+        await done
+    finally:
+        timer.cancel()
