@@ -183,12 +183,17 @@ class SshUpstream:
         """
         while True:
             self._wake_refiller.wait()
-            while True:
-                self._wake_refiller.clear()
-                if self._stopping.is_set():
-                    return
-                if not self._wake_refiller.wait(REFILL_QUIET_S):
+            self._wake_refiller.clear()
+            # Sleep to the quiet moment (not woken by each client of a burst: a thread
+            # wake-up per client would cost them all).
+            while not self._stopping.is_set():
+                with self._cond:
+                    left = self._last_client + REFILL_QUIET_S - time.monotonic()
+                if left <= 0:
                     break
+                self._stopping.wait(left)
+            if self._stopping.is_set():
+                return
             transport = self._transport
             if transport is None or not transport.is_active():
                 continue
