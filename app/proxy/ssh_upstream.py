@@ -166,7 +166,8 @@ class SshUpstream:
                     len(self._spares) >= want
                     or self._transport is not transport
                     or self._stopping.is_set()
-                ):
+                    or not transport.clear_to_send.is_set()  # key exchange: the next client
+                ):  # wakes us again; sending now would block with the lock held
                     return
                 # Sent under the lock so that close() and a session loss, which clear the
                 # spares under it too, cannot miss one.
