@@ -46,6 +46,10 @@ class PendingChannel:
         self.channel = channel
         self._event = transport.channel_events[chanid]
 
+    def answered(self) -> bool:
+        """Whether the server has answered the open (accepted or refused)."""
+        return self._event.is_set()
+
     def wait(self, timeout: float) -> Channel:
         """The open channel; raises SSHException (ChannelException if the server refused)."""
         transport = self.transport

@@ -89,6 +89,16 @@ class ByteServer:
                 self.open_connections -= 1
             conn.close()
 
+    def drop_connections(self) -> None:
+        """Close every open connection from the server's side (as an idle timeout would)."""
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def close(self) -> None:
         with self._lock:
             self._closed = True
