@@ -326,113 +326,102 @@ def channel_ids(transport) -> set[int]:
     return {channel.chanid for channel in transport._channels.values()}
 
 
-def test_a_spare_channel_serves_the_next_client_and_is_replaced(ssh_proxy, tmp_path):
+@pytest.fixture
+def spared(ssh_proxy, tmp_path):
+    """A proxy over SSH to a byte server, its first spare channel open: (server, proxy,
+    its SSH upstream)."""
     server = ByteServer(tmp_path / "bytes.sock")
     try:
         proxy = ssh_proxy(remote=server.path)
         upstream = proxy._proxy.upstream
         wait_until(lambda: upstream._transport is not None and spare_ready(upstream))
-        transport = upstream._transport
-        [spare] = upstream.spare_ids()
-        wait_until(lambda: server.open_connections == 1)  # sshd connected the spare already
-        assert channel_ids(transport) == {spare}
-        with socket.socket(socket.AF_UNIX) as client:
-            client.connect(endpoint(proxy).path)
-            client.sendall(b"hold\n")
-            client.settimeout(10)
-            assert client.recv(6) == b"READY\n"
-            wait_until(lambda: spare_ready(upstream) and server.open_connections == 2)
-            # The client is on the old spare; a new spare took its place, and nothing else
-            # was opened (two connections to the server, not three).
-            [replacement] = upstream.spare_ids()
-            assert replacement != spare
-            assert channel_ids(transport) == {spare, replacement}
-            assert upstream.spares_taken == 1 and upstream.spares_discarded == 0
-        wait_until(lambda: channel_ids(transport) == {replacement})
-        assert server.open_connections == 1
-        # Stopping the proxy closes the spare: the server's end goes away too.
-        proxy.stop()
-        wait_until(lambda: server.open_connections == 0)
-        assert not transport.is_active() and upstream.spare_ids() == []
+        yield server, proxy, upstream
     finally:
         server.close()
 
 
-def test_spares_close_when_the_session_idles_and_open_again_for_a_client(ssh_proxy, tmp_path):
-    server = ByteServer(tmp_path / "bytes.sock")
-    try:
-        proxy = ssh_proxy(remote=server.path)
-        upstream = proxy._proxy.upstream
-        wait_until(lambda: upstream._transport is not None and spare_ready(upstream))
-        transport = upstream._transport
-        upstream.spare_idle = 0.3
-        # Closed through the SSH close exchange: gone from the transport's table and the
-        # server's connection count, on a session that stays up.
-        wait_until(lambda: len(transport._channels) == 0 and server.open_connections == 0)
-        assert upstream.spare_ids() == [] and transport.is_active()
-        upstream.spare_idle = 60.0
-        with socket.socket(socket.AF_UNIX) as client:
-            client.connect(endpoint(proxy).path)
-            client.sendall(b"send 5\n")
-            client.settimeout(10)
-            data = b""
-            while chunk := client.recv(100):
-                data += chunk
-        assert len(data) == 5
-        wait_until(lambda: spare_ready(upstream) and len(transport._channels) == 1)
-        assert upstream.spares_taken == 0  # the spare had gone with the idle: its own open
-    finally:
-        server.close()
+def test_a_spare_channel_serves_the_next_client_and_is_replaced(spared):
+    server, proxy, upstream = spared
+    transport = upstream._transport
+    [spare] = upstream.spare_ids()
+    wait_until(lambda: server.open_connections == 1)  # sshd connected the spare already
+    assert channel_ids(transport) == {spare}
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(endpoint(proxy).path)
+        client.sendall(b"hold\n")
+        client.settimeout(10)
+        assert client.recv(6) == b"READY\n"
+        wait_until(lambda: spare_ready(upstream) and server.open_connections == 2)
+        # The client is on the old spare; a new spare took its place, and nothing else
+        # was opened (two connections to the server, not three).
+        [replacement] = upstream.spare_ids()
+        assert replacement != spare
+        assert channel_ids(transport) == {spare, replacement}
+        assert upstream.spares_taken == 1 and upstream.spares_discarded == 0
+    wait_until(lambda: channel_ids(transport) == {replacement})
+    assert server.open_connections == 1
+    # Stopping the proxy closes the spare: the server's end goes away too.
+    proxy.stop()
+    wait_until(lambda: server.open_connections == 0)
+    assert not transport.is_active() and upstream.spare_ids() == []
 
 
-def test_spares_close_when_the_session_drops_and_reopen_on_the_next(ssh_proxy, sshd, tmp_path):
-    server = ByteServer(tmp_path / "bytes.sock")
-    try:
-        proxy = ssh_proxy(remote=server.path)
-        upstream = proxy._proxy.upstream
-        wait_until(lambda: upstream._transport is not None and spare_ready(upstream))
-        first = upstream._transport
-        wait_until(lambda: server.open_connections == 1)
-        kill_sshd_and_sessions(sshd)
-        wait_for_upstream(proxy, UpstreamState.DOWN)
-        wait_until(lambda: upstream.spare_ids() == [] and server.open_connections == 0)
-        assert len(first._channels) == 0
-        sshd.start()
-        wait_for_upstream(proxy, UpstreamState.UP)
-        wait_until(lambda: spare_ready(upstream) and server.open_connections == 1)
-        assert upstream._transport is not first
-        assert len(upstream._transport._channels) == 1
-    finally:
-        server.close()
+def test_spares_close_when_the_session_idles_and_open_again_for_a_client(spared):
+    server, proxy, upstream = spared
+    transport = upstream._transport
+    upstream.spare_idle = 0.3
+    # Closed through the SSH close exchange: gone from the transport's table and the
+    # server's connection count, on a session that stays up.
+    wait_until(lambda: len(transport._channels) == 0 and server.open_connections == 0)
+    assert upstream.spare_ids() == [] and transport.is_active()
+    upstream.spare_idle = 60.0
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(endpoint(proxy).path)
+        client.sendall(b"send 5\n")
+        client.settimeout(10)
+        data = b""
+        while chunk := client.recv(100):
+            data += chunk
+    assert len(data) == 5
+    wait_until(lambda: spare_ready(upstream) and len(transport._channels) == 1)
+    assert upstream.spares_taken == 0  # the spare had gone with the idle: its own open
 
 
-def test_a_spare_the_server_closed_is_not_handed_out(ssh_proxy, tmp_path):
-    server = ByteServer(tmp_path / "bytes.sock")
-    try:
-        proxy = ssh_proxy(remote=server.path)
-        upstream = proxy._proxy.upstream
-        wait_until(lambda: upstream._transport is not None and spare_ready(upstream))
-        transport = upstream._transport
-        [spare] = upstream.spare_ids()
-        wait_until(lambda: server.open_connections == 1)
-        server.drop_connections()  # as Podman closing an idle connection
-        wait_until(
-            lambda: (
-                transport._channels.get(spare) is None
-                or (transport._channels.get(spare).eof_received)
-            )
+def test_spares_close_when_the_session_drops_and_reopen_on_the_next(spared, sshd):
+    server, proxy, upstream = spared
+    first = upstream._transport
+    wait_until(lambda: server.open_connections == 1)
+    kill_sshd_and_sessions(sshd)
+    wait_for_upstream(proxy, UpstreamState.DOWN)
+    wait_until(lambda: upstream.spare_ids() == [] and server.open_connections == 0)
+    assert len(first._channels) == 0
+    sshd.start()
+    wait_for_upstream(proxy, UpstreamState.UP)
+    wait_until(lambda: spare_ready(upstream) and server.open_connections == 1)
+    assert upstream._transport is not first
+    assert len(upstream._transport._channels) == 1
+
+
+def test_a_spare_the_server_closed_is_not_handed_out(spared):
+    server, proxy, upstream = spared
+    transport = upstream._transport
+    [spare] = upstream.spare_ids()
+    wait_until(lambda: server.open_connections == 1)
+    server.drop_connections()  # as Podman closing an idle connection
+    wait_until(
+        lambda: (
+            transport._channels.get(spare) is None or (transport._channels.get(spare).eof_received)
         )
-        with socket.socket(socket.AF_UNIX) as client:
-            client.connect(endpoint(proxy).path)
-            client.sendall(b"echo\nxyz")
-            client.shutdown(socket.SHUT_WR)
-            client.settimeout(10)
-            data = b""
-            while chunk := client.recv(100):
-                data += chunk
-        assert data == b"xyzEND 3\n"
-        assert upstream.spares_taken == 0 and upstream.spares_discarded == 1
-        wait_until(lambda: spare_ready(upstream) and server.open_connections == 1)
-        assert spare not in channel_ids(transport)
-    finally:
-        server.close()
+    )
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(endpoint(proxy).path)
+        client.sendall(b"echo\nxyz")
+        client.shutdown(socket.SHUT_WR)
+        client.settimeout(10)
+        data = b""
+        while chunk := client.recv(100):
+            data += chunk
+    assert data == b"xyzEND 3\n"
+    assert upstream.spares_taken == 0 and upstream.spares_discarded == 1
+    wait_until(lambda: spare_ready(upstream) and server.open_connections == 1)
+    assert spare not in channel_ids(transport)
