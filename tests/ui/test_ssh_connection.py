@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
@@ -231,33 +231,41 @@ def test_local_connection_also_serves_docker_clients(qtbot, podman, app_parts):
     assert version["Version"] == podman.cli("version", "--format", "{{.Server.Version}}")
 
 
-def test_encrypted_key_asks_for_its_passphrase(qtbot, podman, sshd, app_parts, tmp_path):
-    """The passphrase dialog: a wrong answer is asked again, the right one connects."""
-    from PySide6.QtWidgets import QInputDialog
-
-    manager, window = app_parts
+def _locked_machine(sshd, podman, tmp_path, phrase: str) -> tuple[Path, Connection]:
+    """A machine connection whose key (the test client's) is encrypted with ``phrase``."""
     locked = tmp_path / "id_locked"
     locked.write_bytes(sshd.client_key.read_bytes())
     locked.chmod(0o600)
     subprocess.run(
-        ["ssh-keygen", "-q", "-p", "-f", str(locked), "-N", "s3cret-phrase"],
+        ["ssh-keygen", "-q", "-p", "-f", str(locked), "-N", phrase],
         check=True,
         capture_output=True,
     )
-    machine = Connection(
-        "locked", sshd.uri(podman.socket_path), identity=str(locked), is_machine=True
+    uri = sshd.uri(podman.socket_path)
+    return locked, Connection("locked", uri, identity=str(locked), is_machine=True)
+
+
+def _passphrase_dialog(qtbot, window) -> QInputDialog:
+    """The next passphrase question, marked so the one after it is told apart."""
+    qtbot.waitUntil(
+        lambda: window.findChild(QInputDialog, "passphraseDialog") is not None,
+        timeout=15_000,
     )
+    dialog = window.findChild(QInputDialog, "passphraseDialog")
+    dialog.setObjectName("answered")
+    return dialog
+
+
+def test_encrypted_key_asks_for_its_passphrase(qtbot, podman, sshd, app_parts, tmp_path):
+    """The passphrase dialog: a wrong answer is asked again, the right one connects."""
+    manager, window = app_parts
+    locked, machine = _locked_machine(sshd, podman, tmp_path, "s3cret-phrase")
     session = _open(qtbot, manager, machine)
 
     def answer(text: str) -> str:
-        qtbot.waitUntil(
-            lambda: window.findChild(QInputDialog, "passphraseDialog") is not None,
-            timeout=15_000,
-        )
-        dialog = window.findChild(QInputDialog, "passphraseDialog")
+        dialog = _passphrase_dialog(qtbot, window)
         label = dialog.labelText()
         dialog.setTextValue(text)
-        dialog.setObjectName("answered")
         dialog.accept()
         return label
 
@@ -273,38 +281,17 @@ def test_encrypted_key_asks_for_its_passphrase(qtbot, podman, sshd, app_parts, t
 
 
 def test_a_cancelled_passphrase_is_asked_again_on_retry(qtbot, podman, sshd, app_parts, tmp_path):
-    from PySide6.QtWidgets import QInputDialog
-
     manager, window = app_parts
-    locked = tmp_path / "id_locked"
-    locked.write_bytes(sshd.client_key.read_bytes())
-    locked.chmod(0o600)
-    subprocess.run(
-        ["ssh-keygen", "-q", "-p", "-f", str(locked), "-N", "0ther-phrase"],
-        check=True,
-        capture_output=True,
-    )
-    machine = Connection(
-        "locked", sshd.uri(podman.socket_path), identity=str(locked), is_machine=True
-    )
+    _locked, machine = _locked_machine(sshd, podman, tmp_path, "0ther-phrase")
     session = _open(qtbot, manager, machine)
-
-    def passphrase_dialog() -> QInputDialog:
-        qtbot.waitUntil(
-            lambda: window.findChild(QInputDialog, "passphraseDialog") is not None,
-            timeout=15_000,
-        )
-        dialog = window.findChild(QInputDialog, "passphraseDialog")
-        dialog.setObjectName("answered")
-        return dialog
 
     with qtbot.waitSignal(
         session.state_changed, timeout=20_000, check_params_cb=_state(ConnectionState.UNAVAILABLE)
     ):
-        passphrase_dialog().reject()
+        _passphrase_dialog(qtbot, window).reject()
     assert manager.upstream_needs_retry()
     _retry_from_the_switcher(qtbot, manager, session)
-    dialog = passphrase_dialog()
+    dialog = _passphrase_dialog(qtbot, window)
     assert "wrong" not in dialog.labelText().lower()  # cancelled, not wrong
     with qtbot.waitSignal(
         session.state_changed, timeout=30_000, check_params_cb=_state(ConnectionState.CONNECTED)
