@@ -43,11 +43,20 @@ os.environ.pop("CONTAINER_HOST", None)
 
 from tests.bed.display import VirtualDisplay  # noqa: E402
 from tests.bed.podman import IsolatedPodman  # noqa: E402
+from tests.bed.registry import Registry, registries_conf  # noqa: E402
 from tests.bed.sshd import SshServer  # noqa: E402
+
+# Two real registries on loopback (started by the fixtures below when a test asks for
+# them): one open, one that needs a login. Their ports are fixed now, so every Podman
+# the tests start trusts them (and mirrors quay.io on the open one) from its first run.
+REGISTRY = Registry(ROOT / "registry")
+AUTH_REGISTRY = Registry(ROOT / "auth-registry", user="tester", password="pa55-Word!")
+REGISTRIES_CONF = registries_conf(REGISTRY, AUTH_REGISTRY)
 
 # The session's Podman store exists from import on, and its config is what every
 # podman process started by the tests (or by the app under test) reads.
 SESSION_PODMAN = IsolatedPodman(ROOT / "podman")
+(ROOT / "podman" / "registries.conf").write_text(REGISTRIES_CONF)
 for _key in ("CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "CONTAINERS_REGISTRIES_CONF"):
     os.environ[_key] = SESSION_PODMAN.env[_key]
 
@@ -73,6 +82,8 @@ windows_only = pytest.mark.skipif(
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     SESSION_PODMAN.destroy()
+    REGISTRY.stop()
+    AUTH_REGISTRY.stop()
     shutil.rmtree(ROOT, ignore_errors=True)
 
 
@@ -110,10 +121,29 @@ def fresh_podman(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> I
     require_test_bed(shutil.which("podman") is not None, "podman")
     base = Path(tempfile.mkdtemp(prefix="pdc-f-", dir=ROOT))
     bed = IsolatedPodman(base)
+    (base / "registries.conf").write_text(REGISTRIES_CONF)
     bed.ensure_image(cache_dir)
     bed.start_service()
     yield bed
     bed.destroy()
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    """The open registry on loopback (also quay.io's mirror for every test Podman)."""
+    require_test_bed(Registry.available(), "docker-registry or htpasswd")
+    if REGISTRY._process is None:
+        REGISTRY.start()
+    return REGISTRY
+
+
+@pytest.fixture(scope="session")
+def auth_registry() -> Registry:
+    """The registry that needs a login: ``auth_registry.user`` / ``.password``."""
+    require_test_bed(Registry.available(), "docker-registry or htpasswd")
+    if AUTH_REGISTRY._process is None:
+        AUTH_REGISTRY.start()
+    return AUTH_REGISTRY
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ from app.engine.dto import (
 )
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
+from app.engine.http_api import LIBPOD_PREFIX, request
 from app.engine.podman_adapter import make_podman_client, translated_errors
 
 MINIMUM_PODMAN = (4, 0)
@@ -137,6 +138,15 @@ class Client:
     def inspect_container(self, id_or_name: str) -> dict[str, Any]:
         """The raw inspect JSON (``podman container inspect``)."""
         return dict(self._call(self._podman.containers.get, id_or_name).attrs)
+
+    def create_container(self, spec: dict[str, Any]) -> str:
+        """Create a container from a libpod SpecGenerator body; returns its id.
+
+        The body is sent as it is (app/engine/container_spec.py builds it), because
+        podman-py's create() renames and drops fields a run dialog needs.
+        """
+        answer = request(self.endpoint, "POST", f"{LIBPOD_PREFIX}/containers/create", body=spec)
+        return str((answer or {}).get("Id") or "")
 
     def _container(self, id_or_name: str) -> Any:
         # A model on the id alone: podman-py's get() would cost an inspect per action.

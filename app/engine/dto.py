@@ -647,3 +647,33 @@ class ProcessTable:
         titles = tuple(str(t) for t in data.get("Titles") or ())
         rows = tuple(tuple(str(c) for c in row) for row in data.get("Processes") or ())
         return cls(titles, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class PullProgress:
+    """One step of a pull (or push): a layer's status with its bytes when the endpoint
+    counts them, or a line of text (libpod's pull stream sends text only)."""
+
+    status: str
+    layer: str = ""
+    current: int | None = None
+    total: int | None = None
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any]) -> PullProgress | None:
+        text = record.get("stream")
+        if isinstance(text, str):
+            text = text.strip()
+            return cls(text) if text else None
+        status = record.get("status")
+        if not isinstance(status, str) or not status:
+            return None
+        detail = record.get("progressDetail") or {}
+        current = detail.get("current") if isinstance(detail, Mapping) else None
+        total = detail.get("total") if isinstance(detail, Mapping) else None
+        return cls(
+            status.strip(),
+            str(record.get("id") or ""),
+            current if isinstance(current, int) else None,
+            total if isinstance(total, int) and total > 0 else None,
+        )

@@ -14,7 +14,7 @@ import select
 import socket
 import struct
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -227,12 +227,18 @@ def open_stream(
     wait_for_headers: bool = False,
     http10: bool = False,
     on_socket: Callable[[socket.socket], None] | None = None,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | Iterable[bytes] | None = None,
 ) -> Stream:
-    """Open a streaming GET (no read timeout once the headers are in).
+    """Open a streaming request (no read timeout once the headers are in).
 
     ``wait_for_headers``: wait for the headers for ever (Podman sends those of a followed
-    logs response only with the container's first output). ``on_socket`` gets the socket
-    once connected, so another thread can shut it down while the headers are awaited.
+    logs response only with the container's first output; a build sends them only when
+    it has read the whole context). ``on_socket`` gets the socket once connected, so
+    another thread can shut it down while the headers are awaited. ``body``: bytes, or an
+    iterable of byte blocks sent chunked as they are produced (a build context is never
+    held in memory whole).
     """
     conn = (_Http10Connection if http10 else EndpointConnection)(endpoint, connect_timeout)
     try:
@@ -240,7 +246,13 @@ def open_stream(
         sock = conn.sock
         if on_socket is not None:
             on_socket(sock)
-        conn.request("GET", url(path, params))
+        chunked = body is not None and not isinstance(body, bytes | bytearray)
+        if chunked:
+            sock.settimeout(None)  # the body may take as long as its producer needs
+        # An iterable body without a length goes out chunked (http.client decides so).
+        conn.request(method, url(path, params), body=body, headers=headers or {})
+        if chunked:
+            sock.settimeout(connect_timeout)
         if wait_for_headers:
             sock.settimeout(None)
         resp = conn.getresponse()  # headers within connect_timeout, or ConnectionLost

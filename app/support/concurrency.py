@@ -159,3 +159,53 @@ async def pause(seconds: float) -> None:
         await done
     finally:
         timer.cancel()
+
+
+class Cancelled(Exception):
+    """A long operation ended because the user cancelled it."""
+
+
+class CancelToken:
+    """Asks a long blocking operation on a pool thread to stop, from any thread.
+
+    Blocking reads do not look at flags, so an operation registers how to interrupt
+    itself (closing its stream shuts the socket, and the read returns at once); a
+    closer registered after the cancel runs immediately.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._closers: list[Callable[[], Any]] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._event.is_set():
+                return
+            self._event.set()
+            closers, self._closers = self._closers, []
+        for closer in closers:
+            _close_quietly(closer)
+
+    def on_cancel(self, closer: Callable[[], Any]) -> None:
+        with self._lock:
+            if not self._event.is_set():
+                self._closers.append(closer)
+                return
+        _close_quietly(closer)
+
+    def check(self) -> None:
+        """Raise Cancelled if the operation was cancelled (call between steps)."""
+        if self._event.is_set():
+            raise Cancelled()
+
+
+def _close_quietly(closer: Callable[[], Any]) -> None:
+    try:
+        closer()
+    except Exception:  # a closer that fails must not stop the others
+        _log.exception("closing a cancelled operation failed")

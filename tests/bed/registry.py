@@ -93,3 +93,31 @@ class Registry:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def registries_conf(plain: Registry, auth: Registry) -> str:
+    """A private registries.conf: both test registries served over plain HTTP (the
+    Docker-compatible pull ignores tlsVerify, so "insecure" must be said here), and
+    quay.io mirrored by the plain one, so ``quay.io/podman/hello`` is pulled from
+    loopback as Podman's mirror support would from any mirror."""
+    return "\n".join(
+        [
+            "unqualified-search-registries = []",
+            "",
+            "[[registry]]",
+            f'location = "{plain.address}"',
+            "insecure = true",
+            "",
+            "[[registry]]",
+            f'location = "{auth.address}"',
+            "insecure = true",
+            "",
+            "[[registry]]",
+            'prefix = "quay.io"',
+            'location = "quay.io"',
+            "[[registry.mirror]]",
+            f'location = "{plain.address}"',
+            "insecure = true",
+            "",
+        ]
+    )

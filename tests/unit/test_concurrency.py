@@ -103,3 +103,23 @@ def _raise(exc: Exception) -> None:
 
 async def _fail() -> None:
     raise RuntimeError("boom")
+
+
+def test_cancel_token_runs_closers_once_and_late_ones_at_once() -> None:
+    from app.support.concurrency import Cancelled, CancelToken
+
+    token = CancelToken()
+    closed: list[str] = []
+    token.on_cancel(lambda: closed.append("stream"))
+    token.check()  # not cancelled yet: no exception
+    token.cancel()
+    token.cancel()
+    assert closed == ["stream"]
+    token.on_cancel(lambda: closed.append("late"))
+    assert closed == ["stream", "late"]
+    try:
+        token.check()
+    except Cancelled:
+        pass
+    else:
+        raise AssertionError("check() after cancel() must raise Cancelled")
