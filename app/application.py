@@ -22,6 +22,7 @@ from app.controllers.inspector_manager import InspectorManager
 from app.controllers.launch_requests import LaunchRequests
 from app.controllers.machine_controller import MachineController
 from app.controllers.notifications import Notifier
+from app.controllers.operations import Operations
 from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
@@ -65,6 +66,8 @@ class Application:
         self.machines = MachineController(self.manager.cli)
         self.remotes = RemoteConnectionController(self.manager.cli, self.cli_pool)
         self.resource_actions = ResourceActions(lambda: self.manager.session)
+        # Pulls, pushes, builds and copies: listed in one place, cancelled at exit.
+        self.operations = Operations()
         self.window = MainWindow(self.settings, self.resource_actions)
         self.tray_policy = TrayPolicy(
             self.settings, self.manager, self.machines, self.spawn, self.window.isVisible
@@ -170,6 +173,7 @@ class Application:
         self.machines.shutdown()
         if self.tray is not None:
             self.tray.hide()
+        self.operations.close()
         self.manager.shutdown()
         self.cli_pool.shutdown()
         self.instance.close()
