@@ -9,6 +9,8 @@ awaited values, and the events reader's callbacks reach the loop through
 from __future__ import annotations
 
 import asyncio
+import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -30,20 +32,30 @@ _log = log.get("session")
 
 T = TypeVar("T")
 
-# Which lists an event can change; pods also change their containers' rows.
+# Events of these types name one object, fetched alone (one filtered list call for a
+# burst) to update its row: a `podman stop` on a 1,000-container store costs one small
+# answer, not a full list. A container's pod row follows its container.
+TARGETED = {"container": "containers", "pod": "pods", "image": "images"}
+# The other kinds are short lists that change rarely: an event re-lists the kind.
 EVENT_KINDS = {
-    "container": ("containers", "pods"),
-    "image": ("images",),
     "volume": ("volumes",),
-    "pod": ("pods", "containers"),
     "network": ("networks",),
     "secret": ("secrets",),
 }
+# An image event names the image by id, except pulls and builds (by name): those re-list.
+_IMAGE_ID = re.compile(r"[0-9a-f]{64}")
 # Container events that change the image list too: a commit makes an image, with no
 # image event of its own, and create and remove change how many containers use an
 # image, its "Used by" (docs/podman-notes.md, "Image names").
 IMAGE_CHANGING_ACTIONS = frozenset({"create", "remove", "commit"})
 RESOURCE_KINDS = ("containers", "images", "volumes", "pods", "networks", "secrets")
+# Podman 4.3 sends no network or secret events, and health checks change a container
+# without one (docs/podman-notes.md, "Events are hints"): only these kinds are re-listed
+# on the slow timer; the others follow their events, and are re-listed at connect, after
+# a gap in the events stream, on F5 and when their page is shown after a while.
+UNEVENTED_KINDS = ("containers", "networks", "secrets")
+# A page shown when its list is older than this is listed again.
+STALE_AFTER_S = 5.0
 _KEYS: dict[str, Callable[[Any], Any]] = {
     "volumes": lambda v: v.name,
     "images": lambda i: i.key,  # one row per name (ImageSummary.key)
@@ -75,7 +87,7 @@ class Session(QObject):
         self,
         connection: Connection,
         endpoint_uri: str | None = None,
-        reconcile_interval_ms: int = 30_000,
+        reconcile_interval_ms: int = 60_000,
         parent: QObject | None = None,
         proxy: ProxyRunner | None = None,
         events_backoff: Iterable[float] = DEFAULT_BACKOFF,
@@ -99,7 +111,15 @@ class Session(QObject):
         self._reader: EventReader | None = None
         self._tasks = TaskSet("session", _log)
         self._pending_kinds: set[str] = set()
+        self._pending_ids: dict[str, set[str]] = {kind: set() for kind in TARGETED.values()}
+        self._targeting: set[str] = set()  # kinds with a filtered fetch in flight
+        self._flush_scheduled = False
         self._listed: set[str] = set()
+        # When each kind was last listed whole (monotonic seconds).
+        self.listed_at: dict[str, float] = {}
+        # Keys a filtered fetch updated, with its number: a whole listing started before
+        # it is older for those keys and must not put their old state back.
+        self._touched: dict[str, dict[Any, int]] = {}
         # Listings are numbered as they start; one that ends after a newer one has been
         # applied is stale (Podman answered before the newer state) and is dropped.
         self._started: dict[str, int] = {}
@@ -107,10 +127,10 @@ class Session(QObject):
         # Held while one kind's diff is handed over in parts, so diffs keep their order.
         self._emitting: dict[str, asyncio.Lock] = {}
         self._closed = False
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self._flush_pending)
         self._reconcile_timer = QTimer(self, interval=reconcile_interval_ms)
-        self._reconcile_timer.timeout.connect(lambda: self._tasks.spawn(self.reconcile()))
+        self._reconcile_timer.timeout.connect(
+            lambda: self._tasks.spawn(self.reconcile(UNEVENTED_KINDS))
+        )
         if proxy is not None:
             proxy.status_changed.connect(self._on_proxy_status)
 
@@ -139,7 +159,6 @@ class Session(QObject):
             return
         self._closed = True
         self._reconcile_timer.stop()
-        self._debounce.stop()
         if self._reader is not None:
             self._reader.stop()
         self._tasks.cancel_all()
@@ -259,16 +278,81 @@ class Session(QObject):
         if self._closed:
             return
         self.event_received.emit(event)
+        kind = TARGETED.get(event.type)
+        if kind == "images" and not _IMAGE_ID.fullmatch(event.id):
+            self._pending_kinds.add("images")
+        elif kind is not None and event.id:
+            self._pending_ids[kind].add(event.id)
+            if kind == "containers":
+                self._follow_pod(self.reconciler.known("containers").get(event.id))
         self._pending_kinds.update(EVENT_KINDS.get(event.type, ()))
         if event.type == "container" and event.action in IMAGE_CHANGING_ACTIONS:
             self._pending_kinds.add("images")
-        if self._pending_kinds and not self._debounce.isActive():
-            # Events are hints: coalesce a burst into one re-list per kind.
-            self._debounce.start()
+        self._schedule_flush()
+
+    def _follow_pod(self, container: Any) -> None:
+        pod_id = getattr(container, "pod_id", "")
+        if pod_id:
+            self._pending_ids["pods"].add(pod_id)
+
+    def _schedule_flush(self) -> None:
+        # No fixed delay: the flush runs once the loop has taken every event already
+        # queued, so a burst becomes one call per kind, and a lone event costs nothing.
+        pending = self._pending_kinds or any(self._pending_ids.values())
+        if pending and not self._flush_scheduled and not self._closed:
+            self._flush_scheduled = True
+            QTimer.singleShot(0, self, self._flush_pending)
 
     def _flush_pending(self) -> None:
+        self._flush_scheduled = False
+        if self._closed:
+            return
         kinds, self._pending_kinds = tuple(self._pending_kinds), set()
-        self._tasks.spawn(self.reconcile(kinds))
+        if kinds:
+            self._tasks.spawn(self.reconcile(kinds))
+        for kind, ids in self._pending_ids.items():
+            if kind in kinds:
+                ids.clear()  # the whole listing covers them
+            elif ids and kind not in self._targeting:
+                self._pending_ids[kind] = set()
+                self._tasks.spawn(self._fetch_ids(kind, ids))
+
+    async def _fetch_ids(self, kind: str, ids: set[str]) -> None:
+        """Fetch the objects ``ids`` names in one filtered call and update their rows."""
+        fetch = {
+            "containers": self._client.containers_by_id,
+            "pods": self._client.pods_by_id,
+            "images": self._client.images_by_id,
+        }[kind]
+        number = self._started[kind] = self._started.get(kind, 0) + 1
+        self._targeting.add(kind)
+        try:
+            items = await self.call(fetch, ids)
+        except ConnectionLost as exc:
+            # The events reader sees the same loss and resumes with a whole listing.
+            _log.info("fetching %s %s: %s", len(ids), kind, exc)
+            return
+        except PodmanError as exc:
+            _log.warning("fetching %s %s failed: %s", len(ids), kind, exc)
+            self._pending_kinds.add(kind)  # fall back to listing the kind whole
+            return
+        finally:
+            self._targeting.discard(kind)
+            self._schedule_flush()
+        key = _KEYS.get(kind, lambda v: v.id)
+        async with self._emitting.setdefault(kind, asyncio.Lock()):
+            if self._closed or number < self._applied.get(kind, 0):
+                return  # a whole listing started later has already shown newer states
+            diff = self.reconciler.apply_some(kind, items, lambda v: v.id in ids, key=key)
+            touched = self._touched.setdefault(kind, {})
+            for row in (*diff.added, *diff.changed, *diff.removed):
+                touched[row] = number
+            if not diff.is_empty:
+                await self._emit_parts(kind, diff)
+        if kind == "containers":
+            for container in items:
+                self._follow_pod(container)
+            self._schedule_flush()
 
     async def reconcile(self, kinds: tuple[str, ...] | None = None) -> bool:
         """List and diff each kind; emit resources_changed for those that changed.
@@ -276,6 +360,15 @@ class Session(QObject):
         Returns False when the connection was lost on the way.
         """
         return await self._apply(self._fetch(kinds or RESOURCE_KINDS))
+
+    async def refresh_if_stale(self, kind: str, max_age_s: float = STALE_AFTER_S) -> None:
+        """List ``kind`` again if its last whole listing is older than ``max_age_s``
+        (a page being shown: what events missed shows up when someone looks)."""
+        if self._closed or self.state is not ConnectionState.CONNECTED:
+            return
+        age = time.monotonic() - self.listed_at.get(kind, 0.0)
+        if kind in RESOURCE_KINDS and age > max_age_s:
+            await self.reconcile((kind,))
 
     def _fetch(self, kinds: tuple[str, ...]) -> dict[str, tuple[int, asyncio.Future]]:
         """Start listing every kind at once (the executor bounds how many run)."""
@@ -310,6 +403,8 @@ class Session(QObject):
                         # the next event, which may never come.
                         continue
                     self._applied[kind] = number
+                    self.listed_at[kind] = time.monotonic()
+                    items = self._keep_newer(kind, number, items, key)
                     diff = self.reconciler.apply(kind, items, key=key)
                     first = kind not in self._listed
                     self._listed.add(kind)
@@ -319,6 +414,17 @@ class Session(QObject):
             return True
         finally:
             _discard(fetches)
+
+    def _keep_newer(self, kind: str, number: int, items: list, key: Callable[[Any], Any]) -> list:
+        """A whole listing, with the rows a later filtered fetch updated kept as that
+        fetch left them (present or gone): the listing is older for those."""
+        newer = {k: n for k, n in self._touched.get(kind, {}).items() if n > number}
+        self._touched[kind] = newer
+        if not newer:
+            return items
+        known = self.reconciler.known(kind)
+        kept = [item for item in items if key(item) not in newer]
+        return kept + [known[k] for k in newer if k in known]
 
     async def _emit_parts(self, kind: str, diff: Diff) -> bool:
         """Emit ``diff`` in parts, letting the loop run between them; False if closed."""

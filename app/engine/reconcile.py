@@ -75,6 +75,30 @@ class Reconciler:
         self._known[kind] = new
         return result
 
+    def apply_some(
+        self,
+        kind: str,
+        new_items: Iterable[V],
+        affected: Callable[[Any], bool],
+        key: Callable[[V], Hashable] = _by_id,
+    ) -> Diff[Hashable, V]:
+        """Take ``new_items`` as the whole truth about the known items ``affected``
+        selects (the objects an event named, fetched alone): those not among the new
+        items are gone, the rest of the listing stays as it is."""
+        old = self._known.setdefault(kind, {})
+        before = {k: v for k, v in old.items() if affected(v)}
+        after = {key(item): item for item in new_items}
+        result = diff(before, after)
+        # A fetched item may take the key of a row the filter did not select (an image
+        # name moved here from another image): that row changes; it is not added twice.
+        added = {k: v for k, v in result.added.items() if k not in old}
+        changed = dict(result.changed)
+        changed.update((k, v) for k, v in result.added.items() if k in old and old[k] != v)
+        for gone in result.removed:
+            old.pop(gone, None)
+        old.update(after)
+        return Diff(added, result.removed, changed, len(old) - len(added) - len(changed))
+
     def known(self, kind: str) -> Mapping[Hashable, Any]:
         """A read-only view of the last known listing of ``kind``."""
         return MappingProxyType(self._known.setdefault(kind, {}))

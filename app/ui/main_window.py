@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         view.set_filter_text(self.search.text())
         if kind == "machines" and view.model.availability is None:
             self._tasks.spawn(view.refresh())
+        elif self.session is not None:
+            self._tasks.spawn(self.session.refresh_if_stale(kind))
 
     def _on_search(self, text: str) -> None:
         self.current_view().set_filter_text(text)

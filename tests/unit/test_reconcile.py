@@ -113,3 +113,39 @@ def _timed(work) -> float:
     started = time.perf_counter()
     work()
     return time.perf_counter() - started
+
+
+# -- one object fetched alone (an event named it) --------------------------------------
+
+
+def test_apply_some_updates_only_the_named_objects() -> None:
+    from collections import namedtuple
+
+    from app.engine.reconcile import Reconciler
+
+    Row = namedtuple("Row", "id state")
+    rec = Reconciler()
+    rec.apply("containers", [Row("a", "running"), Row("b", "running"), Row("c", "exited")])
+    named = {"a", "c"}
+    # "a" stopped; "c" was removed, so the filtered fetch no longer returns it.
+    result = rec.apply_some("containers", [Row("a", "exited")], lambda r: r.id in named)
+    assert result.changed == {"a": Row("a", "exited")}
+    assert result.removed == ["c"] and not result.added
+    assert dict(rec.known("containers")) == {"a": Row("a", "exited"), "b": Row("b", "running")}
+
+
+def test_apply_some_moves_a_name_to_another_image_as_a_change() -> None:
+    from collections import namedtuple
+
+    from app.engine.reconcile import Reconciler
+
+    Row = namedtuple("Row", "id name")
+    rec = Reconciler()
+    rec.apply("images", [Row("old", "app:1"), Row("old", "app:2")], key=lambda r: r.name)
+    # "app:1" is tagged onto image "new": the event names "new" only.
+    result = rec.apply_some(
+        "images", [Row("new", "app:1")], lambda r: r.id == "new", key=lambda r: r.name
+    )
+    assert result.changed == {"app:1": Row("new", "app:1")}
+    assert not result.added and not result.removed
+    assert rec.known("images")["app:2"] == Row("old", "app:2")
