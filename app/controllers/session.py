@@ -110,6 +110,8 @@ class Session(QObject):
         self._client = Client(self.endpoint_uri)
         self._reader: EventReader | None = None
         self._tasks = TaskSet("session", _log)
+        # The kinds listed first at connect: the page the user looks at (the window sets it).
+        self.first_kinds: tuple[str, ...] = ("containers",)
         self._pending_kinds: set[str] = set()
         self._pending_ids: dict[str, set[str]] = {kind: set() for kind in TARGETED.values()}
         self._targeting: set[str] = set()  # kinds with a filtered fetch in flight
@@ -238,9 +240,11 @@ class Session(QObject):
             self._set_state(ConnectionState.CONNECTING, f"over SSH to {target}")
 
     async def _connected(self) -> None:
-        # The lists are fetched while the version is checked: a switch shows its rows
-        # after the slower of the two, not after both.
-        fetches = self._fetch(RESOURCE_KINDS)
+        # The shown page's list is fetched while the version is checked (a switch shows
+        # its rows after the slower of the two, not after both), and alone: on two cores
+        # a slow image list started beside it delays the containers' answer.
+        first = tuple(k for k in RESOURCE_KINDS if k in self.first_kinds) or RESOURCE_KINDS[:1]
+        fetches = self._fetch(first)
         try:
             version = await self.call(self._client.connect_check)
         except PodmanTooOld as exc:
@@ -259,6 +263,8 @@ class Session(QObject):
         if await self._apply(fetches) and not self._closed:
             self.ever_connected = True
             self._set_state(ConnectionState.CONNECTED, "")
+            rest = tuple(k for k in RESOURCE_KINDS if k not in first)
+            await self._apply(self._fetch(rest))
 
     def _down(self, reason: str) -> None:
         """Podman does not answer: "lost" if it ever did, else "not connected"."""

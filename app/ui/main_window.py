@@ -280,6 +280,9 @@ class MainWindow(QMainWindow):
             self.connection_status.set_version("")
             self.connection_status.set_no_connection("No connection")
             return
+        page = self.sidebar.current_kind()
+        if page in self.views and page != "machines":
+            session.first_kinds = (page,)  # the page in view is listed first
         self.connection_status.set_connection(
             session.connection.name, session.connection.describe()
         )

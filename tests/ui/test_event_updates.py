@@ -94,6 +94,7 @@ def test_a_tag_updates_the_image_rows_and_a_network_relists(qtbot, podman, sessi
 
 def test_a_page_shown_after_a_while_is_listed_again(qtbot, podman, session):
     # Podman 4.3 sends no network event: only a listing finds a new network.
+    qtbot.waitUntil(lambda: "networks" in session.listed_at, timeout=WAIT)
     podman.cli("network", "create", "quiet-net")
     session.listed_at["networks"] -= 60  # as if listed a minute ago
     spawn(session.refresh_if_stale("networks"))
@@ -101,3 +102,18 @@ def test_a_page_shown_after_a_while_is_listed_again(qtbot, podman, session):
         lambda: any(n.name == "quiet-net" for n in session.items("networks").values()),
         timeout=WAIT,
     )
+
+
+def test_the_page_in_view_is_listed_before_the_others(qtbot, qloop, podman):
+    session = Session(Connection(podman.uri, podman.uri, source="argument"))
+    session.first_kinds = ("volumes",)
+    order: list[str] = []
+    session.resources_changed.connect(lambda kind, _diff: order.append(kind))
+    with qtbot.waitSignal(session.state_changed, timeout=WAIT, check_params_cb=_connected):
+        session.start()
+    try:
+        assert order and order[0] == "volumes"
+        assert "containers" not in order  # the rest are listed once it is connected
+        qtbot.waitUntil(lambda: set(order) >= {"containers", "images", "pods"}, timeout=WAIT)
+    finally:
+        session.close()
