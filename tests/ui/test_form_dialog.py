@@ -99,3 +99,24 @@ def test_cancel_stops_the_operation_and_keeps_the_dialog(qtbot, qloop) -> None:
     assert operations.running() == []
     assert operation.token.cancelled
     assert isinstance(operation._done.exception(), Cancelled)
+
+
+def test_a_long_command_shows_one_option_per_line_and_copies_as_one() -> None:
+    import shlex
+
+    from app.ui.forms.form_dialog import shown_command
+
+    line = str(
+        CommandLine("run")
+        .option("--name", "web-server")
+        .options("--publish", ["127.0.0.1:8080:80/tcp", "127.0.0.1:8443:443/tcp"])
+        .option("--env", "GREETING=hello world")
+        .arg("quay.io/podman/hello:latest", "sh", "-c", "echo hi")
+    )
+    shown = shown_command(line)
+    assert shown.splitlines()[0] == "podman run \\"
+    assert shown.splitlines()[1].strip() == "--name=web-server \\"
+    assert shown.splitlines()[-1].strip() == "quay.io/podman/hello:latest sh -c 'echo hi'"
+    # A shell reads the shown form as the same words (backslash-newline joins lines).
+    assert shlex.split(shown.replace("\\\n", "")) == shlex.split(line)
+    assert shown_command("podman ps") == "podman ps"

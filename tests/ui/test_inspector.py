@@ -122,9 +122,9 @@ def test_logs_follow_search_resume_and_save(qtbot, qloop, podman, connections, t
     logs.search.setText("needle")
     qtbot.waitUntil(lambda: logs.match_label.text() == "1 of 2", timeout=5_000)
     assert logs.selected_text() == "needle"
-    first = logs.view.textCursor().selectionStart()
+    row, col = logs.current_match_position()
     assert logs.find_next() and logs.match_label.text() == "2 of 2"
-    assert logs.view.textCursor().selectionStart() == first + len("needle-a ")
+    assert logs.current_match_position() == (row, col + len("needle-a "))
     assert logs.find_next() and logs.match_label.text() == "1 of 2"
 
     saved = tmp_path / "ticker.log"
@@ -225,15 +225,15 @@ def test_a_flood_of_logs_does_not_freeze_the_window(qtbot, podman, connections):
     assert wall < max(GOAL_GAP_S, machine.worst) + FROZEN_S, [
         round(g[0] * 1000) for g in sorted(gaps)[-5:]
     ]
-    assert logs.view.document().blockCount() <= 100_000
+    assert logs.line_count <= 100_000
 
     # Shown again without timestamps: every kept line, none skipped, in a few seconds.
-    kept = logs.view.document().blockCount()
+    kept = logs.line_count
     started = time.perf_counter()
     logs.timestamps.setChecked(False)
     qtbot.waitUntil(lambda: logs.last_line() == "FLOOD-DONE", timeout=20_000)
     print(f"{kept:,} lines shown again in {time.perf_counter() - started:.1f} s")
-    assert logs.view.document().blockCount() == kept
+    assert logs.line_count == kept
 
 
 def test_stats_processes_summary_and_actions(qtbot, podman, connections):
@@ -459,3 +459,29 @@ def test_cli_inspect_of_a_missing_container_is_one_line_and_exit_1(podman):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "no-such-container" in proc.stderr
+
+
+def test_the_log_view_wraps_long_lines_into_rows_and_copies_whole_lines(qtbot):
+    """The log view keeps lines as rows (no text document): wrapping maps a long line
+    to several rows, trimming and copying work on whole lines."""
+    from app.ui.inspector.log_view import LogView, ShownLine
+
+    view = LogView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    model = view.model()
+    model.append([ShownLine("out", "", f"short {i}") for i in range(3)])
+    model.append([ShownLine("err", "12:00:00", "x" * 500)])
+    assert model.rowCount() == 4
+    view.set_wrapping(True)
+    columns = view.columns()
+    long_rows = -(-(len("12:00:00 ") + 500) // columns)
+    assert model.rowCount() == 3 + long_rows
+    assert model.locate(3 + long_rows - 1) == (3, long_rows - 1)
+    assert model.trim(2) == 2  # the two oldest lines go, rows renumber from the base
+    assert model.rowCount() == 1 + long_rows and model.locate(1) == (1, 0)
+    view.selectRow(2)  # the second screen line of the long line
+    assert view.selected_text() == "12:00:00 " + "x" * 500
+    view.set_wrapping(False)
+    assert model.rowCount() == 2

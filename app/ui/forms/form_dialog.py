@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,29 @@ class Field:
         return self.check() if self.check is not None else ""
 
 
+def shown_command(command: str) -> str:
+    """``command`` laid out for reading: each option on a line of its own, continued
+    with a backslash as a shell reads it; the subcommand and positional words stay
+    on the first and last lines. Short commands stay on one line."""
+    if len(command) <= 72:
+        return command
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    lines: list[list[str]] = [[]]
+    options_seen = positional = False
+    for word in words:
+        if not positional and word.startswith("-"):
+            lines.append([])  # an option: a line of its own
+            options_seen = True
+        elif not positional and options_seen:
+            lines.append([])  # the image (or pod…) and its arguments: the last line
+            positional = True
+        lines[-1].append(shlex.quote(word))
+    return " \\\n    ".join(" ".join(line) for line in lines)
+
+
 class FormDialog(QDialog):
     """Subclasses add fields with :meth:`add_field`, and implement :meth:`command` and
     :meth:`perform`; ``spawn`` runs a coroutine on the app's loop (a TaskSet's spawn)."""
@@ -87,6 +111,9 @@ class FormDialog(QDialog):
         self.preview = QPlainTextEdit(self)
         self.preview.setObjectName("commandPreview")
         self.preview.setReadOnly(True)
+        # Shown one option per line (a shell reads it so too); Copy gives one line.
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._command = ""
         self.preview.setAccessibleName("Equivalent podman command")
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setMaximumHeight(self.preview.fontMetrics().lineSpacing() * 4 + 12)
@@ -215,8 +242,9 @@ class FormDialog(QDialog):
         self.preview_label.setVisible(command is not None)
         self.preview.setVisible(command is not None)
         self.copy_button.setVisible(command is not None)
-        if command is not None and command != self.preview.toPlainText():
-            self.preview.setPlainText(command)
+        if command is not None and command != self._command:
+            self._command = command
+            self.preview.setPlainText(shown_command(command))
 
     def touch_all(self) -> None:
         """Show every field's reason (after a failed submit, or for a form opened filled)."""
@@ -244,8 +272,13 @@ class FormDialog(QDialog):
 
     # -- running -------------------------------------------------------------------------
 
+    @property
+    def command_text(self) -> str:
+        """The equivalent command as one line, as Copy gives it."""
+        return self._command
+
     def copy_command(self) -> None:
-        QGuiApplication.clipboard().setText(self.preview.toPlainText())
+        QGuiApplication.clipboard().setText(self._command)
         self.say("Copied the command to the clipboard.")
 
     def submit(self) -> None:

@@ -22,21 +22,15 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QFontDatabase,
-    QKeySequence,
-    QShortcut,
-    QTextCharFormat,
-    QTextCursor,
-)
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -55,7 +49,7 @@ from app.engine.streams.records import (
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
-from app.ui.inspector.search_marks import mark_matches
+from app.ui.inspector.log_view import MUTED_COLOR, LogView, ShownLine
 
 _log = log.get("ui")
 
@@ -67,11 +61,9 @@ MAX_MATCHES = 5000
 # every line shown costs Qt layout and, later, compaction of the whole document.
 MAX_PER_FLUSH = 400
 MAX_PENDING = 50_000  # about six seconds of showing at that pace
-FAST_BACKLOG = 2000  # lines waiting: beyond, plain stdout lines are drawn in one run
 NOTICE = -1  # the stream of the view's own notes
 Row = tuple[int, str, str]  # (stream, timestamp, text): see records.to_row
-STDERR_COLOR = "#d9534f"
-MUTED_COLOR = "#8a8a8a"
+Match = tuple[int, int]  # (row, column) in the view's lines
 
 
 class LogsTab(QWidget):
@@ -93,7 +85,7 @@ class LogsTab(QWidget):
         self._skipped = 0
         self._ansi_state: dict[int, ansi.Style] = {}
         self._stamps: dict[str, str] = {}
-        self._matches: list[QTextCursor] = []
+        self._matches: list[Match] = []
         self._match_index = -1  # the current match, the one the count names
         self._tasks = TaskSet("logs tab", _log)
         self._closed = False
@@ -146,21 +138,9 @@ class LogsTab(QWidget):
         for widget in (self.timestamps, self.wrap, self.earlier_button, self.save_button):
             bar.addWidget(widget)
 
-        self.view = QPlainTextEdit(self)
-        self.view.setObjectName("logsView")
-        self.view.setAccessibleName("Container logs")
-        self.view.setPlaceholderText(
+        self.view = LogView(self)
+        self.view.placeholder = (
             "The container has written nothing yet: its output appears here as it comes."
-        )
-        self.view.setReadOnly(True)
-        self.view.setUndoRedoEnabled(False)
-        # No maximumBlockCount: Qt trims it block by block (30-60 ms per 2,000 lines
-        # at 100,000); _trim cuts the oldest lines in one range instead.
-        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.view.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.status = QLabel("", self)
         self.status.setObjectName("logsStatus")
@@ -171,8 +151,7 @@ class LogsTab(QWidget):
         layout.addWidget(self.status)
 
     def _set_wrap(self, on: bool) -> None:
-        mode = QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
-        self.view.setLineWrapMode(mode)
+        self.view.set_wrapping(on)
 
     # -- following -----------------------------------------------------------------------
 
@@ -243,15 +222,11 @@ class LogsTab(QWidget):
         if not (self._pending or self._replay or self._skipped):
             return
         deadline = time.perf_counter() + BUDGET_S
-        bar = self.view.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 4
-        cursor = QTextCursor(self.view.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.beginEditBlock()
+        at_bottom = self.view.at_bottom()
         if self._skipped:
             note = (NOTICE, "", f"… {self._skipped:,} lines skipped: output came too fast")
             self._skipped = 0
-            self._append(cursor, [note])
+            self._append([note])
         shown = 0
         for queue, rows in ((self._replay, True), (self._pending, False)):
             # Kept rows shown again need no decoding and nothing is skipped among them:
@@ -261,12 +236,11 @@ class LogsTab(QWidget):
             while queue and shown < limit and time.perf_counter() < deadline:
                 count = min(len(queue), 100)
                 shown += count
-                batch = [pop() for _ in range(count)]
-                self._append(cursor, batch if rows else [to_row(x) for x in batch])
-        cursor.endEditBlock()
-        self._trim()  # outside the edit block: inside, Qt relayouts far more (~2x)
+                taken = [pop() for _ in range(count)]
+                self._append(taken if rows else [to_row(x) for x in taken])
+        self._trim()
         if at_bottom:
-            bar.setValue(bar.maximum())
+            self.view.scrollToBottom()
         if self._pending or self._replay or self.controller.waiting:
             # Keep going at the same pace: in a flood the window stays mostly idle, and
             # whatever cannot be shown in time is skipped (see above), never queued up.
@@ -277,74 +251,46 @@ class LogsTab(QWidget):
             self._search_timer.start()
 
     def _trim(self) -> None:
-        """Keep the view at MAX_LINES lines, dropping the oldest."""
-        doc = self.view.document()
-        extra = doc.blockCount() - MAX_LINES
-        if extra <= 0:
-            return
-        cursor = QTextCursor(doc)
-        cursor.setPosition(doc.findBlockByNumber(extra).position(), QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
+        """Keep the view at MAX_LINES lines, dropping the oldest (matches move up)."""
+        gone = self.view.model().trim(MAX_LINES)
+        if gone:
+            self._shift_matches(-gone)
 
-    def _append(self, cursor: QTextCursor, lines: list[Row]) -> None:
+    def _append(self, lines: list[Row]) -> None:
         self._store.extend(lines)
-        self._insert(cursor, lines, at_start=False)
+        self.view.model().append(self._shown(lines))
 
-    def _insert(self, cursor: QTextCursor, lines: Iterable[Row], at_start: bool) -> None:
-        """Write ``lines`` at the cursor, plain runs grouped to keep insertText calls few."""
+    def _shown(self, lines: Iterable[Row]) -> list[ShownLine]:
+        """The rows as the view shows them: the chosen streams, stamps as chosen, and
+        the ANSI style each line starts in (a colour may run on from the line before)."""
         show_stamps = self.timestamps.isChecked()
-        # In a flood, timestamps take the text's colour: one run of text for many lines
-        # instead of two per line halves what Qt lays out and trims.
-        fast = len(self._pending) > FAST_BACKLOG
         which = self.streams.currentIndex()  # 0 both, 1 stdout, 2 stderr
-        doc_empty = self.view.document().isEmpty()
-        plain = QTextCharFormat()
-        stamp_fmt = ansi.char_format(ansi.Style(fg=MUTED_COLOR))
-        run: list[str] = []
-        first = True
-
-        def flush_run() -> None:
-            if run:
-                cursor.insertText("".join(run), plain)
-                run.clear()
-
-        for line in lines:
-            if which and line[0] != NOTICE and (line[0] == STDERR) != (which == 2):
+        shown = []
+        states = self._ansi_state
+        for stream, timestamp, text in lines:
+            if which and stream != NOTICE and (stream == STDERR) != (which == 2):
                 continue
-            sep = "" if (first and (at_start or doc_empty)) else "\n"
-            first = False
-            stamp = self._stamp(line[1]) if show_stamps and line[1] else ""
-            if line[0] in (0, 1) and not ansi.has_escape(line[2]) and (fast or not stamp):
-                run.append(f"{sep}{stamp} {line[2]}" if stamp else sep + line[2])
-                continue
-            flush_run()
-            cursor.insertText(sep, plain)
-            if stamp:
-                cursor.insertText(stamp + " ", stamp_fmt)
-            self._insert_text(cursor, line)
-        flush_run()
-        if at_start and not first and not doc_empty:
-            cursor.insertText("\n", plain)
-
-    def _insert_text(self, cursor: QTextCursor, line: Row) -> None:
-        base = STDERR_COLOR if line[0] == STDERR else MUTED_COLOR if line[0] == NOTICE else None
-        if not ansi.has_escape(line[2]):
-            cursor.insertText(line[2], ansi.char_format(ansi.PLAIN, base))
-            return
-        runs, end_style = ansi.parse(line[2], self._ansi_state.get(line[0], ansi.PLAIN))
-        self._ansi_state[line[0]] = end_style
-        for text, style in runs:
-            cursor.insertText(text, ansi.char_format(style, base))
+            stamp = self._stamp(timestamp) if show_stamps and timestamp else ""
+            kind = "note" if stream == NOTICE else "err" if stream == STDERR else "out"
+            style = states.get(stream, ansi.PLAIN)
+            if "\x1b" in text:
+                states[stream] = ansi.parse(text, style)[1]
+            shown.append(ShownLine(kind, stamp, text, style))
+        return shown
 
     def _stamp(self, timestamp: str) -> str:
-        shown = self._stamps.get(timestamp)
+        # Shown to the second: lines of one second share one entry (the fraction is
+        # what makes each timestamp unique, and parsing each costs ~7 µs).
+        zone = timestamp[-6:] if timestamp[-6:-5] in ("+", "-") else timestamp[-1:]
+        key = timestamp[:19] + zone
+        shown = self._stamps.get(key)
         if shown is None:
             ns = parse_rfc3339_ns(timestamp)
             moment = datetime.fromtimestamp(ns / 1e9) if ns else None
             shown = moment.strftime("%Y-%m-%d %H:%M:%S") if moment else timestamp
             if len(self._stamps) > 10_000:
                 self._stamps.clear()
-            self._stamps[timestamp] = shown
+            self._stamps[key] = shown
         return shown
 
     def rerender(self) -> None:
@@ -352,19 +298,26 @@ class LogsTab(QWidget):
         kept = list(self._store)
         self._store.clear()
         self._ansi_state.clear()
-        self.view.clear()
+        self.view.model().clear()
+        self._matches = []
         self._replay.extendleft(reversed(kept))
         self._flush()
 
     def plain_text(self) -> str:
-        return self.view.toPlainText()
+        return "\n".join(line.plain() for line in self.view.model().lines)
 
     def kept_lines(self) -> list[LogLine]:
         """The lines the view keeps (its own notes left out)."""
         return [LogLine(*row) for row in self._store if row[0] != NOTICE]
 
     def last_line(self) -> str:
-        return self.view.document().lastBlock().text()
+        lines = self.view.model().lines
+        return lines[-1].plain() if lines else ""
+
+    @property
+    def line_count(self) -> int:
+        """Lines in the view (its own notes included)."""
+        return self.view.model().rowCount()
 
     # -- load earlier --------------------------------------------------------------------
 
@@ -397,15 +350,18 @@ class LogsTab(QWidget):
         return len(got)
 
     def _prepend(self, lines: list[Row]) -> None:
-        bar = self.view.verticalScrollBar()
-        before = bar.maximum() - bar.value()
-        cursor = QTextCursor(self.view.document())
-        cursor.movePosition(QTextCursor.MoveOperation.Start)
-        cursor.beginEditBlock()
-        self._insert(cursor, lines, at_start=True)
-        cursor.endEditBlock()
+        # The line at the top of the view stays there: the earlier ones come above it.
+        top = self.view.top_line()
+        saved = dict(self._ansi_state)
+        self._ansi_state.clear()
+        shown = self._shown(lines)
+        self._ansi_state = saved
+        self.view.model().prepend(shown)
         self._store.extendleft(reversed(lines))
-        bar.setValue(bar.maximum() - before)
+        self._shift_matches(len(shown))
+        if top >= 0:
+            index = self.view.model().index(self.view.model().first_row(top + len(shown)), 0)
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
         self.flushed.emit()
 
     # -- search --------------------------------------------------------------------------
@@ -416,54 +372,70 @@ class LogsTab(QWidget):
 
     def _run_search(self) -> None:
         """Find every match; the current one stays current as lines come and go."""
-        text = self.search.text()
-        doc = self.view.document()
-        # Qt moves a cursor as text is added or trimmed before it, so the current
-        # match is found again by where it is now; a trimmed one has no selection left.
+        needle = self.search.text().lower()
         current = self._current_match()
         self._matches = []
-        if text:
-            cursor = QTextCursor(doc)
-            while len(self._matches) < MAX_MATCHES:
-                cursor = doc.find(text, cursor)
-                if cursor.isNull():
+        if needle:
+            for row, line in enumerate(self.view.model().lines):
+                text = line.plain().lower()
+                at = text.find(needle)
+                while at >= 0 and len(self._matches) < MAX_MATCHES:
+                    self._matches.append((row, at))
+                    at = text.find(needle, at + len(needle))
+                if len(self._matches) >= MAX_MATCHES:
                     break
-                self._matches.append(QTextCursor(cursor))
-        fresh = current is None or not current.hasSelection()
+        fresh = current is None
         if fresh:
             self._match_index = self._first_in_view()
         else:
-            starts = [match.selectionStart() for match in self._matches]
-            start = current.selectionStart()
             self._match_index = next(
-                (i for i, at in enumerate(starts) if at >= start), len(starts) - 1
+                (i for i, at in enumerate(self._matches) if at >= current),
+                len(self._matches) - 1,
             )
         self._highlight()
         if fresh and self._match_index >= 0:
             self._go_to_current()  # as a browser's find does: the count names what shows
         self._update_match_label()
 
-    def _current_match(self) -> QTextCursor | None:
+    def _shift_matches(self, rows: int) -> None:
+        """Lines were added above (rows > 0) or trimmed from the top (rows < 0)."""
+        if not self._matches:
+            return
+        current = self._current_match()
+        self._matches = [(r + rows, c) for r, c in self._matches if r + rows >= 0]
+        if current is not None and current[0] + rows < 0:
+            self._match_index = -1  # the current match was trimmed away
+        elif current is not None:
+            self._match_index = self._matches.index((current[0] + rows, current[1]))
+        self._highlight()
+
+    def _current_match(self) -> Match | None:
         if 0 <= self._match_index < len(self._matches):
             return self._matches[self._match_index]
         return None
+
+    def current_match_position(self) -> Match | None:
+        """(row, column) of the current match in the view's lines."""
+        return self._current_match()
 
     def _first_in_view(self) -> int:
         """The first match from the top of the view down, else the last one above it."""
         if not self._matches:
             return -1
-        top = self.view.cursorForPosition(self.view.viewport().rect().topLeft()).position()
+        top = max(0, self.view.top_line())
         return next(
-            (i for i, m in enumerate(self._matches) if m.selectionStart() >= top),
+            (i for i, (row, _col) in enumerate(self._matches) if row >= top),
             len(self._matches) - 1,
         )
 
     def _highlight(self) -> None:
-        mark_matches(self.view, self._matches, self._match_index)
+        self.view.needle = self.search.text().lower()
+        self.view.current_match = self._current_match()
+        self.view.viewport().update()
 
     def _go_to_current(self) -> None:
-        self.view.setTextCursor(self._matches[self._match_index])
-        self.view.ensureCursorVisible()
+        line, col = self._matches[self._match_index]
+        self.view.show_line(line, col)
 
     @property
     def match_count(self) -> int:
@@ -501,7 +473,12 @@ class LogsTab(QWidget):
         return True
 
     def selected_text(self) -> str:
-        return self.view.textCursor().selectedText()
+        """The current match as written, else the selected lines."""
+        match = self._current_match()
+        if match is None:
+            return self.view.selected_text()
+        row, col = match
+        return self.view.model().lines[row].plain()[col : col + len(self.search.text())]
 
     # -- saving --------------------------------------------------------------------------
 

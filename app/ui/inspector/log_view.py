@@ -1,0 +1,419 @@
+"""A log view that keeps lines, not a text document: a list model of short tuples, and a
+delegate that paints only the rows on screen (with their ANSI colours and search marks).
+
+A QPlainTextEdit holding 100,000 lines costs ~1.4 KB per line in blocks, layouts and
+formats (RSS 243 MB in bench/logs_bench.py); a row here is a tuple of shared strings,
+~0.2 KB. Appending is an insert of rows at the end and trimming a removal at the top,
+so a flood costs what is painted, not what is kept. The view is a one-column
+QTableView with fixed row heights: a QListView lays out every row again on each
+scroll to the bottom (~800 ms at 100,000 rows here), a fixed-height table never does.
+Wrapping keeps the heights fixed too: a wrapped line is shown as several rows (one per
+screen line), mapped by prefix sums. Selection is by whole lines (Ctrl+C copies them
+as text), as in most log viewers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from app.ui.inspector import ansi
+from app.ui.inspector.search_marks import CURRENT_MATCH, MATCH
+
+STDERR_COLOR = "#d9534f"
+MUTED_COLOR = "#8a8a8a"
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class ShownLine(NamedTuple):
+    """One line as shown: ``kind`` is "out", "err" or "note"; ``style`` the ANSI style in
+    force at the line's start (a colour may run on from the line before)."""
+
+    kind: str
+    stamp: str
+    text: str
+    style: ansi.Style = ansi.PLAIN
+
+    def plain(self) -> str:
+        body = ansi.without_escapes(self.text)
+        return f"{self.stamp} {body}" if self.stamp else body
+
+    def width(self) -> int:
+        """Characters shown (escapes left out)."""
+        return (
+            len(self.plain())
+            if "\x1b" in self.text
+            else (len(self.stamp) + 1 + len(self.text) if self.stamp else len(self.text))
+        )
+
+
+class LogLinesModel(QAbstractListModel):
+    """The shown lines, oldest first, as rows: one per line, or (wrapping at ``columns``)
+    one per screen line of each. Lines are appended, prepended and trimmed in ranges."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.lines: list[ShownLine] = []
+        self.widest = 0  # characters of the longest line, for the horizontal extent
+        self.columns = 0  # wrapping at this many characters; 0: not wrapping
+        # While wrapping: the first row of each line, counted from a base that trimming
+        # moves (so a trim does not renumber every line), and the rows after the last.
+        self._starts: list[int] = []
+        self._base = 0
+        self._end = 0
+
+    # -- rows and lines ------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid():
+            return 0
+        return self._end - self._base if self.columns else len(self.lines)
+
+    def locate(self, row: int) -> tuple[int, int]:
+        """(line, screen line within it) shown at ``row``."""
+        if not self.columns:
+            return row, 0
+        at = row + self._base
+        line = bisect.bisect_right(self._starts, at) - 1
+        return line, at - self._starts[line]
+
+    def first_row(self, line: int) -> int:
+        """The row where ``line`` starts."""
+        return self._starts[line] - self._base if self.columns else line
+
+    def row_of(self, line: int, col: int) -> int:
+        """The row showing column ``col`` of ``line``."""
+        if not self.columns:
+            return line
+        return self.first_row(line) + col // self.columns
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            line, part = self.locate(index.row())
+            text = self.lines[line].plain()
+            if self.columns:
+                return text[part * self.columns : (part + 1) * self.columns]
+            return text
+        return None
+
+    def _rows(self, line: ShownLine) -> int:
+        return max(1, math.ceil(line.width() / self.columns))
+
+    # -- changes -------------------------------------------------------------------------
+
+    def append(self, lines: Sequence[ShownLine]) -> None:
+        if not lines:
+            return
+        self._measure(lines)
+        first = self.rowCount()
+        if self.columns:
+            starts = list(itertools.accumulate((self._rows(x) for x in lines), initial=self._end))
+            added = starts[-1] - self._end
+        else:
+            added = len(lines)
+        self.beginInsertRows(QModelIndex(), first, first + added - 1)
+        self.lines.extend(lines)
+        if self.columns:
+            self._starts.extend(starts[:-1])
+            self._end = starts[-1]
+        self.endInsertRows()
+
+    def prepend(self, lines: Sequence[ShownLine]) -> None:
+        if not lines:
+            return
+        self._measure(lines)
+        added = sum(self._rows(x) for x in lines) if self.columns else len(lines)
+        self.beginInsertRows(QModelIndex(), 0, added - 1)
+        self.lines[:0] = lines
+        if self.columns:
+            self._restart()
+        self.endInsertRows()
+
+    def trim(self, keep: int) -> int:
+        """Drop the oldest lines beyond ``keep``; returns how many went."""
+        extra = len(self.lines) - keep
+        if extra <= 0:
+            return 0
+        rows = self.first_row(extra)
+        self.beginRemoveRows(QModelIndex(), 0, rows - 1)
+        del self.lines[:extra]
+        if self.columns:
+            self._base = self._starts[extra]
+            del self._starts[:extra]
+        self.endRemoveRows()
+        return extra
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.lines = []
+        self.widest = 0
+        self._starts, self._base, self._end = [], 0, 0
+        self.endResetModel()
+
+    def set_columns(self, columns: int) -> None:
+        """Wrap at ``columns`` characters (0: one row per line)."""
+        if columns == self.columns:
+            return
+        self.beginResetModel()
+        self.columns = columns
+        self._restart()
+        self.endResetModel()
+
+    def _restart(self) -> None:
+        if not self.columns:
+            self._starts, self._base, self._end = [], 0, 0
+            return
+        starts = list(itertools.accumulate((self._rows(x) for x in self.lines), initial=0))
+        self._starts, self._base, self._end = starts[:-1], 0, starts[-1]
+
+    def _measure(self, lines: Iterable[ShownLine]) -> None:
+        # Escapes make a line look longer than it shows: a little too wide is harmless.
+        longest = max(len(line.stamp) + len(line.text) + 1 for line in lines)
+        self.widest = max(self.widest, longest)
+
+
+class LineDelegate(QStyledItemDelegate):
+    """Paints a row: its timestamp muted, its text in its ANSI colours (stderr red,
+    notes muted), every search match marked and the current one told apart. A wrapped
+    line's row paints its line shifted left by the screen lines above it, clipped."""
+
+    def __init__(self, view: LogView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        view = self.view
+        model = view.model()
+        line_no, part = model.locate(index.row())
+        line = model.lines[line_no]
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+        painter.save()
+        painter.setClipRect(rect)
+        shift = part * model.columns  # the columns shown on the rows above
+        base = STDERR_COLOR if line.kind == "err" else MUTED_COLOR if line.kind == "note" else None
+        runs: list[tuple[str, ansi.Style, str | None]] = []
+        if line.stamp:
+            runs.append((line.stamp + " ", ansi.PLAIN, MUTED_COLOR))
+        if ansi.has_escape(line.text):
+            parsed, _end = ansi.parse(line.text, line.style)
+            runs.extend((text, style, base) for text, style in parsed)
+        else:
+            runs.append((line.text, line.style, base))
+        self._marks(painter, rect, line, line_no, shift)
+        default = (palette.highlightedText() if selected else palette.text()).color()
+        col = 0
+        for text, style, run_base in runs:
+            if model.columns and col >= shift + model.columns:
+                break
+            col = self._draw_run(painter, rect, col - shift, text, style, run_base, default)
+            col += shift
+        painter.restore()
+
+    def _draw_run(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        col: int,
+        text: str,
+        style: ansi.Style,
+        base: str | None,
+        default: QColor,
+    ) -> int:
+        view = self.view
+        end = col + len(text)
+        if end <= 0:
+            return end  # scrolled above this row (a wrapped line's earlier part)
+        fg, bg = style.fg or base, style.bg
+        if style.inverse:
+            fg, bg = bg or "#ffffff", fg or "#000000"
+        font = QFont(view.font())
+        font.setBold(style.bold)
+        font.setItalic(style.italic)
+        font.setUnderline(style.underline)
+        painter.setFont(font)
+        painter.setPen(QColor(fg) if fg else default)
+        if col < 0:
+            text, col = text[-col:], 0
+        x = rect.left() + 4 + col * view.char_width
+        width = view.char_width * len(text)
+        if bg:
+            painter.fillRect(QRectF(x, rect.top(), width, view.line_height), QColor(bg))
+        painter.drawText(QPointF(x, rect.top() + view.ascent), text)
+        return end
+
+    def _marks(self, painter: QPainter, rect: QRect, line: ShownLine, line_no: int, shift: int):
+        needle = self.view.needle
+        if not needle:
+            return
+        plain = line.plain().lower()
+        current = self.view.current_match
+        at = plain.find(needle)
+        while at >= 0:
+            color = CURRENT_MATCH if current == (line_no, at) else MATCH
+            x = rect.left() + 4 + (at - shift) * self.view.char_width
+            width = self.view.char_width * len(needle)
+            painter.fillRect(QRectF(x, rect.top(), width, self.view.line_height), QColor(color))
+            at = plain.find(needle, at + len(needle))
+
+
+class LogView(QTableView):
+    """The lines of a container's log; see the module's docstring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logsView")
+        self.setAccessibleName("Container logs")
+        self.placeholder = ""
+        self.needle = ""  # the search text, lower case: its matches are marked
+        self.current_match: tuple[int, int] | None = None  # (line, column)
+        self.wrapping = False
+        model = LogLinesModel(self)
+        self.setModel(model)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._metrics()
+        self.setItemDelegate(LineDelegate(self))
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.line_height)
+        rows.setMinimumSectionSize(1)
+        self.horizontalHeader().hide()
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        model.rowsInserted.connect(self._fit_width)
+        model.modelReset.connect(self._fit_width)
+
+    def model(self) -> LogLinesModel:  # the one model it has
+        return super().model()  # type: ignore[return-value]
+
+    def _metrics(self) -> None:
+        # Fractional: a fixed font's advance is rarely a whole pixel, and a rounded one
+        # drifts a column every few dozen characters.
+        metrics = QFontMetricsF(self.font())
+        self.char_width = max(1.0, metrics.horizontalAdvance("M" * 64) / 64)
+        self.line_height = math.ceil(metrics.lineSpacing()) + 2
+        self.ascent = metrics.ascent() + 1
+
+    def columns(self) -> int:
+        return max(20, int((self.viewport().width() - 8) // self.char_width))
+
+    def _fit_width(self, *_args: object) -> None:
+        if self.wrapping:
+            width = self.viewport().width()
+        else:
+            width = math.ceil(self.char_width * (self.model().widest + 1)) + 8
+            width = max(width, self.viewport().width())
+        if self.columnWidth(0) != width:
+            self.setColumnWidth(0, width)
+
+    def set_wrapping(self, on: bool) -> None:
+        self.wrapping = on
+        self.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self.model().set_columns(self.columns() if on else 0)
+        self._fit_width()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.wrapping:
+            bottom = self.at_bottom()
+            self.model().set_columns(self.columns())
+            if bottom:
+                self.scrollToBottom()
+        self._fit_width()
+
+    def at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 1
+
+    def top_line(self) -> int:
+        """The line at the top of the view (-1 when empty)."""
+        row = self.rowAt(0)
+        return self.model().locate(row)[0] if row >= 0 else -1
+
+    def show_line(self, line: int, col: int = 0) -> None:
+        """Scroll so that column ``col`` of ``line`` is in view, centred."""
+        index = self.model().index(self.model().row_of(line, col), 0)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    # -- copying -------------------------------------------------------------------------
+
+    def selected_text(self) -> str:
+        model = self.model()
+        lines = sorted({model.locate(i.row())[0] for i in self.selectionModel().selectedRows()})
+        return "\n".join(model.lines[line].plain() for line in lines)
+
+    def copy(self) -> None:
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return
+        super().keyPressEvent(event)
+
+    def _menu(self, point: Any) -> None:
+        menu = QMenu(self)
+        copy = menu.addAction("Copy", self.copy)
+        copy.setEnabled(self.selectionModel().hasSelection())
+        menu.addAction("Select All", self.selectAll)
+        menu.exec(self.viewport().mapToGlobal(point))
+
+    # -- empty ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.model().rowCount() == 0 and self.placeholder:
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor(MUTED_COLOR))
+            painter.drawText(
+                self.viewport().rect().adjusted(8, 8, -8, -8),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                | int(Qt.TextFlag.TextWordWrap),
+                self.placeholder,
+            )
