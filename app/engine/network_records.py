@@ -97,7 +97,8 @@ class NetworkSpec:
             if subnet.range_start and subnet.range_end:
                 line.option("--ip-range", f"{subnet.range_start}-{subnet.range_end}")
         line.flag("--internal", self.internal)
-        line.flag("--disable-dns", not self.dns)
+        # Podman runs DNS for bridges only: for the others the flag would say nothing.
+        line.flag("--disable-dns", not self.dns and self.driver == "bridge")
         line.options("--dns", self.dns_servers)
         line.options("--label", [f"{k}={v}" if v else k for k, v in self.labels])
         line.options("--opt", [f"{k}={v}" for k, v in self.options])

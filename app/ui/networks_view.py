@@ -143,7 +143,9 @@ class NetworksView(ResourceView):
 
     def open_create(self) -> None:
         if self.networks is not None and self.connected:
-            self._open(self.create_dialog())
+            dialog = self.create_dialog()
+            dialog.performed.connect(lambda made: self.select_keys([made.id]))
+            self._open(dialog)
 
     def open_details(self) -> None:
         name = self._selected_name()

@@ -14,6 +14,7 @@ import json
 import random
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.controllers.inspector_manager import InspectorManager
 from app.controllers.network_actions import NetworkActions
@@ -23,6 +24,7 @@ from app.engine.network_records import NetworkSpec, SubnetSpec
 from app.ui.confirmation import Answer
 from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.network_connect_dialog import NetworkConnectDialog
+from app.ui.network_details_dialog import NetworkDetailsDialog
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.accessibility import mnemonic_clashes, problems
 from tests.ui.conftest import spawn
@@ -199,9 +201,14 @@ def test_static_addresses_both_families_and_a_second_network_live(qtbot, podman,
     qtbot.waitUntil(listed.done, timeout=WAIT)
 
     # The window shows both: the network's details and the container's inspector.
-    view.select_keys([k for k, n in session.items("networks").items() if n.name == "front"])
-    details = view.details_dialog("front")
-    qtbot.addWidget(details)
+    # Enter on the row opens its details, as a double-click does.
+    front = next(k for k, n in session.items("networks").items() if n.name == "front")
+    view.tree.setFocus()
+    view.tree.setCurrentIndex(
+        view.proxy.mapFromSource(view.model.index(view.model.row_of(front), 0))
+    )
+    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    details = next(w for w in view.findChildren(NetworkDetailsDialog) if w.name == "front")
     qtbot.waitUntil(details.loaded.is_set, timeout=WAIT)
     row = details.containers.topLevelItem(0)
     assert (row.text(0), row.text(2), row.text(3)) == ("web", f"{ip4}/24", f"{ip6}/64")
@@ -284,3 +291,45 @@ def test_prune_removes_exactly_the_previewed_networks(qtbot, podman, networked):
     assert asked[0].action == "Remove 2 Networks"
     left = set(podman.cli("network", "ls", "--format", "{{.Name}}").split())
     assert left == {"podman", "used", "late"}
+
+
+def test_podmans_refusal_is_shown_as_it_is_and_the_form_is_kept(qtbot, podman, networked):
+    _manager, _window, view, _actions, _session = networked
+    dialog = view.create_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("lan")
+    dialog.driver.setCurrentText("macvlan")
+    assert not dialog.action_button.isEnabled()  # macvlan needs its parent device
+    assert not dialog.dns.isEnabled()
+    dialog.interface.setText("nope0")
+    assert dialog.preview.toPlainText() == (
+        "podman network create --driver=macvlan --opt=parent=nope0 lan"
+    )
+    dialog.action_button.click()
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    assert not dialog.busy
+    assert dialog.error.text() == "parent interface nope0 does not exist"
+    assert dialog.isVisible()
+    assert (dialog.name.text(), dialog.interface.text()) == ("lan", "nope0")
+    assert "lan" not in podman.cli("network", "ls", "--format", "{{.Name}}").split()
+
+
+def test_a_containers_menu_connects_it_to_a_network(qtbot, podman, application):
+    from PySide6.QtWidgets import QApplication
+
+    cid = podman.cli("create", "--name", "box", TEST_IMAGE)
+    _create(podman, "side")
+    open_and_wait(qtbot, application.manager, podman.uri)
+    containers = application.window.views["containers"]
+    qtbot.waitUntil(lambda: containers.model.row_of(cid) >= 0, timeout=WAIT)
+    containers.select_keys([cid])
+    assert containers.connect_network in containers.context_actions()
+    assert containers.connect_network.isEnabled()
+    containers.connect_network.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NetworkConnectDialog))
+    assert dialog.container.currentData() == cid
+    dialog.network.setCurrentText("side")
+    with qtbot.waitSignal(dialog.performed, timeout=WAIT):
+        dialog.action_button.click()
+    assert "side" in _inspect(podman, "container", "box")["NetworkSettings"]["Networks"]
