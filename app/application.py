@@ -21,6 +21,7 @@ from app.controllers.crash import CrashHandler
 from app.controllers.inspector_manager import InspectorManager
 from app.controllers.launch_requests import LaunchRequests
 from app.controllers.machine_controller import MachineController
+from app.controllers.network_actions import NetworkActions
 from app.controllers.notifications import Notifier
 from app.controllers.operations import Operations
 from app.controllers.remote_connection import RemoteConnectionController
@@ -40,6 +41,7 @@ from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.machine_actions import ManageMachinesDialog
 from app.ui.machine_menu import MachineMenu, MachineSwitcher
 from app.ui.main_window import MainWindow
+from app.ui.network_connect_dialog import NetworkConnectDialog
 from app.ui.proxy_prompts import DialogPrompts
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.settings_dialog import SettingsDialog
@@ -78,6 +80,7 @@ class Application:
         self._docker_panel: DockerSocketPanel | None = None
         self._manage_dialog: ManageMachinesDialog | None = None
         self._wire_window()
+        self._wire_networks()
         self._wire_machines()
         self._wire_tray()
         accessibility.finish_window(self.window)  # again: the menus and toolbar added here
@@ -100,6 +103,21 @@ class Application:
             m, self.inspectors, lambda: self.window_in_tray.show_window(), self.spawn
         )
         self.instance.request_received.connect(self.launches.handle)
+
+    def _wire_networks(self) -> None:
+        """Create, details, connect and prune on the Networks page; "Connect to
+        Network…" on a container."""
+        self.network_actions = NetworkActions(lambda: self.manager.session, self.resource_actions)
+        self.window.views["networks"].use_controller(self.network_actions, self.spawn)
+        self.window.views["containers"].connect_network_requested.connect(self.connect_to_network)
+
+    def connect_to_network(self, container_id: str) -> NetworkConnectDialog:
+        dialog = NetworkConnectDialog(
+            self.network_actions, self.spawn, self.window, container_id=container_id
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _wire_machines(self) -> None:
         """The Machines page, the switcher in the menu bar and the toolbar, the dialogs."""

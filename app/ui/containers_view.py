@@ -32,6 +32,7 @@ EMPTY = """
 
 class ContainersView(ResourceView):
     inspect_requested = Signal(str)
+    connect_network_requested = Signal(str)  # container id: open "Connect to Network…"
 
     title = "Containers"
     empty_html = EMPTY
@@ -83,6 +84,9 @@ class ContainersView(ResourceView):
         self.stop_project.triggered.connect(lambda: self._project_action(start=False))
         self.inspect = QAction("Inspect", self)
         self.inspect.triggered.connect(self._inspect_current)
+        self.connect_network = QAction("Connect to Network…", self)
+        self.connect_network.setObjectName("connect-to-network")
+        self.connect_network.triggered.connect(self._connect_network)
 
     # -- enabling --------------------------------------------------------------------
 
@@ -107,11 +111,13 @@ class ContainersView(ResourceView):
             action.setVisible(bool(project))
             action.setEnabled(bool(project) and self.connected)
         self.inspect.setEnabled(len(statuses) == 1)
+        self.connect_network.setEnabled(len(statuses) == 1 and self.connected)
 
     def context_actions(self) -> Sequence[QAction | None]:
         return [
             self.inspect, None, self.start, self.stop, self.restart, self.pause, self.unpause,
-            self.kill, None, self.start_project, self.stop_project, None, self.remove,
+            self.kill, None, self.start_project, self.stop_project, None,
+            self.connect_network, None, self.remove,
         ]  # fmt: skip
 
     # -- actions ---------------------------------------------------------------------
@@ -179,6 +185,11 @@ class ContainersView(ResourceView):
         index = self.tree.currentIndex()
         if index.isValid():
             self.inspect_requested.emit(str(self.key_at(index)))
+
+    def _connect_network(self) -> None:
+        keys = self.selected_keys()
+        if len(keys) == 1:
+            self.connect_network_requested.emit(str(keys[0]))
 
     def _on_click(self, index: QModelIndex) -> None:
         urls = index.data(LINK_ROLE)
