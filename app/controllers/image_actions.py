@@ -149,6 +149,9 @@ class ImageActions(QObject):
         """The image's configuration, with the containers using it by name."""
         session = self._connected()
         found = await session.call(image_details, session.client.endpoint, image)
+        # The image list may count a container the container list has not caught up
+        # with (both follow events): list the containers now rather than miss a user.
+        await session.reconcile(("containers",))
         users = sorted(
             c.name
             for c in session.items("containers").values()

@@ -223,9 +223,10 @@ class BuildDialog(FormDialog):
         if item.sending:
             self.say(f"Sending the context: {humanize.size(item.sent)}")
             return
-        self.log.append_output(item.text)
         line = item.text.strip()
-        if line.startswith("STEP "):
+        step = line.startswith("STEP ")
+        self.log.append_output(item.text, bold=step)
+        if step:
             self.say(line)
 
     def keep_open_after(self, result: BuildResult) -> bool:

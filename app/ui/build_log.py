@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -25,7 +27,9 @@ class BuildLog(QPlainTextEdit):
         self.setMaximumBlockCount(MAX_BLOCKS)
         self._style = ansi.PLAIN
 
-    def append_output(self, text: str) -> None:
+    def append_output(self, text: str, bold: bool = False) -> None:
+        """Add ``text`` at the end (followed if the view was at the end); ``bold`` for
+        the lines that head a step."""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         bar = self.verticalScrollBar()
         following = bar.value() >= bar.maximum() - 2
@@ -33,7 +37,8 @@ class BuildLog(QPlainTextEdit):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         runs, self._style = ansi.parse(text, self._style)
         for piece, style in runs:
-            cursor.insertText(piece, ansi.char_format(style))
+            shown = replace(style, bold=True) if bold else style
+            cursor.insertText(piece, ansi.char_format(shown))
         if following:
             bar.setValue(bar.maximum())
 

@@ -59,7 +59,7 @@ class ImageDetailsDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        self.resize(780, 500)
         self.values: dict[str, str] = {}
         self.details: ImageDetails | None = None
         spawn(self._load(load))

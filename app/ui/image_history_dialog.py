@@ -84,7 +84,8 @@ class ImageHistoryDialog(QDialog):
     def show_entries(self, entries: list[HistoryEntry]) -> None:
         self.entries = entries
         total = sum(e.size for e in entries)
-        self.status.setText(f"{len(entries)} layers, {humanize.size(total)} in all.")
+        count = "1 layer" if len(entries) == 1 else f"{len(entries)} layers"
+        self.status.setText(f"{count}, {humanize.size(total)} in all. Newest first.")
         for entry in entries:
             made = instruction(entry.created_by)
             row = QTreeWidgetItem(
