@@ -55,7 +55,7 @@ def save_image(
                 for chunk in stream.chunks(CHUNK):
                     out.write(chunk)
                     done += len(chunk)
-                    on_progress(TransferProgress(done, expected_size))
+                    on_progress(TransferProgress(done, expected_size, estimated=True))
             finally:
                 stream.close()
             cancel.check()

@@ -78,6 +78,12 @@ class BuildProgress:
     sent: int = 0
     sending: bool = False  # still sending the context
 
+    def __str__(self) -> str:
+        # One line for a list of operations (the transfers panel).
+        if self.sending:
+            return f"Sending the context: {_size(self.sent)}"
+        return self.text.strip()
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -93,10 +99,25 @@ class TransferProgress:
     done: int
     total: int = 0
     text: str = ""
+    estimated: bool = False  # ``total`` is a guess (a save: about the image's size)
 
     @property
     def fraction(self) -> float | None:
         return min(1.0, self.done / self.total) if self.total > 0 else None
+
+    def __str__(self) -> str:
+        about = "about " if self.estimated else ""
+        total = f" of {about}{_size(self.total)}" if self.total else ""
+        return self.text or f"{_size(self.done)}{total}"
+
+
+def _size(count: int) -> str:
+    # Decimal units, as Podman prints sizes.
+    for unit in ("B", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count} B"
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,17 @@ cancel, the new image selected when its row arrives."""
 from __future__ import annotations
 
 import os
+import tarfile
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from app.controllers.image_actions import ImageActions
 from app.controllers.operations import Operations, OperationState
 from app.ui.confirmation import Answer
 from app.ui.inspector.ansi import PALETTE
-from tests.bed.podman import TEST_IMAGE
+from tests.bed.podman import BUSYBOX, TEST_IMAGE
 from tests.ui.accessibility import mnemonic_clashes, problems
 from tests.ui.conftest import spawn
 from tests.ui.test_containers_view import answer_with
@@ -61,7 +63,7 @@ def test_build_dialog_checks_builds_streams_colours_and_selects_the_image(
     context.mkdir()
     (context / "Containerfile").write_text(
         f"FROM {TEST_IMAGE}\nARG GREETING\n"
-        "RUN echo \"$GREETING\" > /greeting && printf '\\033[32mgreen\\033[0m done\\n'\n"
+        "RUN echo \"said $GREETING\" && printf '\\033[32mgreen\\033[0m done\\n'\n"
     )
     dialog = view.tools.open_build()
     assert not dialog.action_button.isEnabled()  # no context yet
@@ -85,14 +87,13 @@ def test_build_dialog_checks_builds_streams_colours_and_selects_the_image(
     qtbot.waitUntil(lambda: operation.state is OperationState.DONE, timeout=WAIT)
     image_id = operation.result.image_id
     assert "STEP 3/3: RUN" in dialog.log.toPlainText()
+    assert "\nsaid hello from the dialog\n" in dialog.log.toPlainText()  # the build arg
     assert _colour_of(dialog.log, "green done") == PALETTE[2]  # the ANSI colour, drawn
     assert "\x1b" not in dialog.log.toPlainText()
     assert dialog.isVisible() and dialog.status.text().startswith("Built localhost/greeter:1")
     # The new image's rows arrive and are selected.
     qtbot.waitUntil(lambda: [i.id for i in view.selected_items()] == [image_id] * 2, timeout=WAIT)
     shot(dialog, "build-dialog")
-    out = podman.cli("run", "--rm", "localhost/greeter:1", "cat", "/greeting")
-    assert out == "hello from the dialog"
     podman.cli("rmi", "-f", image_id)
 
 
@@ -186,18 +187,73 @@ def test_save_and_load_from_the_page(qtbot, podman, images, tmp_path) -> None:
     podman.cli("untag", TEST_IMAGE, "localhost/moved:1")
 
 
-def test_the_dialogs_are_named_for_a_screen_reader(qtbot, podman, images) -> None:
+def test_import_dialog_checks_and_imports_with_progress(qtbot, podman, images, tmp_path) -> None:
+    view, operations = images
+    rootfs = tmp_path / "rootfs.tar"
+    with tarfile.open(rootfs, "w") as tar:
+        tar.add(BUSYBOX, arcname="bin/busybox")
+    dialog = view.tools.open_import()
+    assert not dialog.action_button.isEnabled()
+    dialog.tarball.edit.setText(str(tmp_path / "missing.tar"))
+    assert dialog.fields[0].error_label.text() == "No such file."
+    dialog.tarball.edit.setText(str(rootfs))
+    dialog.reference.setText("localhost/Rooted")
+    assert not dialog.action_button.isEnabled()
+    dialog.reference.setText("localhost/rooted:1")
+    dialog.changes.setPlainText("RUN nothing")
+    assert not dialog.action_button.isEnabled()
+    dialog.changes.setPlainText('ENV PATH=/bin\nCMD ["/bin/busybox", "echo", "rooted"]')
+    assert dialog.preview.toPlainText() == (
+        "podman import '--change=ENV PATH=/bin' "
+        '\'--change=CMD ["/bin/busybox", "echo", "rooted"]\' '
+        f"{rootfs} localhost/rooted:1"
+    )
+    seen = []
+    with qtbot.waitSignal(operations.added) as added:
+        dialog.action_button.click()
+    operation = added.args[0]
+    operation.progress.connect(seen.append)
+    qtbot.waitUntil(lambda: operation.state is OperationState.DONE, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: [i.id for i in view.selected_items()] == [operation.result], timeout=WAIT
+    )
+    assert seen[-1].done == seen[-1].total == rootfs.stat().st_size  # bytes sent, counted
+    assert podman.cli("run", "--rm", "localhost/rooted:1") == "rooted"
+    podman.cli("rmi", "-f", "localhost/rooted:1")
+
+
+def test_enter_opens_details_the_dialogs_are_named_and_an_outside_file_explained(
+    qtbot, podman, images, tmp_path
+) -> None:
     view, _operations = images
     view.select_keys([TEST_IMAGE])
+    view.tree.setCurrentIndex(view.tree.selectionModel().selectedRows()[0])
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(view.tools.dialogs) == 1)
+    assert view.tools.dialogs[0].windowTitle() == f"Image {TEST_IMAGE}"
+
+    outside = tmp_path / "elsewhere.containerfile"
+    outside.write_text(f"FROM {TEST_IMAGE}\n")
+    (tmp_path / "ctx").mkdir()
+    build = view.tools.open_build()
+    build.context.edit.setText(str(tmp_path / "ctx"))
+    assert "no Containerfile or Dockerfile" in build.fields[1].reason()
+    build.containerfile.edit.setText(str(outside))
+    assert build.fields[1].reason() == ""
+    assert build.outside_note.isVisibleTo(build)
+    assert "sent along with the context" in build.outside_note.text()
+
+    view.select_keys([TEST_IMAGE])
     opened = [
-        view.tools.open_build(),
+        build,
         view.tools.open_import(),
         view.tools.open_tag(),
         view.tools.open_history(),
-        view.tools.open_details(),
+        view.tools.dialogs[0],  # the details, opened by Enter
     ]
-    details = opened[-1]
-    qtbot.waitUntil(lambda: details.details is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: opened[-1].details is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: opened[-2].entries != [], timeout=WAIT)
     found = []
     for dialog in opened:
         found += problems(dialog) + mnemonic_clashes(dialog)
