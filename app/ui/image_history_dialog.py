@@ -3,6 +3,7 @@ the instruction that made it, newest first."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 
 from PySide6.QtCore import Qt
@@ -23,8 +24,10 @@ from app.ui.forms.form_dialog import ERROR_STYLE
 
 # Podman writes RUN steps as "/bin/sh -c …" and other instructions as
 # "/bin/sh -c #(nop) CMD …"; the list shows them as the Containerfile said them.
+# A RUN with build arguments is recorded as "|N KEY=VALUE … /bin/sh -c COMMAND".
 _NOP = "/bin/sh -c #(nop) "
 _SHELL = "/bin/sh -c "
+_WITH_ARGS = re.compile(r"\|\d+ .*?/bin/sh -c (.*)", re.DOTALL)
 
 
 def instruction(created_by: str) -> str:
@@ -34,6 +37,9 @@ def instruction(created_by: str) -> str:
         return text[len(_NOP) :].strip()
     if text.startswith(_SHELL):
         return "RUN " + text[len(_SHELL) :].strip()
+    with_args = _WITH_ARGS.fullmatch(text)
+    if with_args:
+        return "RUN " + with_args.group(1).strip()
     return text
 
 

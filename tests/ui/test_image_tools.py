@@ -94,6 +94,14 @@ def test_build_dialog_checks_builds_streams_colours_and_selects_the_image(
     # The new image's rows arrive and are selected.
     qtbot.waitUntil(lambda: [i.id for i in view.selected_items()] == [image_id] * 2, timeout=WAIT)
     shot(dialog, "build-dialog")
+    view.select_keys(["localhost/greeter:1"])
+    history = view.tools.open_history()
+    qtbot.waitUntil(lambda: history.tree.topLevelItemCount() == 3, timeout=WAIT)
+    made = [history.tree.topLevelItem(i).text(2) for i in range(3)]
+    assert made[0].startswith('RUN echo "said $GREETING" && printf')
+    assert made[1] == "ARG GREETING"
+    shot(history, "history-dialog")
+    shot(view.window(), "images-page")
     podman.cli("rmi", "-f", image_id)
 
 
@@ -143,7 +151,6 @@ def test_tag_untag_history_details_and_run(qtbot, podman, images) -> None:
     history = view.tools.open_history()
     qtbot.waitUntil(lambda: history.tree.topLevelItemCount() > 0, timeout=WAIT)
     assert any(e.created_by for e in history.entries)
-    shot(history, "history-dialog")
 
     podman.cli("create", "--name", "user-of-it", TEST_IMAGE)
     qtbot.waitUntil(lambda: view.model.item(TEST_IMAGE).containers == 1, timeout=WAIT)

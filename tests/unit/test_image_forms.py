@@ -33,6 +33,7 @@ def test_history_shows_the_instruction() -> None:
     assert instruction('/bin/sh -c #(nop) CMD ["sh"]') == 'CMD ["sh"]'
     assert instruction("/bin/sh -c echo hi > /greeting") == "RUN echo hi > /greeting"
     assert instruction("ADD file:abc in /") == "ADD file:abc in /"
+    assert instruction("|1 A=x y /bin/sh -c echo $A") == "RUN echo $A"  # with build args
 
 
 def test_archive_names() -> None:
