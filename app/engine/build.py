@@ -17,8 +17,9 @@ from app.engine.build_context import context_blocks, plan
 from app.engine.command_line import CommandLine
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, ConnectionLost
-from app.engine.http_api import LIBPOD_PREFIX, open_stream
+from app.engine.http_api import LIBPOD_PREFIX
 from app.engine.image_records import BuildProgress, BuildRequest, BuildResult
+from app.engine.upload import upload
 from app.support.concurrency import Cancelled, CancelToken
 
 _IMAGE_ID = re.compile(r"[0-9a-f]{64}")
@@ -78,24 +79,7 @@ def build_image(
     body = context_blocks(context_plan, on_sent=on_sent, cancel=cancel)
     query = build_params(request, context_plan.dockerfile_name)
     path = f"{LIBPOD_PREFIX}/build?{urlencode(query)}"
-    streams: list = []
-    cancel.on_cancel(lambda: [s.close() for s in streams])
-    try:
-        stream = open_stream(
-            endpoint,
-            path,
-            method="POST",
-            body=body,
-            headers={"Content-Type": "application/x-tar"},
-            wait_for_headers=True,
-        )
-    except ConnectionLost:
-        if cancel.cancelled:
-            raise Cancelled() from None
-        raise
-    streams.append(stream)
-    if cancel.cancelled:
-        stream.close()
+    stream = upload(endpoint, path, body, cancel)
     image_id = ""
     try:
         for line in stream.lines():

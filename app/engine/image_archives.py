@@ -20,6 +20,7 @@ from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, ConnectionLost
 from app.engine.http_api import LIBPOD_PREFIX, open_stream
 from app.engine.image_records import TransferProgress
+from app.engine.upload import upload
 from app.support.concurrency import Cancelled, CancelToken
 
 COMPAT_PREFIX = "/v1.41"
@@ -122,8 +123,6 @@ def _send_file(
     cancel = cancel or CancelToken()
     cancel.check()
     total = Path(file).stat().st_size
-    streams: list = []
-    cancel.on_cancel(lambda: [s.close() for s in streams])
 
     def blocks() -> Iterator[bytes]:
         sent = 0
@@ -137,20 +136,7 @@ def _send_file(
                 yield data
                 on_progress(TransferProgress(sent, total))
 
-    try:
-        stream = open_stream(
-            endpoint,
-            path,
-            method="POST",
-            body=blocks(),
-            headers={"Content-Type": "application/x-tar"},
-            wait_for_headers=True,
-        )
-    except ConnectionLost:
-        if cancel.cancelled:
-            raise Cancelled() from None
-        raise
-    streams.append(stream)
+    stream = upload(endpoint, path, blocks(), cancel)
     try:
         data = b"".join(stream.chunks())
     except ConnectionLost:

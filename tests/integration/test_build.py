@@ -123,3 +123,26 @@ def test_cancel_ends_the_build_promptly_and_leaves_no_image(podman, tmp_path) ->
     assert time.monotonic() - t0 < 10
     assert not podman.cli("images", "-q", "localhost/cancelled:1", check=False)
     assert _image_ids(podman) <= before
+
+
+def test_cancel_while_the_context_is_sent_stops_at_once(podman, tmp_path) -> None:
+    (tmp_path / "Containerfile").write_text(f"FROM {TEST_IMAGE}\nCOPY . /ctx/\n")
+    with open(tmp_path / "big.bin", "wb") as blob:
+        blob.truncate(256 * 1024 * 1024)  # sent (not ignored) unless the cancel stops it
+    token = CancelToken()
+    sent = []
+
+    def progress(p) -> None:
+        if p.sending:
+            sent.append(p.sent)
+            token.cancel()  # at the first file
+
+    with pytest.raises(Cancelled):
+        build_image(
+            Endpoint.parse(podman.uri),
+            BuildRequest(tmp_path, tags=("localhost/half-sent:1",)),
+            on_progress=progress,
+            cancel=token,
+        )
+    assert sent and sent[-1] < 1024 * 1024  # stopped long before the big file's end
+    assert not podman.cli("images", "-q", "localhost/half-sent:1", check=False)
