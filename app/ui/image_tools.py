@@ -231,6 +231,7 @@ class ImageTools(QObject):
         except PodmanError as exc:
             self.view.message_posted.emit("error", f"Could not save {label}: {exc}")
             return None
+        self.view.message_posted.emit("info", f"Saving {label} to {path}…")
         self.spawn(
             self._report(
                 operation,
@@ -257,6 +258,7 @@ class ImageTools(QObject):
                 f"Loaded from {Path(path).name}: {', '.join(names) or 'an image without a name'}."
             )
 
+        self.view.message_posted.emit("info", f"Loading images from {path}…")
         self.spawn(self._report(operation, f"load {Path(path).name}", loaded))
         operation.finished.connect(lambda names: self._select_loaded(names))
         return operation

@@ -7,7 +7,7 @@ import tarfile
 import pytest
 
 from app.engine.endpoint import Endpoint
-from app.engine.errors import NotFound
+from app.engine.errors import ApiError, NotFound
 from app.engine.image_archives import import_image, load_image, save_image
 from app.engine.image_tags import image_details, image_history, tag_image, untag_image
 from app.support.concurrency import Cancelled, CancelToken
@@ -108,3 +108,12 @@ def test_import_a_rootfs_with_changes(podman, tmp_path) -> None:
         assert inspected == image_id
     finally:
         podman.cli("rmi", "-f", "localhost/imported:1", check=False)
+
+
+def test_loading_what_is_not_an_archive_is_podmans_refusal(podman, tmp_path) -> None:
+    bogus = tmp_path / "notes.tar"
+    bogus.write_text("these are notes, not an image archive\n")
+    with pytest.raises(ApiError) as refused:
+        load_image(Endpoint.parse(podman.uri), bogus)
+    # Podman's words, shown as they are.
+    assert str(refused.value).startswith("unable to load image: payload does not match")

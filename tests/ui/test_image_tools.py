@@ -179,8 +179,11 @@ def test_save_and_load_from_the_page(qtbot, podman, images, tmp_path) -> None:
     operation = view.tools.save_selected()
     qtbot.waitUntil(lambda: operation.state is OperationState.DONE, timeout=WAIT)
     assert target.stat().st_size == operation.result
-    qtbot.waitUntil(lambda: bool(messages))
-    assert messages[-1] == ("info", messages[-1][1]) and str(target) in messages[-1][1]
+    qtbot.waitUntil(lambda: len(messages) == 2)
+    assert messages[0] == ("info", f"Saving localhost/moved:1 to {target}…")
+    assert messages[1][0] == "info" and messages[1][1].startswith(
+        f"Saved localhost/moved:1 to {target} ("
+    )
     podman.cli("untag", TEST_IMAGE, "localhost/moved:1")
     qtbot.waitUntil(lambda: view.model.item("localhost/moved:1") is None, timeout=WAIT)
 
@@ -189,7 +192,7 @@ def test_save_and_load_from_the_page(qtbot, podman, images, tmp_path) -> None:
     qtbot.waitUntil(lambda: operation.state is OperationState.DONE, timeout=WAIT)
     assert operation.result == ["localhost/moved:1"]
     qtbot.waitUntil(lambda: view.model.item("localhost/moved:1") is not None, timeout=WAIT)
-    qtbot.waitUntil(lambda: len(messages) == 2)
+    qtbot.waitUntil(lambda: len(messages) == 4)
     assert messages[-1] == ("info", "Loaded from moved.tar: localhost/moved:1.")
     podman.cli("untag", TEST_IMAGE, "localhost/moved:1")
 
