@@ -25,6 +25,7 @@ class BuildLog(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setMaximumBlockCount(MAX_BLOCKS)
+        self.setPlaceholderText("Podman's output appears here while the image builds.")
         self._style = ansi.PLAIN
 
     def append_output(self, text: str, bold: bool = False) -> None:
