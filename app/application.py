@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.crash import CrashHandler
+from app.controllers.image_actions import ImageActions
 from app.controllers.inspector_manager import InspectorManager
 from app.controllers.launch_requests import LaunchRequests
 from app.controllers.machine_controller import MachineController
@@ -71,6 +72,9 @@ class Application:
         # Pulls, pushes, builds and copies: listed in one place, cancelled at exit.
         self.operations = Operations()
         self.window = MainWindow(self.settings, self.resource_actions)
+        # Build, save, load, import (as operations), tag, history, details.
+        self.image_actions = ImageActions(lambda: self.manager.session, self.operations)
+        self.window.views["images"].use_image_actions(self.image_actions, self.spawn)
         self.tray_policy = TrayPolicy(
             self.settings, self.manager, self.machines, self.spawn, self.window.isVisible
         )

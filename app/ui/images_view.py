@@ -4,12 +4,18 @@ prune dangling images, where the confirmation lists exactly the images that will
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine, Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from app.controllers.image_actions import ImageActions
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.image_model import ImageModel
 from app.ui.confirmation import Confirmation
+from app.ui.image_tools import ImageTools
 from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
@@ -17,11 +23,15 @@ EMPTY = """
 <h3>No images yet</h3>
 <p>Images are the templates containers start from. Pull one from a terminal:</p>
 <p><code>podman pull docker.io/library/nginx</code></p>
-<p>or build your own with <code>podman build -t myapp .</code></p>
+<p>or build your own with <b>Build…</b> above (<code>podman build -t myapp .</code>),
+or load one saved with <code>podman save</code> with <b>Load…</b>.</p>
 """
 
 
 class ImagesView(ResourceView):
+    """Signals: run_requested(str reference): "Run…" on an image (the run dialog)."""
+
+    run_requested = Signal(str)
     title = "Images"
     empty_html = EMPTY
 
@@ -31,8 +41,24 @@ class ImagesView(ResourceView):
         super().__init__(ImageModel(), settings, parent, actions=actions)
         self.model.setParent(self)
         self.model.count_changed.connect(lambda _n: self.update_actions())
+        # Double-click and Enter show an image's details.
+        self.tree.doubleClicked.connect(lambda _i: self.tools.open_details())
+        for key in (QKeySequence("Return"), QKeySequence("Enter")):
+            shortcut = QShortcut(key, self.tree)
+            shortcut.setContext(shortcut.context().WidgetShortcut)
+            shortcut.activated.connect(self.tools.open_details)
+
+    def use_image_actions(
+        self, controller: ImageActions, spawn: Callable[[Coroutine], object]
+    ) -> None:
+        """Build, tag, save… work through ``controller`` (app/ui/image_tools.py)."""
+        self.tools.use(controller, spawn)
+
+    def context_actions(self) -> Sequence[QAction | None]:
+        return self.tools.context_actions()
 
     def _build_actions(self) -> None:
+        self.tools = ImageTools(self)  # Build…, Run…, Tag…, Save…, Load…, Import…
         self.remove = self.add_action("Remove…", self.remove_selected)
         self.prune = self.add_action(
             "Prune Dangling…", self._prune, "Remove the images that have no name or tag"
@@ -42,6 +68,7 @@ class ImagesView(ResourceView):
         keys = self.selected_keys() if self.connected else []
         self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
         self.prune.setEnabled(self.connected and bool(self.model.dangling()))
+        self.tools.update()
 
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
