@@ -55,7 +55,7 @@ def podman_check(
         return _from_notice(notice, connection, reason, platform, as_root)
     if connection is None or state is None:
         return PodmanCheck(CHECKING, "Checking Podman…", "Looking for a Podman connection…")
-    where = f"“{html.escape(connection.name)}” (<code>{html.escape(connection.describe())}</code>)"
+    where = _where(connection)
     if state is ConnectionState.CONNECTED:
         found = f"Podman {html.escape(version)}" if version else "Podman"
         return PodmanCheck(READY, "Podman is ready", f"{found} answers on {where}.")
@@ -87,12 +87,19 @@ def _from_notice(
         commands = install_commands(platform) + start_commands(None, platform, as_root)
         return PodmanCheck(UNREACHABLE, notice.title, text, commands, actions)
     if notice.kind == "not-connected" and connection is not None:
-        where = (
-            f"“{html.escape(connection.name)}” (<code>{html.escape(connection.describe())}</code>)"
-        )
-        text = f"Tried {where}: {html.escape(_sentence(reason))} " + _keeps_trying(None)
-        fitted = start_commands(connection, platform, as_root)
-        commands = fitted if not connection.is_ssh or connection.is_machine else notice.commands
+        text = f"Tried {_where(connection)}: {html.escape(_sentence(reason))} "
+        text += _keeps_trying(None)
+        if connection.is_ssh and not connection.is_machine:
+            commands = notice.commands  # fitted to the remote host already
+        else:
+            # The socket units listen at the usual paths only: for another path the
+            # notice's "podman system service" line is the one that helps.
+            by_hand = [
+                Command("Or run the service in a terminal, until you stop it:", c.command)
+                for c in notice.commands
+                if "system service" in c.command
+            ]
+            commands = start_commands(connection, platform, as_root) + by_hand
         return PodmanCheck(UNREACHABLE, "Podman cannot be reached", text, commands, actions)
     if notice.kind == "socket-unit":
         commands = start_commands(None, platform, as_root)
@@ -101,6 +108,13 @@ def _from_notice(
         commands = machine_commands(None, init=True)
         return PodmanCheck(UNREACHABLE, notice.title, notice.text, commands, actions)
     return PodmanCheck(UNREACHABLE, notice.title, notice.text, notice.commands, actions)
+
+
+def _where(connection: Connection) -> str:
+    address = f"<code>{html.escape(connection.describe())}</code>"
+    if connection.name in (connection.uri, connection.describe()):
+        return address  # given as an address: the name says nothing more
+    return f"“{html.escape(connection.name)}” ({address})"
 
 
 def _keeps_trying(state: ConnectionState | None) -> str:

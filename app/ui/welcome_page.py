@@ -78,6 +78,7 @@ class WelcomePage(QWidget):
         self.check: PodmanCheck | None = None
         self._running = False
         self._ran = False
+        self._failed = False
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -194,10 +195,10 @@ class WelcomePage(QWidget):
         self.output.setReadOnly(True)
         self.output.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.output.setMinimumHeight(220)
         self.output.setTabChangesFocus(True)  # Tab leaves it, as on the rest of the page
         self._layout.addWidget(self.output)
         self._show_failure(None)
+        self._set_step_text("")
         self.output.hide()
         self.set_hello_image(hello_image)
 
@@ -256,7 +257,7 @@ class WelcomePage(QWidget):
         not known)."""
         self._set_running(True)
         self._show_failure(None)
-        self.step.setText(text)
+        self._set_step_text(text)
         self.progress.show()
         if fraction < 0:
             self.progress.setRange(0, 0)  # busy
@@ -268,7 +269,7 @@ class WelcomePage(QWidget):
         self._ran = True
         self._set_running(False)
         code = "" if output.exit_code == 0 else f" with code {output.exit_code}"
-        self.step.setText(
+        self._set_step_text(
             f"{output.name} ran and exited{code}. This is what it printed; it stays in the "
             "Containers list, where you can inspect or remove it."
         )
@@ -285,18 +286,25 @@ class WelcomePage(QWidget):
                 cursor.insertText(text, fmt)
         if not output.lines:
             cursor.insertText("(it printed nothing)")
+        # As tall as what it printed, up to 20 lines (then it scrolls).
+        rows = min(max(len(output.lines), 2), 20)
+        margins = self.output.contentsMargins()
+        frame = 2 * self.output.frameWidth() + margins.top() + margins.bottom()
+        line = self.output.fontMetrics().lineSpacing()
+        self.output.setFixedHeight(rows * line + frame + 12)
         self.output.setAccessibleName(f"Output of {output.name}")
         self.output.moveCursor(QTextCursor.MoveOperation.Start)
         self.output.show()
 
     def show_failure(self, failure: HelloFailure) -> None:
+        self._failed = True
         self._set_running(False)
-        self.step.setText("")
+        self._set_step_text("")
         self._show_failure(failure)
 
     def hello_cancelled(self) -> None:
         self._set_running(False)
-        self.step.setText("Cancelled.")
+        self._set_step_text("Cancelled.")
 
     def focus_first(self) -> None:
         """The keyboard on the page's first useful button."""
@@ -336,9 +344,19 @@ class WelcomePage(QWidget):
     def _update_hello_button(self) -> None:
         ready = self.check is not None and self.check.status == READY
         self.hello_button.setEnabled(ready and not self._running)
-        self.hello_button.setToolTip("" if ready else "Podman has to answer first (see above)")
-        label = "Run it again" if self._ran else "Run the hello container"
-        self.hello_button.setText(label)
+        waiting = "" if ready else "Podman has to answer first: see 1. Podman, above."
+        self.hello_button.setToolTip(waiting)
+        if not self._running and (waiting or self.step.property("waiting")):
+            self._set_step_text(waiting)
+            self.step.setProperty("waiting", bool(waiting))
+        label = "Run it again" if self._ran else "Try again" if self._failed else ""
+        self.hello_button.setText(label or "Run the hello container")
+
+    def _set_step_text(self, text: str) -> None:
+        """The line under the hello button; hidden when it has nothing to say."""
+        self.step.setProperty("waiting", False)
+        self.step.setText(text)
+        self.step.setVisible(bool(text))
 
     def _show_failure(self, failure: HelloFailure | None) -> None:
         self.failure_title.setVisible(failure is not None)
@@ -359,7 +377,7 @@ class WelcomePage(QWidget):
         for index, command in enumerate(check.commands):
             row = CommandRow(command, index, self.commands)
             row.setObjectName(f"welcome-command-{index}")
-            row.copied.connect(lambda text: self.step.setText(f"Copied: {text}"))
+            row.copied.connect(lambda text: self._set_step_text(f"Copied: {text}"))
             layout.addWidget(row)
         self.commands.setVisible(bool(check.commands))
 
