@@ -349,7 +349,8 @@ class WelcomePage(QWidget):
         if not self._running and (waiting or self.step.property("waiting")):
             self._set_step_text(waiting)
             self.step.setProperty("waiting", bool(waiting))
-        label = "Run it again" if self._ran else "Try again" if self._failed else ""
+        label = "Running…" if self._running else ""
+        label = label or ("Run it again" if self._ran else "Try again" if self._failed else "")
         self.hello_button.setText(label or "Run the hello container")
 
     def _set_step_text(self, text: str) -> None:

@@ -10,8 +10,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from app.application import Application
+from app.controllers.podman_check import READY, PodmanCheck
 from app.controllers.settings import Settings
+from app.controllers.welcome import HelloOutput
+from app.engine.streams.records import LogLine
 from app.ui.notice_page import CommandRow
+from app.ui.welcome_page import WelcomePage
 from tests.bed.podman import TEST_IMAGE
 from tests.bed.sshd import free_port
 from tests.ui.accessibility import menu_problems, mnemonic_clashes, problems
@@ -131,13 +135,16 @@ def test_first_start_shows_it_and_a_restart_after_dismissing_does_not(
     try:
         assert not first.welcome_on_first_start(plain_launch=False)  # --connection etc.
         assert not first.window.welcome_showing()
+        first.window.show()
         assert first.welcome_on_first_start()
         assert first.window.welcome_showing()
         page = first.welcome_page
+        # Nothing to run yet (no connection): the keyboard starts on the way out.
+        qtbot.waitUntil(page.done_button.hasFocus)
         _fail = problems(page) + mnemonic_clashes(first.window)
         _fail += menu_problems(first.window.help_menu)
         assert not _fail, _fail
-        qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(page.done_button, Qt.Key.Key_Space)
         assert not first.window.welcome_showing()
     finally:
         first.shutdown()
@@ -152,3 +159,17 @@ def test_first_start_shows_it_and_a_restart_after_dismissing_does_not(
         assert second.window.welcome_showing()
     finally:
         second.shutdown()
+
+
+def test_the_output_keeps_its_ansi_colours_and_drops_the_escapes(qtbot):
+    page = WelcomePage(HELLO)
+    qtbot.addWidget(page)
+    page.set_check(PodmanCheck(READY, "Podman is ready", ""))
+    page.set_step("Starting hello-1…", -1)
+    assert page.hello_button.text() == "Running…" and not page.hello_button.isEnabled()
+    lines = [LogLine(1, "", "\x1b[31mred\x1b[0m plain"), LogLine(1, "", "second")]
+    page.show_output(HelloOutput("hello-1", "abc", 0, lines))
+    assert page.output.toPlainText() == "red plain\nsecond"
+    first = page.output.document().firstBlock().begin().fragment()
+    assert first.text() == "red" and first.charFormat().foreground().color().name() == "#cd3131"
+    assert page.hello_button.text() == "Run it again" and page.hello_button.isEnabled()
