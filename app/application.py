@@ -48,6 +48,7 @@ from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu
 from app.ui.tray_settings_section import TraySettingsSection
 from app.ui.welcome_page import WelcomePage
+from app.ui.welcome_settings_section import WelcomeSettingsSection
 from app.ui.window_in_tray import WindowInTray
 
 _log = log.get("app")
@@ -252,6 +253,7 @@ class Application:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.add_section(DockerSocketSection(dialog))
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
+        dialog.add_section(WelcomeSettingsSection(dialog))
         return dialog
 
     def show_settings(self) -> None:

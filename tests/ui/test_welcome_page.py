@@ -15,7 +15,9 @@ from app.controllers.settings import Settings
 from app.controllers.welcome import HelloOutput
 from app.engine.streams.records import LogLine
 from app.ui.notice_page import CommandRow
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.welcome_page import WelcomePage
+from app.ui.welcome_settings_section import WelcomeSettingsSection
 from tests.bed.podman import TEST_IMAGE
 from tests.bed.sshd import free_port
 from tests.ui.accessibility import menu_problems, mnemonic_clashes, problems
@@ -173,3 +175,23 @@ def test_the_output_keeps_its_ansi_colours_and_drops_the_escapes(qtbot):
     first = page.output.document().firstBlock().begin().fragment()
     assert first.text() == "red" and first.charFormat().foreground().color().name() == "#cd3131"
     assert page.hello_button.text() == "Run it again" and page.hello_button.isEnabled()
+
+
+def test_the_settings_dialog_changes_the_hello_image_and_brings_the_page_back(qtbot, tmp_path):
+    path = tmp_path / "settings.ini"
+    settings = Settings(path)
+    settings.welcome_done = True
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    section = WelcomeSettingsSection(dialog)
+    dialog.add_section(section)
+    assert section.hello_image.text() == "" and not section.show_again.isChecked()
+    section.hello_image.setText("quay.io/podman hello")
+    assert "no spaces" in section.validate()
+    section.hello_image.setText(" 127.0.0.1:5000/podman/hello ")
+    section.show_again.setChecked(True)
+    assert section.validate() == ""
+    section.save(settings)
+    settings.sync()
+    again = Settings(path)
+    assert again.hello_image == "127.0.0.1:5000/podman/hello" and not again.welcome_done
