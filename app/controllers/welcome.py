@@ -32,7 +32,7 @@ from app.engine.pull import pull_image
 from app.engine.streams.logs import read_logs
 from app.engine.streams.records import LogLine
 from app.support import log
-from app.support.concurrency import Cancelled, TaskSet
+from app.support.concurrency import Cancelled, CancelToken, TaskSet
 
 _log = log.get("welcome")
 
@@ -90,6 +90,7 @@ class Welcome(QObject):
         self._operation: Operation | None = None
         self._tasks = TaskSet("welcome", _log)
         self.running = False
+        self._cancel = CancelToken()
         manager.session_changed.connect(self._on_session)
         manager.notice_changed.connect(lambda _n: self._update())
         self._on_session(manager.session)
@@ -129,10 +130,13 @@ class Welcome(QObject):
         """Run the hello container (once at a time); the signals say how it went."""
         if not self.running:
             self.running = True
+            self._cancel = CancelToken()
             self._tasks.spawn(self._run_hello())
 
     def cancel_hello(self) -> None:
-        """Stop pulling or waiting (a started container keeps running)."""
+        """Stop the run at its next step, or its pull or wait now (a container that has
+        started keeps running)."""
+        self._cancel.cancel()
         if self._operation is not None:
             self._operation.cancel()
 
@@ -166,12 +170,15 @@ class Welcome(QObject):
             raise _Failed("podman", "Podman did not answer", str(exc)) from exc
         if not present:
             await self._pull(session, reference)
+        self._cancel.check()
         name, container_id = await self._create(session, reference)
+        self._cancel.check()
         self.hello_step.emit(f"Starting {name}…", -1)
         try:
             await session.call(client.start_container, container_id)
         except PodmanError as exc:
             raise _Failed("start", f"{name} could not start", str(exc)) from exc
+        self._cancel.check()
         self.hello_step.emit(f"{name} is running; waiting for it to finish…", -1)
         wait = self.operations.start(
             f"Wait for {name}", "run", wait_container, client.endpoint, container_id

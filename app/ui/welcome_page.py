@@ -304,7 +304,10 @@ class WelcomePage(QWidget):
 
     def hello_cancelled(self) -> None:
         self._set_running(False)
-        self._set_step_text("Cancelled.")
+        self._set_step_text(
+            "Cancelled. A hello container already created stays in the Containers list "
+            "(running, if it had started)."
+        )
 
     def focus_first(self) -> None:
         """The keyboard on the page's first useful button."""
