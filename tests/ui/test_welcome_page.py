@@ -195,3 +195,29 @@ def test_the_settings_dialog_changes_the_hello_image_and_brings_the_page_back(qt
     settings.sync()
     again = Settings(path)
     assert again.hello_image == "127.0.0.1:5000/podman/hello" and not again.welcome_done
+
+
+def test_cancel_stops_waiting_for_a_hello_that_does_not_exit(qtbot, application, podman, tmp_path):
+    context = tmp_path / "sleeper"
+    context.mkdir()
+    (context / "Containerfile").write_text(f'FROM {TEST_IMAGE}\nCMD ["sleep", "600"]\n')
+    image = "localhost/welcome-sleeper:test"
+    podman.cli("build", "-t", image, "-f", str(context / "Containerfile"), str(context))
+    try:
+        app = application
+        app.settings.hello_image = image  # present: no pull
+        app.welcome_on_first_start()
+        _connect(qtbot, app, podman.uri)
+        _ready(qtbot, app)
+        page = app.welcome_page
+        qtbot.mouseClick(page.hello_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "waiting for it to finish" in page.step.text(), timeout=20_000)
+        assert page.cancel_button.isVisibleTo(page) and not page.hello_button.isEnabled()
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.step.text().startswith("Cancelled."), timeout=10_000)
+        assert page.hello_button.isEnabled() and not page.cancel_button.isVisibleTo(page)
+        running = podman.cli("inspect", "--format", "{{.State.Running}}", "hello-1").strip()
+        assert running == "true"
+    finally:
+        podman.cli("rm", "-af", "-t", "0", check=False)
+        podman.cli("rmi", "--ignore", image)
