@@ -30,6 +30,7 @@ from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer
 from app.controllers.tray_policy import TrayPolicy
+from app.controllers.welcome import Welcome
 from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
@@ -49,6 +50,8 @@ from app.ui.settings_dialog import SettingsDialog
 from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu
 from app.ui.tray_settings_section import TraySettingsSection
+from app.ui.welcome_page import WelcomePage
+from app.ui.welcome_settings_section import WelcomeSettingsSection
 from app.ui.window_in_tray import WindowInTray
 
 _log = log.get("app")
@@ -87,6 +90,7 @@ class Application:
         self._wire_networks()
         self._wire_machines()
         self._wire_tray()
+        self._wire_welcome()
         accessibility.finish_window(self.window)  # again: the menus and toolbar added here
 
     def _wire_window(self) -> None:
@@ -160,6 +164,60 @@ class Application:
         self.tray_policy.notification.connect(self._notify)
         self.notifier = Notifier(self.settings, self.manager, self.machines, self._notify)
 
+    def _wire_welcome(self) -> None:
+        """The welcome page (first start, Help → Welcome) and its controller."""
+        self.welcome = Welcome(self.settings, self.manager, self.operations)
+        page = self.welcome_page = WelcomePage(self.welcome.hello_image, self.window.pages)
+        self.window.set_welcome_page(page)
+        welcome = self.welcome
+        welcome.check_changed.connect(page.set_check)
+        page.set_check(welcome.check)
+        welcome.hello_step.connect(page.set_step)
+        welcome.hello_finished.connect(page.show_output)
+        welcome.hello_failed.connect(page.show_failure)
+        welcome.hello_cancelled.connect(page.hello_cancelled)
+        page.hello_requested.connect(welcome.start_hello)
+        page.hello_cancel_requested.connect(welcome.cancel_hello)
+        page.notice_action.connect(self._on_notice_action)
+        page.docker_socket_requested.connect(self.show_docker_socket)
+        # Until the pull and run dialogs are wired here, their pages.
+        page.pull_requested.connect(lambda: self._leave_welcome_for("images"))
+        page.run_requested.connect(lambda: self._leave_welcome_for("containers"))
+        page.shell_requested.connect(self._shell_from_welcome)
+        page.dismissed.connect(self.close_welcome)
+        self.window.welcome_requested.connect(self.show_welcome)
+
+    def welcome_on_first_start(self, plain_launch: bool = True) -> bool:
+        """Show the welcome page unless it was dismissed before. A launch that asks for
+        something (a connection, an inspector, the tray) gets that instead, and the
+        page waits for the next plain start."""
+        if self.settings.welcome_done or not plain_launch:
+            return False
+        self.show_welcome()
+        return True
+
+    def show_welcome(self) -> None:
+        self.welcome_page.set_hello_image(self.welcome.hello_image)
+        self.window.show_welcome()
+        self.welcome_page.focus_first()
+
+    def close_welcome(self) -> None:
+        """The user is done with it: it no longer opens by itself."""
+        self.settings.welcome_done = True
+        self.settings.sync()
+        self.window.close_welcome()
+
+    def _leave_welcome_for(self, page: str) -> None:
+        self.close_welcome()
+        self.window.go_to_page(page)
+
+    def _shell_from_welcome(self) -> None:
+        self._leave_welcome_for("containers")
+        self.window.post_message(
+            "info",
+            "Select a running container and press Enter: its inspector opens on it.",
+        )
+
     def _switcher(self) -> MachineSwitcher:
         """One machine switcher (the tray menu, the menu bar and the toolbar have one each)."""
         switcher = MachineSwitcher(self.manager, self.machines, self.spawn, self.window)
@@ -179,6 +237,7 @@ class Application:
         asyncio.get_event_loop().set_exception_handler(self.crash.asyncio_handler)
         self.instance.listen()
         self.window_in_tray.start(minimized)  # shows the window unless it starts in the tray
+        self.welcome_on_first_start(plain_launch=not (connection or minimized or inspect))
         self.tray_policy.start()
         self.spawn(self.manager.open_initial(connection))
         tune_for_gui()
@@ -192,6 +251,7 @@ class Application:
 
     def shutdown(self) -> None:
         self.inspectors.close_all()
+        self.welcome.close()
         self.machines.shutdown()
         if self.tray is not None:
             self.tray.hide()
@@ -215,6 +275,7 @@ class Application:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.add_section(DockerSocketSection(dialog))
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
+        dialog.add_section(WelcomeSettingsSection(dialog))
         return dialog
 
     def show_settings(self) -> None:

@@ -84,6 +84,9 @@ class Settings:
     notifications_enabled = _Setting("tray/notifications", True)
     start_default_machine = _Setting("machines/start_default_on_launch", False)
     tray_notice_shown = _Setting("tray/close_notice_shown", False)
+    # the first-run welcome (issue 12): shown until dismissed; the image it runs
+    welcome_done = _Setting("app/welcome_done", False)
+    hello_image = _Setting("app/hello_image", "quay.io/podman/hello")
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else paths.config_dir() / "settings.ini"

@@ -48,7 +48,7 @@ from app.ui.volumes_view import VolumesView
 class MainWindow(QMainWindow):
     """Signals:
     settings_requested(), quit_requested(), notice_action(str), about_requested(),
-    log_requested(), inspect_requested(str container_id)
+    log_requested(), inspect_requested(str container_id), welcome_requested()
     """
 
     settings_requested = Signal()
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     about_requested = Signal()
     log_requested = Signal()
     inspect_requested = Signal(str)
+    welcome_requested = Signal()
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
@@ -74,6 +75,10 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.browser)
         self.pages.addWidget(self.notice_page)
         self.setCentralWidget(self.pages)
+        # The welcome page (set_welcome_page) covers the lists or the notice page while it
+        # shows; what it covers keeps changing underneath and shows when it closes.
+        self.welcome_page: QWidget | None = None
+        self._underneath: QWidget = self.browser
         self.notice_page.action_requested.connect(self.notice_action)
         self.notice_page.action_requested.connect(self._on_notice_button)
         self._retry_pressed = False
@@ -183,6 +188,11 @@ class MainWindow(QMainWindow):
         open_log.triggered.connect(self.log_requested)
         about = QAction(f"&About {APP_NAME}", self)
         about.triggered.connect(self.about_requested)
+        welcome = QAction("&Welcome", self)
+        welcome.setObjectName("helpWelcome")
+        welcome.setToolTip("Check Podman, run the hello container, find the main tasks")
+        welcome.triggered.connect(self.welcome_requested)
+        help_menu.addAction(welcome)
         help_menu.addAction(open_log)
         help_menu.addAction(about)
         self.find_action, self.reload_action = find, refresh
@@ -328,7 +338,7 @@ class MainWindow(QMainWindow):
             from app.controllers import notices
 
             self.show_notice(notices.too_old(reason))
-        elif self.pages.currentWidget() is self.notice_page and state.can_act():
+        elif self._showing_notice() and state.can_act():
             self._show_browser()
 
     def show_notice(self, notice: Notice | None) -> None:
@@ -337,8 +347,8 @@ class MainWindow(QMainWindow):
             return
         appears = not self._showing_notice()
         self.notice_page.show_notice(notice)
-        self.pages.setCurrentWidget(self.notice_page)
-        if appears:
+        self._show(self.notice_page)
+        if appears and not self.welcome_showing():
             # The lists (and whatever had the keyboard there) are gone: the page's first
             # button takes the keyboard, so Tab and Enter act on the page.
             self.notice_page.focus_first_button()
@@ -362,11 +372,40 @@ class MainWindow(QMainWindow):
             self.notice_page.set_status("Trying again…")
 
     def _show_browser(self) -> None:
-        self.pages.setCurrentWidget(self.browser)
+        self._show(self.browser)
         self.notice_page.forget()
 
     def _showing_notice(self) -> bool:
-        return self.pages.currentWidget() is self.notice_page
+        """Whether the notice page is up (perhaps under the welcome page)."""
+        return self._underneath is self.notice_page
+
+    def _show(self, page: QWidget) -> None:
+        self._underneath = page
+        if not self.welcome_showing():
+            self.pages.setCurrentWidget(page)
+
+    # -- the welcome page ------------------------------------------------------------
+
+    def set_welcome_page(self, page: QWidget) -> None:
+        self.welcome_page = page
+        self.pages.addWidget(page)
+
+    def welcome_showing(self) -> bool:
+        return self.welcome_page is not None and self.pages.currentWidget() is self.welcome_page
+
+    def show_welcome(self) -> None:
+        """Cover the lists (or the notice page) with the welcome page."""
+        if self.welcome_page is not None:
+            self.pages.setCurrentWidget(self.welcome_page)
+
+    def close_welcome(self) -> None:
+        """Back to what the welcome page covered: the lists, or the notice page."""
+        if self.welcome_showing():
+            self.pages.setCurrentWidget(self._underneath)
+            if self._underneath is self.notice_page:
+                self.notice_page.focus_first_button()
+            else:
+                self.current_view().focus_list()
 
     # -- geometry and layout ---------------------------------------------------------
 

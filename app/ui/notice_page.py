@@ -126,7 +126,7 @@ class NoticePage(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         for index, command in enumerate(commands):
-            row = _CommandRow(command, index, self.commands)
+            row = CommandRow(command, index, self.commands)
             row.copied.connect(lambda text: self.set_status(f"Copied: {text}"))
             layout.addWidget(row)
         self.commands.setVisible(bool(commands))
@@ -152,7 +152,7 @@ class NoticePage(QWidget):
         self.buttons.addStretch(1)
 
 
-class _CommandRow(QWidget):
+class CommandRow(QWidget):
     """What a command does, then the command itself (selectable) and a Copy button.
 
     Signals:
