@@ -38,14 +38,15 @@ class KubeObject:
     replicas: int | None = None
 
     @property
-    def pod_name(self) -> str:
-        """The pod Podman makes of it ("" when it makes none): a Pod's own name; for a
-        Deployment Podman 4.3 names its one pod ``NAME-pod-0``."""
+    def pod_names(self) -> tuple[str, ...]:
+        """The pods Podman makes of it: a Pod's own name; for a Deployment one pod per
+        replica, ``NAME-pod-0``, ``NAME-pod-1``… (docs/podman-notes.md, "Pods and
+        Kubernetes YAML")."""
         if self.kind == "Pod":
-            return self.name
+            return (self.name,)
         if self.kind == "Deployment":
-            return f"{self.name}-pod-0"
-        return ""
+            return tuple(f"{self.name}-pod-{i}" for i in range(max(self.replicas or 1, 1)))
+        return ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class KubePreview:
 
     @property
     def pod_names(self) -> list[str]:
-        return [o.pod_name for o in self.objects if o.pod_name]
+        return [name for o in self.objects for name in o.pod_names]
 
 
 def preview(text: str) -> KubePreview:

@@ -73,17 +73,30 @@ class GroupingFilterProxy(ResourceFilterProxy):
     def __init__(self, source: ResourceModel, parent: QObject | None = None) -> None:
         super().__init__(source, parent)
         self._group: Callable[[Any], str] | None = None
+        # key -> group: a container never changes pod, and a sort asks ~20,000 times
+        # for 1,000 rows. Dropped when the grouping changes or the cache outgrows the list.
+        self._groups: dict[Any, str] = {}
 
     def set_group(self, group: Callable[[Any], str] | None) -> None:
         """Keep rows whose records give the same ``group`` text together (sorted by it,
         ascending in either sort order); None: one flat list."""
         if group is not self._group:
             self._group = group
+            self._groups = {}
             self.invalidate()  # a re-sort: layoutChanged, not a reset; selection kept
 
     @property
     def grouped(self) -> bool:
         return self._group is not None
+
+    def _group_of_key(self, model: ResourceModel, key: Any) -> str:
+        group = self._groups.get(key)
+        if group is None:
+            assert self._group is not None
+            if len(self._groups) > 2 * model.rowCount() + 100:
+                self._groups = {}
+            group = self._groups[key] = self._group(model.item(key))
+        return group
 
     def group_of(self, proxy_row: int) -> str | None:
         """The group of a row of this proxy (None when not grouping or out of range)."""
@@ -91,22 +104,26 @@ class GroupingFilterProxy(ResourceFilterProxy):
             return None
         source = self.mapToSource(self.index(proxy_row, 0)).row()
         model = self.sourceModel()
-        if isinstance(model, ResourceModel):
-            return self._group(model.item(model.key_at(source)))
-        return self._group(model.data(model.index(source, 0), ITEM_ROLE))
+        assert isinstance(model, ResourceModel)
+        return self._group_of_key(model, model.key_at(source))
 
     def lessThan(  # noqa: N802 - Qt override
         self,
         left: QModelIndex | QPersistentModelIndex,
         right: QModelIndex | QPersistentModelIndex,
     ) -> bool:
-        if self._group is not None:
-            model = self.sourceModel()
-            if isinstance(model, ResourceModel):
-                a = self._group(model.item(model.key_at(left.row())))
-                b = self._group(model.item(model.key_at(right.row())))
-                if a != b:
-                    # Qt sorts descending by swapping the arguments: swap back for groups.
-                    ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
-                    return (a < b) if ascending else (a > b)
-        return super().lessThan(left, right)
+        model = self.sourceModel()
+        if self._group is None or not isinstance(model, ResourceModel):
+            return super().lessThan(left, right)
+        a_key, b_key = model.key_at(left.row()), model.key_at(right.row())
+        a, b = self._group_of_key(model, a_key), self._group_of_key(model, b_key)
+        if a != b:
+            # Qt sorts descending by swapping the arguments: swap back for groups.
+            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+            return (a < b) if ascending else (a > b)
+        # Within a group, the column's own sort value, read without data()'s round trip.
+        x, y = model.sort_value(a_key, left.column()), model.sort_value(b_key, right.column())
+        try:
+            return x < y
+        except TypeError:  # mixed kinds (a number and a text): compare as text
+            return str(x) < str(y)

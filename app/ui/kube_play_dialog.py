@@ -81,17 +81,18 @@ class KubePlayDialog(FormDialog):
         self.contents = QTreeWidget(self)
         self.contents.setObjectName("kubeContents")
         self.contents.setAccessibleName("What the file describes")
-        self.contents.setHeaderLabels(["Kind", "Name", "Image"])
+        self.contents.setHeaderLabels(["Kind", "Name", "Image (or the pods made)"])
         self.contents.setRootIsDecorated(True)
         self.contents.setMinimumHeight(160)
         self.contents.setColumnWidth(0, 150)
         self.contents.setColumnWidth(1, 200)
         self.add_field("Creates:" if not tear_down else "Describes:", self.contents)
         self.skipped = QLabel(self)
+        self.skipped.setObjectName("kubeSkipped")
         self.skipped.setWordWrap(True)
-        self.skipped.setEnabled(False)
+        self.skipped.setEnabled(False)  # a quiet note
         self.skipped.hide()
-        self.form.addRow("", self.skipped)
+        self.body.addWidget(self.skipped)
 
         self.replace = QCheckBox("&Replace the pods that exist (they are removed first)", self)
         self.replace.setToolTip(
@@ -100,11 +101,10 @@ class KubePlayDialog(FormDialog):
         self.existing_note = QLabel(self)
         self.existing_note.setWordWrap(True)
         self.existing_note.hide()
-        if not tear_down:
-            self.add_field("", self.replace)
-            self.form.addRow("", self.existing_note)
-        else:
-            self.replace.hide()
+        self.body.addWidget(self.replace)
+        self.body.addWidget(self.existing_note)
+        self.watch(self.replace)
+        self.replace.setVisible(not tear_down)
 
         self.report = QPlainTextEdit(self)
         self.report.setObjectName("kubeReport")
@@ -156,9 +156,10 @@ class KubePlayDialog(FormDialog):
         self.contents.clear()
         for obj in kube.objects if kube else ():
             kind = KINDS.get(obj.kind, obj.kind)
-            if obj.replicas and obj.replicas > 1:
-                kind += f" (Podman makes 1 of {obj.replicas} replicas)"
-            item = QTreeWidgetItem(self.contents, [kind, obj.name, ""])
+            pods = ", ".join(obj.pod_names) if obj.kind == "Deployment" else ""
+            item = QTreeWidgetItem(self.contents, [kind, obj.name, f"pods {pods}" if pods else ""])
+            if pods:
+                item.setToolTip(2, f"{obj.replicas or 1} replica(s): Podman makes one pod each")
             for c in obj.containers:
                 QTreeWidgetItem(item, ["Container", c.name, c.image])
             item.setExpanded(True)
@@ -238,18 +239,19 @@ class KubePlayDialog(FormDialog):
         lines = []
         if self.tearing_down:
             lines.append(f"Removed {len(report.removed)} pod(s).")
-        for pod in report.pods:
-            lines.append(f"Pod {pod.id[:12]}: {len(pod.containers)} container(s) created.")
+        # Podman reports pods by id, in the order of the file.
+        names = self.kube.pod_names if self.kube else []
+        if len(names) != len(report.pods):
+            names = [pod.id[:12] for pod in report.pods]
+        for name, pod in zip(names, report.pods, strict=True):
+            lines.append(f"Pod “{name}”: {len(pod.containers)} container(s) created.")
             lines += [f"  {error}" for error in pod.errors]
         lines += [f"Volume “{v}” created." for v in report.volumes if v]
         lines += report.errors
         self.report.setPlainText("\n".join(lines) or "Done.")
         self.report.show()
-        self.say(
-            "Done — Podman's report is below."
-            if not _has_errors(report)
-            else "Done, with errors: Podman's report is below."
-        )
+        errors = _has_errors(report)
+        self.say("Done, with errors: see Podman's report above." if errors else "Done.")
         self.close_button.setText("Close")
 
 

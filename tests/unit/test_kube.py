@@ -77,7 +77,7 @@ def test_the_preview_lists_kinds_names_containers_and_images() -> None:
     assert [(c.name, c.image) for c in pod.containers] == [("web", "localhost/busybox:test")]
     assert [c.name for c in deployment.containers] == ["migrate", "server"]
     assert deployment.replicas == 2 and claim.containers == ()
-    assert kube.pod_names == ["shop", "api-pod-0"]
+    assert kube.pod_names == ["shop", "api-pod-0", "api-pod-1"]
     assert kube.skipped == ("Service “shop”: Podman does not create it.",)
 
 
