@@ -186,6 +186,7 @@ class PodCreateDialog(FormDialog):
         self.labels.setTabChangesFocus(True)
         self.add_field("&Labels:", self.labels, lambda: parse_labels(self.labels.toPlainText())[1])
 
+        self._shared_choice: dict[str, bool] = {}
         self.infra.toggled.connect(self._on_infra)
         self.refresh()
         self.resize(640, self.sizeHint().height())
@@ -251,7 +252,11 @@ class PodCreateDialog(FormDialog):
         return name_problem(self.name.text().strip(), self._taken)
 
     def _on_infra(self, on: bool) -> None:
-        for box in self.namespaces.values():
+        # Without infra nothing is shared: the boxes say so, and get the choice back after.
+        if not on:
+            self._shared_choice = {n: box.isChecked() for n, box in self.namespaces.items()}
+        for name, box in self.namespaces.items():
+            box.setChecked(on and self._shared_choice.get(name, False))
             box.setEnabled(on)
         self.shared_note.setText(
             f"Podman's default: {', '.join(DEFAULT_SHARED)}."

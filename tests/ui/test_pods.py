@@ -13,6 +13,7 @@ import pytest
 
 from app.models.pod_status import PodStatus
 from app.ui.confirmation import Answer
+from app.ui.kube_yaml_viewer import KubeYamlViewer
 from app.ui.pod_grouping import NO_POD
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.accessibility import mnemonic_clashes, problems
@@ -95,6 +96,16 @@ def test_create_generate_remove_play_again_and_tear_down(qtbot, podman, applicat
         viewer.save_to(saved_path)
     assert (tmp_path / "shop.yaml").read_text() == yaml
     viewer.close()
+
+    # A container's YAML, from the Containers page's context menu.
+    view.select_keys([c.id for c in session.items("containers").values() if c.name == "loner"])
+    assert view.kube in view.context_actions() and view.kube.isEnabled()
+    view.kube.trigger()
+    single = next(v for v in app.window.findChildren(KubeYamlViewer) if v.names == ["loner"])
+    with qtbot.waitSignal(single.loaded, timeout=WAIT) as loaded:
+        pass
+    assert "name: loner" in loaded.args[0]
+    single.close()
 
     # Remove the pod, then play the file back: the preview names what it creates.
     pod_id = pod["Id"]
@@ -207,10 +218,14 @@ def test_create_dialog_checks_before_sending(qtbot, qloop, application):
         "--label=tier=web"
     )
     dialog.infra.setChecked(False)
-    assert not dialog.namespaces["net"].isEnabled()
+    assert not dialog.namespaces["net"].isEnabled() and not dialog.namespaces["net"].isChecked()
     dialog._remove_port(row)
     assert dialog.command() == "podman pod create --name=ok --infra=false --label=tier=web"
     assert dialog.spec().body() == {"name": "ok", "labels": {"tier": "web"}, "no_infra": True}
+    dialog.infra.setChecked(True)  # the choice comes back
+    assert [n for n, box in dialog.namespaces.items() if box.isChecked()] == [
+        "ipc", "net", "pid", "uts"
+    ]  # fmt: skip
     dialog.close()
 
 
