@@ -25,6 +25,7 @@ from app.controllers.machine_controller import MachineController
 from app.controllers.network_actions import NetworkActions
 from app.controllers.notifications import Notifier
 from app.controllers.operations import Operations
+from app.controllers.pods import PodController
 from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
@@ -40,10 +41,13 @@ from app.ui.connection_button import add_connection_toolbar
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.inspector.container_inspector import ContainerInspector
+from app.ui.kube_play_dialog import KubePlayDialog
+from app.ui.kube_yaml_viewer import KubeYamlViewer
 from app.ui.machine_actions import ManageMachinesDialog
 from app.ui.machine_menu import MachineMenu, MachineSwitcher
 from app.ui.main_window import MainWindow
 from app.ui.network_connect_dialog import NetworkConnectDialog
+from app.ui.pod_create_dialog import PodCreateDialog
 from app.ui.proxy_prompts import DialogPrompts
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.settings_dialog import SettingsDialog
@@ -74,6 +78,7 @@ class Application:
         self.resource_actions = ResourceActions(lambda: self.manager.session)
         # Pulls, pushes, builds and copies: listed in one place, cancelled at exit.
         self.operations = Operations()
+        self.pods = PodController(lambda: self.manager.session, self.operations)
         self.window = MainWindow(self.settings, self.resource_actions)
         # Build, save, load, import (as operations), tag, history, details.
         self.image_actions = ImageActions(lambda: self.manager.session, self.operations)
@@ -88,6 +93,7 @@ class Application:
         self._manage_dialog: ManageMachinesDialog | None = None
         self._wire_window()
         self._wire_networks()
+        self._wire_pods()
         self._wire_machines()
         self._wire_tray()
         self._wire_welcome()
@@ -126,6 +132,33 @@ class Application:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _wire_pods(self) -> None:
+        """Create pod, play and tear down Kubernetes YAML, and the YAML of pods and
+        containers, from the Pods and Containers pages."""
+        pods_page = self.window.views["pods"]
+        pods_page.create_requested.connect(self.create_pod)
+        pods_page.play_requested.connect(self.play_kube)
+        pods_page.kube_requested.connect(self.show_kube)
+        self.window.views["containers"].kube_requested.connect(self.show_kube)
+
+    def create_pod(self) -> PodCreateDialog:
+        dialog = PodCreateDialog(self.pods, self.spawn, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def play_kube(self, tear_down: bool = False) -> KubePlayDialog:
+        dialog = KubePlayDialog(self.pods, self.spawn, self.window, tear_down=tear_down)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_kube(self, names: list) -> KubeYamlViewer:
+        viewer = KubeYamlViewer(self.pods, names, self.spawn, self.window)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        return viewer
 
     def _wire_machines(self) -> None:
         """The Machines page, the switcher in the menu bar and the toolbar, the dialogs."""
@@ -256,6 +289,7 @@ class Application:
         if self.tray is not None:
             self.tray.hide()
         self.operations.close()
+        self.pods.close()
         self.manager.shutdown()
         self.cli_pool.shutdown()
         self.instance.close()

@@ -1,7 +1,7 @@
 """What the user does to Podman objects, from every window: start, stop, restart, pause,
-resume, kill and remove containers; start, stop and remove pods; remove and prune images
-and volumes; remove networks and secrets; and the look-ups these need (who uses a volume
-or a secret, a container's inspect data and processes).
+resume, kill and remove containers; start, stop, restart, pause, resume and remove pods;
+remove and prune images and volumes; remove networks and secrets; and the look-ups these
+need (who uses a volume or a secret, a container's inspect data and processes).
 
 The list pages, the container inspector and the tray menu all act through here, so an
 action behaves the same wherever it starts. It shows its transition at once
@@ -83,6 +83,9 @@ KILL_CONTAINER = Action("containers", "kill", ContainerStatus.KILLING, "kill_con
 REMOVE_CONTAINER = Action("containers", "remove", ContainerStatus.REMOVING, "remove_container")
 START_POD = Action("pods", "start", PodStatus.STARTING, "start_pod")
 STOP_POD = Action("pods", "stop", PodStatus.STOPPING, "stop_pod")
+RESTART_POD = Action("pods", "restart", PodStatus.RESTARTING, "restart_pod")
+PAUSE_POD = Action("pods", "pause", PodStatus.PAUSING, "pause_pod")
+RESUME_POD = Action("pods", "resume", PodStatus.RESUMING, "unpause_pod")
 REMOVE_POD = Action("pods", "remove", PodStatus.REMOVING, "remove_pod")
 # An image row is one name of an image (ImageSummary.key): removing it untags, and the
 # image goes with its last name. Two names of one image removed at once can lose an
@@ -184,6 +187,15 @@ class ResourceActions(QObject):
 
     def stop_pods(self, ids: Iterable[str]) -> Awaitable[list]:
         return self.run(STOP_POD, ids)
+
+    def restart_pods(self, ids: Iterable[str]) -> Awaitable[list]:
+        return self.run(RESTART_POD, ids)
+
+    def pause_pods(self, ids: Iterable[str]) -> Awaitable[list]:
+        return self.run(PAUSE_POD, ids)
+
+    def resume_pods(self, ids: Iterable[str]) -> Awaitable[list]:
+        return self.run(RESUME_POD, ids)
 
     def remove_pods(self, ids: Iterable[str], force: bool = False) -> Awaitable[list]:
         """Remove with their containers; without ``force`` Podman refuses a running pod."""

@@ -73,6 +73,7 @@ class Settings:
     close_to_tray = _Setting("app/close_to_tray", True)
     window_page = _Setting("window/page", "containers")
     show_infra_containers = _Setting("containers/show_infra", False)
+    group_containers_by_pod = _Setting("containers/group_by_pod", False)
     headers_containers = _Setting("views/containers_header", QByteArray())
     headers_images = _Setting("views/images_header", QByteArray())
     headers_volumes = _Setting("views/volumes_header", QByteArray())

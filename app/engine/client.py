@@ -254,6 +254,15 @@ class Client:
     def stop_pod(self, id_or_name: str, timeout: int | None = None) -> None:
         self._call(self._pod(id_or_name).stop, timeout=timeout)
 
+    def restart_pod(self, id_or_name: str) -> None:
+        self._call(self._pod(id_or_name).restart)
+
+    def pause_pod(self, id_or_name: str) -> None:
+        self._call(self._pod(id_or_name).pause)
+
+    def unpause_pod(self, id_or_name: str) -> None:
+        self._call(self._pod(id_or_name).unpause)
+
     def remove_pod(self, id_or_name: str, force: bool = False) -> None:
         self._call(self._podman.pods.remove, id_or_name, force=force)
 

@@ -18,6 +18,9 @@ class PodStatus(Enum):
     UNKNOWN = "unknown"
     STARTING = "starting"
     STOPPING = "stopping"
+    RESTARTING = "restarting"
+    PAUSING = "pausing"
+    RESUMING = "resuming"
     REMOVING = "removing"
 
     @classmethod
@@ -45,13 +48,35 @@ class PodStatus(Enum):
         return dots.GREY
 
     def is_transition(self) -> bool:
-        return self in (PodStatus.STARTING, PodStatus.STOPPING, PodStatus.REMOVING)
+        return self in (
+            PodStatus.STARTING,
+            PodStatus.STOPPING,
+            PodStatus.RESTARTING,
+            PodStatus.PAUSING,
+            PodStatus.RESUMING,
+            PodStatus.REMOVING,
+        )
 
     def can_start(self) -> bool:
         return self in (PodStatus.CREATED, PodStatus.DEGRADED, PodStatus.EXITED, PodStatus.STOPPED)
 
     def can_stop(self) -> bool:
         return self in (PodStatus.RUNNING, PodStatus.DEGRADED, PodStatus.PAUSED)
+
+    def can_restart(self) -> bool:
+        return self in (
+            PodStatus.RUNNING,
+            PodStatus.DEGRADED,
+            PodStatus.EXITED,
+            PodStatus.STOPPED,
+            PodStatus.CREATED,
+        )
+
+    def can_pause(self) -> bool:
+        return self in (PodStatus.RUNNING, PodStatus.DEGRADED)
+
+    def can_unpause(self) -> bool:
+        return self is PodStatus.PAUSED
 
     def can_remove(self) -> bool:
         return not self.is_transition()

@@ -163,6 +163,10 @@ class ResourceModel(QAbstractTableModel):
             values[column_index] = value
         return value
 
+    def sort_value(self, key: Hashable, column_index: int) -> Any:
+        """What a row sorts by in a column (a grouping proxy compares these itself)."""
+        return self._sort_value(key, column_index)
+
     def _forget_sort_values(self, top: QModelIndex, bottom: QModelIndex, *_roles: Any) -> None:
         # Connected first, so it runs before the proxy re-sorts on the same dataChanged.
         if not self._sort_cache:

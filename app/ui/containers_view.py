@@ -3,6 +3,7 @@ the browser; a filter by pod or compose project; a compose project acts together
 
 Signals:
     inspect_requested(str container_id): Enter or double-click on a row.
+    kube_requested(list names): “Generate Kube YAML…” on the selected containers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.models.container_model import ContainerModel
 from app.models.container_status import ContainerStatus as S
+from app.models.filter_proxy import GroupingFilterProxy
 from app.models.resource_model import LINK_ROLE
+from app.ui.pod_grouping import PodGrouping
 from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
 
@@ -33,9 +36,11 @@ EMPTY = """
 class ContainersView(ResourceView):
     inspect_requested = Signal(str)
     connect_network_requested = Signal(str)  # container id: open "Connect to Network…"
+    kube_requested = Signal(list)
 
     title = "Containers"
     empty_html = EMPTY
+    proxy_class = GroupingFilterProxy
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
@@ -55,7 +60,14 @@ class ContainersView(ResourceView):
         )
         self.show_infra.setChecked(settings.show_infra_containers)
         self.show_infra.toggled.connect(self._on_show_infra)
+        self.group_by_pod = QCheckBox("&Group by pod", self)
+        self.group_by_pod.setToolTip("Show each pod's containers together, under its name")
+        self.grouping = PodGrouping(self.tree, self.proxy)
+        self.group_by_pod.setChecked(settings.group_containers_by_pod)
+        self.grouping.set_on(self.group_by_pod.isChecked())
+        self.group_by_pod.toggled.connect(self._on_group_by_pod)
         self.top.addWidget(self.scope)
+        self.top.addWidget(self.group_by_pod)
         self.top.addWidget(self.show_infra)
         self._scopes: list[tuple[str, str]] = []
         self.model.count_changed.connect(self._refresh_scopes)
@@ -87,6 +99,12 @@ class ContainersView(ResourceView):
         self.connect_network = QAction("Connect to Network…", self)
         self.connect_network.setObjectName("connect-to-network")
         self.connect_network.triggered.connect(self._connect_network)
+        self.kube = QAction("Generate Kube YAML…", self)
+        self.kube.setObjectName("generate-kube-yaml")
+        self.kube.setToolTip("The Kubernetes YAML of the selected containers")
+        self.kube.triggered.connect(
+            lambda: self.kube_requested.emit([c.name for c in self.selected_items()])
+        )
 
     # -- enabling --------------------------------------------------------------------
 
@@ -112,12 +130,13 @@ class ContainersView(ResourceView):
             action.setEnabled(bool(project) and self.connected)
         self.inspect.setEnabled(len(statuses) == 1)
         self.connect_network.setEnabled(len(statuses) == 1 and self.connected)
+        self.kube.setEnabled(bool(statuses))
 
     def context_actions(self) -> Sequence[QAction | None]:
         return [
             self.inspect, None, self.start, self.stop, self.restart, self.pause, self.unpause,
             self.kill, None, self.start_project, self.stop_project, None,
-            self.connect_network, None, self.remove,
+            self.connect_network, self.kube, None, self.remove,
         ]  # fmt: skip
 
     # -- actions ---------------------------------------------------------------------
@@ -246,6 +265,10 @@ class ContainersView(ResourceView):
 
         self.proxy.set_predicate(accepts)
         self._update_empty()
+
+    def _on_group_by_pod(self, checked: bool) -> None:
+        self.settings.group_containers_by_pod = checked
+        self.grouping.set_on(checked)
 
     def _on_show_infra(self, checked: bool) -> None:
         self.settings.show_infra_containers = checked

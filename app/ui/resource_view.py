@@ -45,6 +45,7 @@ class ResourceView(QWidget):
 
     title = ""
     empty_html = ""  # what to say when there are no rows at all
+    proxy_class = ResourceFilterProxy  # the sort/filter proxy between model and tree
 
     def __init__(
         self,
@@ -62,7 +63,7 @@ class ResourceView(QWidget):
         self.resource_actions = actions
         self.session: Session | None = None
         self.connected = False
-        self.proxy = ResourceFilterProxy(model, self)
+        self.proxy = self.proxy_class(model, self)
         # Replaceable (tests answer for the user); resolves to a confirmation.Answer.
         self.confirm: Callable[[confirmation.Confirmation], Awaitable[Any]] = lambda c: (
             confirmation.ask(self, c)
