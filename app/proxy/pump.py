@@ -130,6 +130,11 @@ class Pump:
         if both_done:
             self.abort()  # everything is delivered; release the other thread
             return False
+        if downstream and isinstance(src, SocketStream):
+            # The upstream half-closed while the client still sends. Should it close
+            # entirely later (a unix socket reports that), the client must see the end.
+            src.wait_gone()
+            self.abort()
         return not downstream
 
     def _relay(self, src: ByteStream, dst: ByteStream, downstream: bool) -> None:

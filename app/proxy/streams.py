@@ -56,7 +56,18 @@ class SocketStream:
         self.sock.shutdown(socket.SHUT_WR)
 
     def peer_gone(self) -> bool:
-        return False  # a socket cannot tell a half-close from a close without writing
+        # After EOF on a unix socket, POLLHUP means the peer closed entirely (a mere
+        # shutdown(SHUT_WR) shows only POLLRDHUP): Podman closes an attach that way after
+        # the detach keys, and a client must see that end, not a half-close. TCP cannot
+        # tell the two apart without writing.
+        if self.sock.family != socket.AF_UNIX or not hasattr(select, "poll"):
+            return False
+        poller = select.poll()
+        poller.register(self.sock.fileno(), 0)
+        try:
+            return any(event & (select.POLLHUP | select.POLLERR) for _, event in poller.poll(0))
+        except OSError:
+            return True
 
     def wait_gone(self) -> None:
         # A client killed while its upstream is silent (an idle events stream) would hold

@@ -217,3 +217,32 @@ def test_tcp_loopback_listener_forwards(server, start):
             assert read_all(client) == b"via-tcpEND 7\n"
     finally:
         proxy.stop()
+
+
+def test_an_upstream_that_closes_entirely_closes_the_client(server, start):
+    """Podman ends an attach after the detach keys by closing the connection entirely
+    while the client still has its side open; over a unix upstream the client then sees
+    the end (POLLHUP), as it would talking to Podman directly (issue: docker-py's
+    AttachContainerTest::test_detach_*)."""
+    import select
+
+    proxy = start(server.uri)
+    with connect(proxy, b"send 1000\n") as client:  # the server sends, then closes
+        received = bytearray()
+        while len(received) < 1000:
+            received += client.recv(4096)
+        poller = select.poll()
+        poller.register(client.fileno(), 0)
+        # The client never half-closed, yet its connection ends: POLLHUP within seconds.
+        events = poller.poll(5000)
+        assert events and events[0][1] & select.POLLHUP, events
+        wait_until(lambda: proxy.status().active_clients == 0)
+
+
+def test_a_half_closing_upstream_keeps_the_client_sending(server, start):
+    """The contrary: an upstream that only half-closes still takes the client's bytes."""
+    proxy = start(server.uri)
+    with connect(proxy, b"sink\n") as client:
+        client.sendall(b"x" * 1000)
+        client.shutdown(socket.SHUT_WR)
+        assert read_all(client) == b"GOT 1000\n"
