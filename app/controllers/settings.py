@@ -84,6 +84,9 @@ class Settings:
     notifications_enabled = _Setting("tray/notifications", True)
     start_default_machine = _Setting("machines/start_default_on_launch", False)
     tray_notice_shown = _Setting("tray/close_notice_shown", False)
+    # pulls and pushes (issue 13): registries the user chose to reach without TLS
+    # verification, as comma-separated host names (never a login)
+    skip_tls_registries = _Setting("registries/skip_tls_verify", "")
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else paths.config_dir() / "settings.ini"

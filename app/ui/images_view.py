@@ -4,6 +4,7 @@ prune dangling images, where the confirmation lists exactly the images that will
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from app.controllers.resource_actions import ResourceActions
@@ -22,8 +23,14 @@ EMPTY = """
 
 
 class ImagesView(ResourceView):
+    """Signals: pull_requested(), push_requested(str image, list names),
+    registries_requested() (issue 13: the composition root opens the dialogs)."""
+
     title = "Images"
     empty_html = EMPTY
+    pull_requested = Signal()
+    push_requested = Signal(str, list)
+    registries_requested = Signal()
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
@@ -33,6 +40,11 @@ class ImagesView(ResourceView):
         self.model.count_changed.connect(lambda _n: self.update_actions())
 
     def _build_actions(self) -> None:
+        self.pull = self.add_action("Pull…", self.pull_requested.emit, "Pull an image")
+        self.push = self.add_action("Push…", self._push, "Push the selected image to a registry")
+        self.registries = self.add_action(
+            "Registries…", self.registries_requested.emit, "Log in to and out of registries"
+        )
         self.remove = self.add_action("Remove…", self.remove_selected)
         self.prune = self.add_action(
             "Prune Dangling…", self._prune, "Remove the images that have no name or tag"
@@ -41,7 +53,16 @@ class ImagesView(ResourceView):
     def update_actions(self) -> None:
         keys = self.selected_keys() if self.connected else []
         self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
+        self.pull.setEnabled(self.connected)
+        self.push.setEnabled(self.connected and len(self.selected_items()) == 1)
         self.prune.setEnabled(self.connected and bool(self.model.dangling()))
+
+    def _push(self) -> None:
+        items = self.selected_items() if self.connected else []
+        if len(items) == 1:
+            image = items[0]
+            names = [image.name, *(n for n in image.repo_tags if n != image.name)]
+            self.push_requested.emit(image.name or image.id, [n for n in names if n])
 
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]
