@@ -56,8 +56,7 @@ class TransferProgress:
                 for layer in sized
             )
             self.fraction = done / total if total else None
-        elif self.layers and all(layer.complete for layer in self.layers.values()):
-            self.fraction = 1.0
+        # Without byte counts the bar stays busy: the layers still to come are unknown.
         if not text:
             return
         count = len(self.layers)

@@ -65,8 +65,10 @@ class PullDialog(FormDialog):
         self.fixes = QWidget(self)
         row = QHBoxLayout(self.fixes)
         row.setContentsMargins(0, 0, 0, 0)
-        self.login_button = QPushButton(self.fixes)
+        self.login_button = QPushButton("Log In…", self.fixes)  # named for its registry
         self.login_button.setObjectName("pullLogin")
+        self.login_button.setAccessibleName("Log in to the registry")
+        self.login_button.setToolTip("Log in, then try again")
         self.login_button.clicked.connect(self._log_in)
         self.insecure_button = QPushButton("Retry without TLS Verification", self.fixes)
         self.insecure_button.setObjectName("pullInsecure")
@@ -198,6 +200,11 @@ class PullDialog(FormDialog):
     def on_progress(self, item: Any) -> None:
         self._progress.add(item)
         self.say(self._progress.text, self._progress.fraction)
+
+    def show_error(self, text: str) -> None:
+        super().show_error(text)
+        if text:
+            self.adjustSize()  # Podman's words run long: let the dialog grow to show them
 
     def continue_in_background(self) -> None:
         """Close the dialog and let the pull go on (the transfers panel lists it)."""

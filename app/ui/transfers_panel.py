@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.controllers.operations import Operation, Operations, OperationState
+from app.controllers.transfers import explain
 from app.models.transfer_progress import TransferProgress
 from app.ui.forms.form_dialog import ERROR_STYLE
 
@@ -53,6 +55,10 @@ class OperationRow(QFrame):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setToolTip(operation.title)
+        # Long references and Podman's long words must not widen the dock: the labels
+        # take the width they are given and wrap (or clip, the tooltip has it all).
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state = QLabel(self)
         self.state.setObjectName("transferState")
         self.bar = QProgressBar(self)
@@ -62,18 +68,21 @@ class OperationRow(QFrame):
         self.detail = QLabel(self)
         self.detail.setObjectName("transferDetail")
         self.detail.setWordWrap(True)
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.button = QPushButton(self)
         self.button.setObjectName("transferButton")
         self.button.clicked.connect(self._act)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.state)
-        top.addWidget(self.button)
+        # The title has the row's whole width (references run long); state and button
+        # sit under it.
+        under = QHBoxLayout()
+        under.addWidget(self.state, 1)
+        under.addWidget(self.button)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 6)
         column.setSpacing(3)
-        column.addLayout(top)
+        column.addWidget(self.title)
+        column.addLayout(under)
         column.addWidget(self.bar)
         column.addWidget(self.detail)
         operation.progress.connect(self._on_progress)
@@ -105,7 +114,7 @@ class OperationRow(QFrame):
             self.bar.setRange(0, 0)
         if op.state is OperationState.FAILED:
             self.detail.setStyleSheet(ERROR_STYLE)
-            self.detail.setText(str(op.error))
+            self.detail.setText(explain(op.error, getattr(op, "registry", "")))
         elif op.state is OperationState.DONE:
             self.detail.setStyleSheet("")
             self.detail.setText("Finished.")
@@ -156,6 +165,7 @@ class TransfersPanel(QDockWidget):
         self.column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
         scroll.setAccessibleName("Transfers list")
         self.clear_button = QPushButton("Clear &Ended", self)

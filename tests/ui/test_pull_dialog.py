@@ -11,6 +11,7 @@ import pytest
 from app.controllers.operations import OperationState
 from app.engine.connection import Connection
 from app.models.connection_state import ConnectionState
+from app.ui.pull_dialog import PullDialog
 from app.ui.registry_login import LoginDialog
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.conftest import spawn
@@ -272,3 +273,62 @@ def test_a_connection_lost_mid_pull_says_so_and_lists_no_image(
     assert not dialog.login_button.isVisible() and not dialog.insecure_button.isVisible()
     view = app.window.views["images"]
     assert not any(big_image in i.repo_tags for i in view.model.items().values())
+
+
+def test_registries_list_logins_and_log_out_after_a_confirmation(
+    qtbot, app, auth_registry, monkeypatch, tmp_path
+) -> None:
+    auth_file = tmp_path / "auth.json"
+    auth_file.write_text(json.dumps({"auths": {"keep.example": {"auth": "dTpw"}}}))
+    monkeypatch.setenv("REGISTRY_AUTH_FILE", str(auth_file))
+    dialog = app.show_registries()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    login = app.show_login(auth_registry.address)
+    login.user.setText(auth_registry.user)
+    login.password.setText(auth_registry.password)
+    with qtbot.waitSignal(login.performed, timeout=20_000):
+        login.submit()
+    qtbot.waitUntil(lambda: dialog.list.count() == 2)
+    dialog.list.setCurrentRow(
+        [dialog.list.item(i).text() for i in range(2)].index(auth_registry.address)
+    )
+    asked = []
+
+    async def answer(confirmation):
+        asked.append(confirmation.text)
+        from app.ui.confirmation import Answer
+
+        return Answer(True)
+
+    dialog.confirm = answer
+    with qtbot.waitSignal(app.transfers.logins_changed, timeout=10_000):
+        dialog.logout_button.click()
+    assert asked == [f"Log out of {auth_registry.address}?"]
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    assert list(json.loads(auth_file.read_text())["auths"]) == ["keep.example"]
+
+
+def test_the_dialogs_and_the_transfers_panel_are_named(qtbot, app, registry) -> None:
+    from tests.ui.accessibility import mnemonic_clashes, problems
+
+    app.tray_menu.rebuild()
+    entry = next(a for a in app.tray_menu.actions() if a.objectName() == "pullImage")
+    with qtbot.waitSignal(app.operations.added, timeout=10_000):
+        entry.trigger()  # the tray's "Pull an Image…" opens the same dialog
+        pull = app.window.findChild(PullDialog, "pullDialog")
+        pull.reference.setText(f"{registry.address}/no/such:image")
+        pull.submit()
+    qtbot.waitUntil(lambda: pull.error.isVisible(), timeout=20_000)
+    assert "has no such image" in pull.error.text()
+    dialogs = [
+        pull,
+        app.show_push(TEST_IMAGE, [TEST_IMAGE]),
+        app.show_login(),
+        app.show_registries(),
+    ]
+    app.transfers_panel.show()
+    found = []
+    for widget in (*dialogs, app.transfers_panel):
+        found += problems(widget) + mnemonic_clashes(widget)
+    assert not found, "\n".join(found)
+    assert app.transfers_button.accessibleName()
