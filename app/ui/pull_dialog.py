@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -164,8 +165,9 @@ class PullDialog(FormDialog):
 
     async def _load_search(self) -> None:
         found = await self.transfers.search_registries()
-        self._search = found
-        self._show_where()
+        if shiboken6.isValid(self):  # the dialog may have been closed meanwhile
+            self._search = found
+            self._show_where()
 
     # -- running -------------------------------------------------------------------------
 
@@ -232,7 +234,11 @@ class PullDialog(FormDialog):
         self.fixes.hide()
 
     def _log_in(self) -> None:
-        self.login_requested.emit(self._failed_registry, self.submit)
+        self.login_requested.emit(self._failed_registry, self._retry_after_login)
+
+    def _retry_after_login(self) -> None:
+        if shiboken6.isValid(self) and self.isVisible():  # not if closed in the meantime
+            self.submit()
 
     def _retry_insecure(self) -> None:
         registry = self._failed_registry

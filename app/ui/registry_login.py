@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -147,8 +148,11 @@ class RegistriesDialog(QDialog):
         try:
             names = await self.transfers.logged_in()
         except PodmanError as exc:
-            self._say(str(exc))
+            if shiboken6.isValid(self):
+                self._say(str(exc))
             return
+        if not shiboken6.isValid(self):
+            return  # closed meanwhile
         self.list.clear()
         self.list.addItems(names)
         self._update()
