@@ -24,7 +24,7 @@ from app.engine.errors import AuthRequired, ConnectionLost, NotFound, PodmanErro
 from app.engine.image_reference import registry_of
 from app.engine.pull import pull_image
 from app.engine.push import push_image
-from app.engine.registries import search_registries
+from app.engine.registries import insecure_registries, search_registries
 from app.support import log
 from app.support.concurrency import CancelToken
 
@@ -128,8 +128,9 @@ def _push(
     )
 
 
-def _login(endpoint: Endpoint, registry: str, user: str, password: str) -> None:
-    registry_auth.verify(endpoint, registry, user, password)
+def _login(endpoint: Endpoint, registry: str, user: str, password: str, skip_tls: bool) -> None:
+    unverified_ok = skip_tls or registry in insecure_registries(endpoint)
+    registry_auth.verify(endpoint, registry, user, password, unverified_ok)
     registry_auth.save(registry, user, password)
 
 
@@ -227,7 +228,8 @@ class Transfers(QObject):
         """Check the login with the registry through the service, then save it in the
         auth file. Raises AuthRequired when refused, PodmanError when it cannot check."""
         session = self._current()
-        await session.call(_login, session.client.endpoint, registry, user, password)
+        skip = self.skips_tls(registry)
+        await session.call(_login, session.client.endpoint, registry, user, password, skip)
         _log.info("logged in to %s as %s", registry, user)
         self.logins_changed.emit()
 

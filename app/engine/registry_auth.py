@@ -27,6 +27,7 @@ COMPAT_PREFIX = "/v1.41"
 DOCKER_HUB = "docker.io"
 # A name no registry holds: pulling it with a login tells "unauthorized" from "unknown".
 _CHECK_IMAGE = "pdc-login-check/no-such-image:none"
+_TLS_MARKERS = ("http response to https client", "x509:", "tls:", "certificate")
 
 
 def auth_file() -> Path:
@@ -136,15 +137,19 @@ def header_for(registry: str) -> str | None:
     return header(found[0], found[1], registry) if found else None
 
 
-def verify(endpoint: Endpoint, registry: str, user: str, password: str) -> None:
+def verify(
+    endpoint: Endpoint, registry: str, user: str, password: str, unverified_ok: bool = False
+) -> None:
     """Ask the service whether the registry accepts the login; raise when it does not.
 
-    Podman 4.3's ``POST /auth`` pings the registry over HTTPS only, ignoring
-    registries.conf's ``insecure`` (docs/podman-notes.md, "Registry logins"), so for a
-    plain-HTTP registry the check is a pull, with the login, of a name no registry holds:
-    "unauthorized" means the login was refused, "manifest unknown" that it was accepted.
-    Raises AuthRequired (refused), ApiError (the registry could not be asked), or
-    ConnectionLost.
+    Podman 4.3's ``POST /auth`` pings the registry over verified HTTPS only, ignoring
+    registries.conf's ``insecure`` (docs/podman-notes.md, "Registry logins"). For a
+    registry reached without TLS verification (``unverified_ok``: registries.conf says
+    insecure, or the user chose so for it) the check is then a pull, with the login, of a
+    name no registry holds: "unauthorized" means the login was refused, "manifest
+    unknown" that it was accepted. Otherwise the password is not sent over an unverified
+    connection and the refusal says why. Raises AuthRequired (refused), ApiError (the
+    registry could not be asked), or ConnectionLost.
     """
     body = {"username": user, "password": password, "serveraddress": registry}
     try:
@@ -154,10 +159,19 @@ def verify(endpoint: Endpoint, registry: str, user: str, password: str) -> None:
         raise
     except ApiError as exc:
         text = str(exc)
-        if "HTTP response to HTTPS client" not in text:
-            if "401" in text or "unauthorized" in text.lower():
+        lowered = text.lower()
+        unverified = any(m in lowered for m in _TLS_MARKERS)
+        if not unverified:
+            if "401" in text or "unauthorized" in lowered:
                 raise AuthRequired(text) from None
             raise
+        if not unverified_ok:
+            raise ApiError(
+                f"The service cannot check this login: {registry} does not pass TLS "
+                "verification, and it is not marked insecure for this connection (pull "
+                'from it once with "Retry without TLS verification" and "Remember" '
+                f"ticked, then log in). Podman said: {text}"
+            ) from None
     _verify_by_pull(endpoint, registry, header(user, password, registry))
 
 
