@@ -16,7 +16,8 @@ from app.ui.resource_view import ResourceView
 
 EMPTY = """
 <h3>No images yet</h3>
-<p>Images are the templates containers start from. Pull one from a terminal:</p>
+<p>Images are the templates containers start from. Pull one with <b>Pull…</b> above, or
+from a terminal:</p>
 <p><code>podman pull docker.io/library/nginx</code></p>
 <p>or build your own with <code>podman build -t myapp .</code></p>
 """

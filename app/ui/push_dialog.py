@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from app.controllers.transfers import Transfers
 from app.engine.command_line import CommandLine
@@ -32,6 +33,11 @@ class PushDialog(PullDialog):
         super().__init__(transfers, spawn, parent, self._names[0] if self._names else "")
 
     def _build_reference(self, reference: str) -> None:
+        source = QLabel(self.image, self)
+        source.setObjectName("pushImage")
+        source.setAccessibleName("Image to push")
+        source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form.addRow("Image:", source)
         self.destination = QComboBox(self)
         self.destination.setObjectName("pushDestination")
         self.destination.setEditable(True)

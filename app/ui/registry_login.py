@@ -108,12 +108,18 @@ class RegistriesDialog(QDialog):
         # Replaceable (tests answer for the user); resolves to a confirmation.Answer.
         self.confirm = lambda c: confirmation.ask(self, c)
         layout = QVBoxLayout(self)
-        caption = QLabel("&Logged in to:", self)
+        self.caption = caption = QLabel("&Logged in to:", self)
         self.list = QListWidget(self)
         self.list.setObjectName("registriesList")
         self.list.setAccessibleName("Registries logged in to")
         caption.setBuddy(self.list)
-        self.empty = QLabel("No logins yet.", self)
+        self.empty = QLabel(
+            "No logins yet. Log in to a registry to pull and push its private images; "
+            "podman login's logins show here too.",
+            self,
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty.setAccessibleName("No logins")
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -136,7 +142,7 @@ class RegistriesDialog(QDialog):
         self.list.currentRowChanged.connect(lambda _r: self._update())
         for widget in (caption, self.list, self.empty, self.error, buttons):
             layout.addWidget(widget)
-        self.resize(420, 300)
+        self.resize(420, 260)
         transfers.logins_changed.connect(self.reload)
         self._update()
         self.reload()
@@ -158,7 +164,10 @@ class RegistriesDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        self.empty.setVisible(self.list.count() == 0)
+        empty = self.list.count() == 0
+        self.empty.setVisible(empty)
+        self.list.setVisible(not empty)
+        self.caption.setVisible(not empty)
         self.logout_button.setEnabled(self.list.currentItem() is not None)
 
     def _say(self, text: str) -> None:

@@ -77,11 +77,11 @@ class TrayMenu(QMenu):
         self.addSeparator()
         # Named for what it does: there is no "dashboard", only the main window. (A signal
         # is handed over by its emit: PySide6 does not call a signal given as the slot.)
-        show = self.addAction("Show Window", self.show_window_requested.emit)
-        show.setObjectName("showWindow")
         pull = self.addAction("Pull an Image…", self.pull_requested.emit)
         pull.setObjectName("pullImage")
         pull.setEnabled(session is not None)
+        show = self.addAction("Show Window", self.show_window_requested.emit)
+        show.setObjectName("showWindow")
         self.addAction("Settings…", self.settings_requested.emit).setObjectName("settings")
         self.addAction("Quit", self.quit_requested.emit).setObjectName("quit")
 
