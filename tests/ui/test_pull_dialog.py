@@ -123,10 +123,17 @@ def test_a_cancelled_pull_leaves_no_image(qtbot, app, podman, big_image) -> None
     assert big_image not in _images(podman)
 
 
-def test_a_pull_continues_in_transfers_after_the_dialog_closes(qtbot, app, podman, pushed) -> None:
+def test_a_pull_continues_in_transfers_after_the_dialog_closes(
+    qtbot, app, podman, pushed, big_image
+) -> None:
+    counts = []
+    app.operations.added.connect(lambda _op: counts.append(app.transfers_button.text()))
+    other = app.show_pull(big_image)  # two pulls at once
     dialog = app.show_pull(pushed)
+    other.submit()
     dialog.submit()
-    qtbot.waitUntil(lambda: dialog.busy)
+    qtbot.waitUntil(lambda: dialog.busy and len(app.operations.items) == 2)
+    assert counts == ["Transfers (1)", "Transfers (2)"]
     op = app.operations.items[-1]
     assert dialog.background_button.isVisible()
     dialog.background_button.click()
@@ -136,6 +143,10 @@ def test_a_pull_continues_in_transfers_after_the_dialog_closes(qtbot, app, podma
     with qtbot.waitSignal(op.ended, timeout=30_000):
         pass
     assert op.state is OperationState.DONE
+    first = app.operations.items[0]
+    qtbot.waitUntil(lambda: not first.running, timeout=30_000)
+    assert first.state is OperationState.DONE and big_image in _images(podman)
+    podman.cli("rmi", big_image)
     row = app.transfers_panel.rows[id(op)]
     assert row.state.text() == "Done" and row.button.text() == "Clear"
     row.button.click()
