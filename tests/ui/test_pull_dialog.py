@@ -155,8 +155,11 @@ def test_a_pull_continues_in_transfers_after_the_dialog_closes(
 
 
 def test_a_login_is_offered_checked_saved_and_the_pull_retried(
-    qtbot, app, podman, auth_registry, monkeypatch, tmp_path
+    qtbot, app, podman, auth_registry, monkeypatch, tmp_path, pdc_logger
 ) -> None:
+    from app.support import log, paths
+
+    log.setup(paths.log_file(), debug=True)  # the app's own log file, at its most verbose
     auth_file = tmp_path / "auth.json"
     monkeypatch.setenv("REGISTRY_AUTH_FILE", str(auth_file))
     ref = f"{auth_registry.address}/dialog/secret:1"
@@ -198,6 +201,9 @@ def test_a_login_is_offered_checked_saved_and_the_pull_retried(
     assert list(saved) == [auth_registry.address]
     assert oct(auth_file.stat().st_mode & 0o777) == "0o600"
     app.settings.sync()
+    for handler in pdc_logger.handlers:
+        handler.flush()
+    assert "logged in to" in paths.log_file().read_text()  # the log was written
     _assert_password_nowhere(auth_registry.password)
     podman.cli("rmi", "--ignore", ref)
 
