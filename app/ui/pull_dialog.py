@@ -89,7 +89,7 @@ class PullDialog(FormDialog):
         self.fixes.hide()
 
         self.background_button = self.buttons.addButton(
-            "Continue in Background", QDialogButtonBox.ButtonRole.ActionRole
+            "Continue in Transfers", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.background_button.setObjectName("pullBackground")
         self.background_button.setAccessibleName(f"Close; the {self.verb} continues in Transfers")
