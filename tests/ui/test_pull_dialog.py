@@ -229,20 +229,29 @@ def test_a_tls_failure_offers_a_retry_without_verification_remembered_if_asked(
     # insecure list, so a verified pull fails the way a bad certificate does.
     ref = f"localhost:{registry.port}/dialog/busybox:tls"
     podman.cli("push", "--tls-verify=false", TEST_IMAGE, ref)
-    podman.cli("rmi", "--ignore", ref)
-    dialog = app.show_pull(ref)
-    with qtbot.waitSignal(app.operations.added) as added:
-        dialog.submit()
-    with qtbot.waitSignal(added.args[0].ended, timeout=20_000):
-        pass
-    qtbot.waitUntil(lambda: dialog.insecure_button.isVisible())
-    assert "TLS verification" in dialog.error.text()
-    assert "HTTP response to HTTPS client" in dialog.error.text()  # Podman's words too
-    dialog.remember.setChecked(True)
-    with qtbot.waitSignal(dialog.performed, timeout=30_000):
-        dialog.insecure_button.click()
-    assert ref in _images(podman)
-    assert app.settings.skip_tls_registries == f"localhost:{registry.port}"
+    host = f"localhost:{registry.port}"
+    for remember in (False, True):
+        podman.cli("rmi", "--ignore", ref)
+        dialog = app.show_pull(ref)
+        with qtbot.waitSignal(app.operations.added) as added:
+            dialog.submit()
+        with qtbot.waitSignal(added.args[0].ended, timeout=20_000):
+            pass
+        qtbot.waitUntil(lambda d=dialog: d.insecure_button.isVisible())
+        assert "TLS verification" in dialog.error.text()
+        assert "HTTP response to HTTPS client" in dialog.error.text()  # Podman's words too
+        assert not dialog.remember.isChecked()
+        dialog.remember.setChecked(remember)
+        with qtbot.waitSignal(dialog.performed, timeout=30_000):
+            dialog.insecure_button.click()
+        assert ref in _images(podman)
+        # Kept (host name only) only when ticked: the first time it is not, so the second
+        # pull fails verification again.
+        assert app.settings.skip_tls_registries == (host if remember else "")
+    again = app.show_pull(ref)
+    assert "--tls-verify=false" in again.preview.toPlainText()  # remembered from now on
+    assert "TLS verification is off" in again.where.text()
+    again.close()
     podman.cli("rmi", "--ignore", ref)
 
 
