@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine
 
 from PySide6.QtCore import QSocketNotifier, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
@@ -30,6 +30,7 @@ from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer
+from app.controllers.transfers import Transfers
 from app.controllers.tray_policy import TrayPolicy
 from app.controllers.welcome import Welcome
 from app.support import log, paths
@@ -49,8 +50,12 @@ from app.ui.main_window import MainWindow
 from app.ui.network_connect_dialog import NetworkConnectDialog
 from app.ui.pod_create_dialog import PodCreateDialog
 from app.ui.proxy_prompts import DialogPrompts
+from app.ui.pull_dialog import PullDialog
+from app.ui.push_dialog import PushDialog
+from app.ui.registry_login import LoginDialog, RegistriesDialog
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.transfers_panel import TransfersPanel
 from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu
 from app.ui.tray_settings_section import TraySettingsSection
@@ -79,6 +84,7 @@ class Application:
         # Pulls, pushes, builds and copies: listed in one place, cancelled at exit.
         self.operations = Operations()
         self.pods = PodController(lambda: self.manager.session, self.operations)
+        self.transfers = Transfers(self.operations, self.settings, lambda: self.manager.session)
         self.window = MainWindow(self.settings, self.resource_actions)
         # Build, save, load, import (as operations), tag, history, details.
         self.image_actions = ImageActions(lambda: self.manager.session, self.operations)
@@ -97,6 +103,7 @@ class Application:
         self._wire_machines()
         self._wire_tray()
         self._wire_welcome()
+        self._wire_transfers()
         accessibility.finish_window(self.window)  # again: the menus and toolbar added here
 
     def _wire_window(self) -> None:
@@ -213,8 +220,8 @@ class Application:
         page.hello_cancel_requested.connect(welcome.cancel_hello)
         page.notice_action.connect(self._on_notice_action)
         page.docker_socket_requested.connect(self.show_docker_socket)
-        # Until the pull and run dialogs are wired here, their pages.
-        page.pull_requested.connect(lambda: self._leave_welcome_for("images"))
+        page.pull_requested.connect(lambda: self.show_pull())
+        # Until the run dialog is wired here, its page.
         page.run_requested.connect(lambda: self._leave_welcome_for("containers"))
         page.shell_requested.connect(self._shell_from_welcome)
         page.dismissed.connect(self.close_welcome)
@@ -250,6 +257,70 @@ class Application:
             "info",
             "Select a running container and press Enter: its inspector opens on it.",
         )
+
+    def _wire_transfers(self) -> None:
+        """Pull, push, registries and the transfers panel (issue 13)."""
+        w = self.window
+        self.transfers_panel = TransfersPanel(self.operations, w)
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.transfers_panel)
+        self.transfers_panel.hide()
+        toggle = self.transfers_panel.toggleViewAction()
+        toggle.setText("&Transfers")
+        toggle.setObjectName("viewTransfers")
+        toggle.setShortcut("Ctrl+Shift+T")
+        w.view_menu.addSeparator()
+        w.view_menu.addAction(toggle)
+        self.transfers_button = QPushButton("Transfers", w.statusBar())
+        self.transfers_button.setObjectName("transfersButton")
+        self.transfers_button.setAccessibleName("Show or hide transfers")
+        self.transfers_button.setToolTip("Pulls and pushes, running and ended (Ctrl+Shift+T)")
+        self.transfers_button.setFlat(True)
+        self.transfers_button.clicked.connect(toggle.trigger)
+        w.statusBar().addPermanentWidget(self.transfers_button)
+
+        def count(*_args: object) -> None:
+            self.transfers_button.setText(self.transfers_panel.count_text())
+
+        self.operations.added.connect(lambda op: op.ended.connect(count))
+        self.operations.added.connect(count)
+        self.operations.removed.connect(count)
+        images = w.views["images"]
+        images.pull_requested.connect(self.show_pull)
+        images.push_requested.connect(self.show_push)
+        images.registries_requested.connect(self.show_registries)
+        self.tray_menu.pull_requested.connect(self.show_pull)
+
+    def _transfer_dialog(self, dialog: PullDialog) -> PullDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.login_requested.connect(lambda registry, retry: self.show_login(registry, retry))
+        dialog.show()
+        return dialog
+
+    def show_pull(self, reference: str = "") -> PullDialog:
+        self.window_in_tray.show_window()
+        return self._transfer_dialog(PullDialog(self.transfers, self.spawn, self.window, reference))
+
+    def show_push(self, image: str, names: list) -> PullDialog:
+        return self._transfer_dialog(
+            PushDialog(self.transfers, self.spawn, image, names, self.window)
+        )
+
+    def show_login(
+        self, registry: str = "", then: Callable[[], object] | None = None
+    ) -> LoginDialog:
+        dialog = LoginDialog(self.transfers, self.spawn, self.window, registry)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if then is not None:
+            dialog.performed.connect(lambda _registry: then())
+        dialog.show()
+        return dialog
+
+    def show_registries(self) -> RegistriesDialog:
+        dialog = RegistriesDialog(self.transfers, self.spawn, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.login_requested.connect(lambda registry: self.show_login(registry))
+        dialog.show()
+        return dialog
 
     def _switcher(self) -> MachineSwitcher:
         """One machine switcher (the tray menu, the menu bar and the toolbar have one each)."""

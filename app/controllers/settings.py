@@ -88,6 +88,9 @@ class Settings:
     # the first-run welcome (issue 12): shown until dismissed; the image it runs
     welcome_done = _Setting("app/welcome_done", False)
     hello_image = _Setting("app/hello_image", "quay.io/podman/hello")
+    # pulls and pushes (issue 13): registries the user chose to reach without TLS
+    # verification, as comma-separated host names (never a login)
+    skip_tls_registries = _Setting("registries/skip_tls_verify", "")
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else paths.config_dir() / "settings.ini"

@@ -21,7 +21,8 @@ from app.ui.resource_view import ResourceView
 
 EMPTY = """
 <h3>No images yet</h3>
-<p>Images are the templates containers start from. Pull one from a terminal:</p>
+<p>Images are the templates containers start from. Pull one with <b>Pull…</b> above, or
+from a terminal:</p>
 <p><code>podman pull docker.io/library/nginx</code></p>
 <p>or build your own with <b>Build…</b> above (<code>podman build -t myapp .</code>),
 or load one saved with <code>podman save</code> with <b>Load…</b>.</p>
@@ -29,11 +30,16 @@ or load one saved with <code>podman save</code> with <b>Load…</b>.</p>
 
 
 class ImagesView(ResourceView):
-    """Signals: run_requested(str reference): "Run…" on an image (the run dialog)."""
+    """Signals: run_requested(str reference): "Run…" on an image (the run dialog);
+    pull_requested(), push_requested(str image, list names), registries_requested()
+    (the composition root opens the dialogs)."""
 
     run_requested = Signal(str)
     title = "Images"
     empty_html = EMPTY
+    pull_requested = Signal()
+    push_requested = Signal(str, list)
+    registries_requested = Signal()
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
@@ -58,6 +64,11 @@ class ImagesView(ResourceView):
         return self.tools.context_actions()
 
     def _build_actions(self) -> None:
+        self.pull = self.add_action("Pull…", self.pull_requested.emit, "Pull an image")
+        self.push = self.add_action("Push…", self._push, "Push the selected image to a registry")
+        self.registries = self.add_action(
+            "Registries…", self.registries_requested.emit, "Log in to and out of registries"
+        )
         self.tools = ImageTools(self)  # Build…, Run…, Tag…, Save…, Load…, Import…
         self.remove = self.add_action("Remove…", self.remove_selected)
         self.prune = self.add_action(
@@ -67,8 +78,17 @@ class ImagesView(ResourceView):
     def update_actions(self) -> None:
         keys = self.selected_keys() if self.connected else []
         self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
+        self.pull.setEnabled(self.connected)
+        self.push.setEnabled(self.connected and len(self.selected_items()) == 1)
         self.prune.setEnabled(self.connected and bool(self.model.dangling()))
         self.tools.update()
+
+    def _push(self) -> None:
+        items = self.selected_items() if self.connected else []
+        if len(items) == 1:
+            image = items[0]
+            names = [image.name, *(n for n in image.repo_tags if n != image.name)]
+            self.push_requested.emit(image.name or image.id, [n for n in names if n])
 
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]

@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(settings)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = view_menu = self.menuBar().addMenu("&View")
         find = QAction("&Find…", self, shortcut=QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         refresh = QAction("&Reload Lists", self, shortcut=QKeySequence("F5"))

@@ -3,6 +3,7 @@ switcher, the running containers with their actions, and the app's own entries.
 
 Signals (TrayMenu):
     show_window_requested(), settings_requested(), quit_requested(),
+    pull_requested(): "Pull an Image…",
     show_all_requested(): "Show all…" under the containers,
     inspect_requested(str container_id)
 A container's Stop and Restart run through the resource-actions controller, which
@@ -39,6 +40,7 @@ def running_containers(session: Any) -> list[ContainerSummary]:
 class TrayMenu(QMenu):
     show_window_requested = Signal()
     settings_requested = Signal()
+    pull_requested = Signal()
     quit_requested = Signal()
     show_all_requested = Signal()
     inspect_requested = Signal(str)
@@ -75,6 +77,9 @@ class TrayMenu(QMenu):
         self.addSeparator()
         # Named for what it does: there is no "dashboard", only the main window. (A signal
         # is handed over by its emit: PySide6 does not call a signal given as the slot.)
+        pull = self.addAction("Pull an Image…", self.pull_requested.emit)
+        pull.setObjectName("pullImage")
+        pull.setEnabled(session is not None)
         show = self.addAction("Show Window", self.show_window_requested.emit)
         show.setObjectName("showWindow")
         self.addAction("Settings…", self.settings_requested.emit).setObjectName("settings")
