@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.container_runner import ContainerRunner
 from app.controllers.crash import CrashHandler
 from app.controllers.inspector_manager import InspectorManager
 from app.controllers.launch_requests import LaunchRequests
@@ -28,6 +29,7 @@ from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer
 from app.controllers.tray_policy import TrayPolicy
+from app.engine.errors import PodmanError
 from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
@@ -42,6 +44,7 @@ from app.ui.machine_menu import MachineMenu, MachineSwitcher
 from app.ui.main_window import MainWindow
 from app.ui.proxy_prompts import DialogPrompts
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
+from app.ui.run_dialog import RunDialog
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu
@@ -68,6 +71,7 @@ class Application:
         self.resource_actions = ResourceActions(lambda: self.manager.session)
         # Pulls, pushes, builds and copies: listed in one place, cancelled at exit.
         self.operations = Operations()
+        self.runner = ContainerRunner(lambda: self.manager.session, self.operations)
         self.window = MainWindow(self.settings, self.resource_actions)
         self.tray_policy = TrayPolicy(
             self.settings, self.manager, self.machines, self.spawn, self.window.isVisible
@@ -100,6 +104,8 @@ class Application:
             m, self.inspectors, lambda: self.window_in_tray.show_window(), self.spawn
         )
         self.instance.request_received.connect(self.launches.handle)
+        w.containers.run_requested.connect(lambda: self.open_run_dialog())
+        w.containers.duplicate_requested.connect(self.duplicate_container)
 
     def _wire_machines(self) -> None:
         """The Machines page, the switcher in the menu bar and the toolbar, the dialogs."""
@@ -135,6 +141,7 @@ class Application:
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
         menu.show_all_requested.connect(lambda: self.window_in_tray.show_page("containers"))
+        menu.run_requested.connect(self._run_from_tray)
         self.tray_policy.notification.connect(self._notify)
         self.notifier = Notifier(self.settings, self.manager, self.machines, self._notify)
 
@@ -211,6 +218,40 @@ class Application:
         dialog = RemoteConnectionDialog(self.remotes, self.spawn, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def open_run_dialog(self, image: str = "") -> RunDialog:
+        """The Run dialog, its image set to ``image`` (the Images page's Run… gives it)."""
+        return self._show_run_dialog(RunDialog(self.runner, self.spawn, image, None, self.window))
+
+    def duplicate_container(self, container_id: str) -> None:
+        """The Run dialog filled from an existing container (read off the GUI thread)."""
+        self.spawn(self._duplicate(container_id))
+
+    async def _duplicate(self, container_id: str) -> None:
+        try:
+            spec = await self.runner.spec_of(container_id)
+        except PodmanError as exc:
+            self.window.post_message("error", f"Could not read the container to copy: {exc}")
+            return
+        self._show_run_dialog(RunDialog(self.runner, self.spawn, "", spec, self.window))
+
+    def _show_run_dialog(self, dialog: RunDialog) -> RunDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.performed.connect(self._after_run)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def _after_run(self, result: tuple[str, bool]) -> None:
+        container_id, show_logs = result
+        if show_logs:
+            inspector = self.inspectors.open(container_id)
+            if inspector is not None:
+                inspector.tabs.setCurrentWidget(inspector.logs)
+
+    def _run_from_tray(self) -> None:
+        self.window_in_tray.show_window()
+        self.open_run_dialog()
 
     def manage_machines(self) -> None:
         if self._manage_dialog is None:
