@@ -239,7 +239,6 @@ class Application:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.performed.connect(self._after_run)
         dialog.show()
-        dialog.raise_()
         return dialog
 
     def _after_run(self, result: tuple[str, bool]) -> None:

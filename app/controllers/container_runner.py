@@ -137,6 +137,15 @@ class ContainerRunner(QObject):
         )
         return operation
 
+    async def refresh_lists(self) -> None:
+        """List again what the dialog offers: Podman sends no event for some changes
+        (a secret made from the CLI), and a dialog should not offer yesterday's list."""
+        session = self.session
+        if session is not None:
+            await session.reconcile(
+                ("containers", "images", "volumes", "networks", "secrets", "pods")
+            )
+
     async def refresh(self) -> None:
         """Re-list what a run changes, so the new container's row is there at once
         (the events would bring it a moment later)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Coroutine
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -100,6 +101,7 @@ class RunDialog(FormDialog):
             self.image.setCurrentText(image)
         self.refresh()
         self._spawn(self._ask_selinux())
+        self._spawn(self._reload_lists())
 
     # -- layout --------------------------------------------------------------------------
 
@@ -421,6 +423,36 @@ class RunDialog(FormDialog):
         self.mounts._make_row = rows.mount_row_maker(  # noqa: SLF001 - rows made from now on
             self.runner.volume_names, self._browse, True
         )
+
+    async def _reload_lists(self) -> None:
+        try:
+            await self.runner.refresh_lists()
+        except PodmanError:
+            return  # the lists known already stay
+        if not shiboken6.isValid(self):
+            return  # closed meanwhile
+        images = self.runner.image_names()
+        typed = self.image.currentText()
+        self.image.blockSignals(True)
+        self.image.clear()
+        self.image.addItems(images)
+        self.image.setCurrentText(typed)
+        self.image.blockSignals(False)
+        self.image.completer().model().setStringList(images)  # type: ignore[attr-defined]
+        pod = self.pod.currentText()
+        self.pod.blockSignals(True)
+        self.pod.clear()
+        self.pod.addItems([NO_POD, *self.runner.pod_names()])
+        if self.pod.findText(pod) < 0:
+            self.pod.addItem(pod)
+        self.pod.setCurrentText(pod)
+        self.pod.blockSignals(False)
+        has_secrets = bool(self.runner.secret_names()) or bool(self.secrets.rows)
+        self.secrets.add_button.setEnabled(has_secrets)
+        self.secrets.empty.setText(
+            "None." if has_secrets else "None: create a secret on the Secrets page first."
+        )
+        self.refresh()
 
     # -- what the form says --------------------------------------------------------------
 

@@ -16,10 +16,13 @@ from app.controllers.connection_manager import ConnectionManager
 from app.controllers.container_runner import ContainerRunner
 from app.controllers.operations import Operations
 from app.controllers.settings import Settings
+from app.engine.connection import Connection
 from app.ui.run_dialog import RunDialog
 from tests.bed.podman import TEST_IMAGE
+from tests.ui.accessibility import mnemonic_clashes, problems
 from tests.ui.conftest import spawn
 from tests.ui.test_main_window import open_and_wait
+from tests.ui.test_menus import _open_and_connect
 
 WAIT = 20_000
 
@@ -292,3 +295,105 @@ def test_duplicate_gives_the_same_container(qtbot, runner, podman, tmp_path):
     original, copy = facts(podman, "web"), facts(podman, "web-copy")
     assert original.pop("state") == "exited" and copy.pop("state") == "running"
     assert copy == original
+
+
+def test_networks_secrets_and_an_env_file_run_and_come_back_in_a_duplicate(
+    qtbot, runner, podman, tmp_path
+):
+    podman.cli("network", "create", "--subnet", "10.77.3.0/24", "run-net")
+    secret = tmp_path / "token"
+    secret.write_text("s3cr3t")
+    podman.cli("secret", "create", "run-token", str(secret))
+    env_file = tmp_path / "app.env"
+    env_file.write_text("# settings\nLEVEL=debug\n\nNAME=two words\n")
+
+    # The dialog lists again on opening: Podman sends no event for a new secret.
+    dialog = dialog_for(qtbot, runner, image=TEST_IMAGE)
+    qtbot.waitUntil(dialog.secrets.add_button.isEnabled, timeout=WAIT)
+    dialog.name.setText("wired")
+    dialog.command_edit.setText("sleep 600")
+    future = spawn(dialog.load_env_file(str(env_file)))
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    assert dialog.env_note.text() == f"Added 2 variables from {env_file}."
+    net = dialog.networks.add_row()
+    net["name"].setCurrentText("run-net")
+    net["ipv4"].setText("10.77.3.40")
+    net["aliases"].setText("api, backend")
+    as_env = dialog.secrets.add_row()
+    as_env["name"].setCurrentText("run-token")
+    as_env["how"].setCurrentText("as a variable")
+    as_env["target"].setText("TOKEN")
+    dialog.secrets.add_row()["name"].setCurrentText("run-token")
+    assert "--network=run-net:ip=10.77.3.40,alias=api,alias=backend" in dialog.command()
+    assert "--secret=run-token,type=env,target=TOKEN --secret=run-token " in dialog.command()
+    run_and_wait(qtbot, dialog)
+
+    out = podman.cli("exec", "wired", "sh", "-c", "echo $TOKEN $LEVEL; cat /run/secrets/run-token")
+    assert out.split() == ["s3cr3t", "debug", "s3cr3t"]
+    address = podman.cli(
+        "inspect", "--format", '{{(index .NetworkSettings.Networks "run-net").IPAddress}}', "wired"
+    )
+    assert address == "10.77.3.40"
+
+    future = spawn(runner.spec_of("wired"))
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    copy = future.result()
+    assert copy.name == "wired-copy"
+    assert copy.env == {"LEVEL": "debug", "NAME": "two words"}  # not the secret's value
+    assert [(n.name, n.ipv4, n.aliases) for n in copy.networks] == [
+        ("run-net", "10.77.3.40", ["api", "backend"])
+    ]
+    assert [(s.name, s.as_env, s.target) for s in copy.secrets] == [
+        ("run-token", False, ""),
+        ("run-token", True, "TOKEN"),
+    ]
+
+
+# The tray's entry shows the window first (raise() is a no-op offscreen, with a warning).
+@pytest.mark.qt_log_ignore("does not support raise")
+def test_run_from_the_containers_page_then_its_logs(qtbot, application, podman):
+    app = application
+    app.window.show()
+    _open_and_connect(qtbot, app.manager, Connection("test-bed", podman.uri))
+    qtbot.waitUntil(lambda: bool(app.runner.image_names()), timeout=WAIT)
+    page = app.window.containers
+    assert page.run.isEnabled() and not page.duplicate.isEnabled()
+    page.run.trigger()
+    dialog = app.window.findChild(RunDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert problems(dialog) == [] and mnemonic_clashes(dialog) == []
+    dialog.image.setCurrentText(TEST_IMAGE)
+    dialog.name.setText("greeter")
+    dialog.command_edit.setText("sh -c 'echo hello-from-run; sleep 600'")
+    dialog.show_logs.setChecked(True)
+    with qtbot.waitSignal(app.inspectors.opened, timeout=60_000) as opened:
+        dialog.action_button.click()
+    inspector = opened.args[0]
+    assert inspector.tabs.currentWidget() is inspector.logs
+    qtbot.waitUntil(lambda: "hello-from-run" in inspector.logs.plain_text(), timeout=WAIT)
+    # The new row is listed by the time the logs show.
+    assert [c.name for c in page.model.items().values()] == ["greeter"]
+
+    # Duplicate… on the selected row opens the dialog filled from it.
+    page.tree.setCurrentIndex(page.proxy.index(0, 0))
+    assert page.duplicate.isEnabled()
+    page.duplicate.trigger()
+
+    def duplicates():
+        return [d for d in app.window.findChildren(RunDialog) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: len(duplicates()) == 1, timeout=WAIT)
+    copy = duplicates()[0]
+    assert copy.windowTitle() == "Duplicate Container"
+    assert copy.name.text() == "greeter-copy"
+    assert copy.command_edit.text() == "sh -c 'echo hello-from-run; sleep 600'"
+    copy.close()
+
+    # The tray's "Run a Container…" opens it too.
+    app.tray_menu.rebuild()
+    run = next(a for a in app.tray_menu.actions() if a.objectName() == "runContainer")
+    assert run.isEnabled()
+    run.trigger()
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() and not d.name.text() for d in app.window.findChildren(RunDialog))
+    )
