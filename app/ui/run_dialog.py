@@ -94,7 +94,7 @@ class RunDialog(FormDialog):
         self._build_basics()
         self._build_more()
         self._building = False
-        self.resize(760, 700 if spec is not None else 540)
+        self.resize(760, 700 if spec is not None else 520)
         if spec is not None:
             self.fill(spec)
         elif image:
@@ -217,6 +217,13 @@ class RunDialog(FormDialog):
         self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.more_button.setAccessibleName("More options")
         self.more_button.toggled.connect(self._show_more)
+        # Scrolled into view when the user opens it, not when a check opens it (the
+        # problem that did may be further up).
+        self.more_button.clicked.connect(
+            lambda on: (
+                on and QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.tabs))
+            )
+        )
         self._page.addWidget(self.more_button)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("runTabs")
@@ -358,8 +365,6 @@ class RunDialog(FormDialog):
     def _show_more(self, shown: bool) -> None:
         self.tabs.setVisible(shown)
         self.more_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        if shown:
-            QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.tabs))
 
     def _update_retries(self) -> None:
         # The retries mean something only for "When it fails": shown only then.
@@ -504,10 +509,15 @@ class RunDialog(FormDialog):
         image = self.image.currentText().strip()
         missing = bool(image) and not checks.image_problem(image)
         missing = missing and image not in self.runner.image_names()
-        self.image_note.setText(
-            "Not on this connection yet: Run pulls it first." if missing else ""
-        )
-        self.image_note.setVisible(missing)
+        if missing:
+            note = "Not on this connection yet: Run pulls it first."
+        elif not image and not self.image_field.touched:
+            # Run is disabled until an image is chosen: say so where the eye starts.
+            note = "Start here: pick one of this connection's images, or type a name to pull."
+        else:
+            note = ""
+        self.image_note.setText(note)
+        self.image_note.setVisible(bool(note))
         problems = self.problems()
         self.action_button.setToolTip(problems[0][1] if problems else "")
 
@@ -527,9 +537,12 @@ class RunDialog(FormDialog):
 
     def touch_all(self) -> None:
         super().touch_all()
-        hidden = [f for f, _r in self.problems() if not f.widget.isVisibleTo(self)]
-        if hidden:
-            self.more_button.setChecked(True)
+        wrong = {id(f) for f, _r in self.problems()}
+        for index, fields in enumerate(self._tab_fields):
+            if any(id(f) in wrong for f in fields):
+                self.more_button.setChecked(True)
+                self.tabs.setCurrentIndex(index)  # the first tab with a problem
+                break
 
     # -- filling (Duplicate…) ------------------------------------------------------------
 
