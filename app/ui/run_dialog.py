@@ -84,6 +84,7 @@ class RunDialog(FormDialog):
         title = "Duplicate Container" if spec is not None else "Run a Container"
         super().__init__(title, "&Run", spawn, parent)
         self.setObjectName("runDialog")
+        self.action_button.setAccessibleName("Run")
         self.runner = runner
         self._taken: list[tuple[str, int, str]] = []  # host ports found in use
         self._checking_ports = False
@@ -179,6 +180,7 @@ class RunDialog(FormDialog):
         self.mounts_field = self._add_list(
             "&Volumes:", self.mounts, lambda: rows.read_mounts(self.mounts)[1]
         )
+        self.mounts_note = self._note_under(self.mounts_field)
 
         self.env = RowList("variable", rows.pair_row_maker("Variable"), "", self)
         self.env.setObjectName("runEnv")
@@ -237,7 +239,7 @@ class RunDialog(FormDialog):
         self.entrypoint = QLineEdit(self)
         self.entrypoint.setPlaceholderText("optional: the image's own entrypoint")
         self.entrypoint_field = self.add_field(
-            "&Entrypoint:",
+            "En&trypoint:",
             self.entrypoint,
             lambda: checks.words_problem(self.entrypoint.text()),
             form,
@@ -289,7 +291,7 @@ class RunDialog(FormDialog):
         self.restart = QComboBox(self)
         for value, label in RESTARTS:
             self.restart.addItem(label, value)
-        self.add_field("&Restart:", self.restart, None, form)
+        self.add_field("Re&start:", self.restart, None, form)
         self.retries = QSpinBox(self)
         self.retries.setRange(0, 1000)
         self.retries.setSpecialValueText("No limit")
@@ -298,7 +300,7 @@ class RunDialog(FormDialog):
         self.cpus = QLineEdit(self)
         self.cpus.setPlaceholderText("no limit, or for example 0.5")
         self.add_field(
-            "&CPUs:", self.cpus, lambda: checks.cpus_problem(self.cpus.text().strip()), form
+            "CP&Us:", self.cpus, lambda: checks.cpus_problem(self.cpus.text().strip()), form
         )
         self.memory = QLineEdit(self)
         self.memory.setPlaceholderText("no limit, or for example 512m, 1g")
@@ -518,6 +520,16 @@ class RunDialog(FormDialog):
             note = ""
         self.image_note.setText(note)
         self.image_note.setVisible(bool(note))
+        known = set(self.runner.volume_names())
+        mounts = rows.read_mounts(self.mounts)[0]
+        new = [m.source for m in mounts if m.kind == "volume" and m.source not in known]
+        self.mounts_note.setText(
+            f"New volume{'s' if len(new) > 1 else ''} {', '.join(new)}: Podman creates "
+            f"{'them' if len(new) > 1 else 'it'} when the container is made."
+            if new
+            else ""
+        )
+        self.mounts_note.setVisible(bool(new))
         problems = self.problems()
         self.action_button.setToolTip(problems[0][1] if problems else "")
 

@@ -122,6 +122,9 @@ def test_a_full_run_matches_the_form_and_its_previewed_command(qtbot, runner, po
     add_port(dialog, 80, web)
     add_port(dialog, 53, api, all_interfaces=True, proto="udp")
     add_mount(dialog, "Volume", "run-data", "/data")
+    assert dialog.mounts_note.text() == (
+        "New volume run-data: Podman creates it when the container is made."
+    )
     add_mount(dialog, "Host folder", str(tmp_path / "site"), "/site", read_only=True)
     add_pair(dialog.env, "GREETING", "hello world")
     add_pair(dialog.labels, "app", "demo")
@@ -220,6 +223,14 @@ def test_bad_input_is_refused_next_to_its_field_before_podman_is_asked(
     dialog.restart.setCurrentIndex(dialog.restart.findData("always"))
     assert "cannot also be restarted" in dialog.problems()[0][1]
     assert podman.cli("ps", "-a", "--format", "{{.Names}}") == "taken"
+
+    # Every control of every row kind is named, and the Alt letters do not clash.
+    for rows in (dialog.mounts, dialog.env, dialog.networks, dialog.labels):
+        rows.add_row()
+    dialog.more_button.setChecked(True)
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        assert problems(dialog) == [] and mnemonic_clashes(dialog) == []
 
 
 def test_an_unknown_image_is_explained_in_the_registrys_words_and_nothing_is_lost(
