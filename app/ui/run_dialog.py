@@ -594,12 +594,17 @@ class RunDialog(FormDialog):
         self.tty.setChecked(spec.tty)
         self.remove.setChecked(spec.remove)
         self._building = False
-        advanced = (
-            spec.entrypoint is not None or spec.workdir or spec.user or spec.networks
-            or spec.labels or spec.secrets or spec.restart or spec.cpus or spec.memory
-            or spec.pod or spec.interactive or spec.tty or spec.remove or spec.publish_all
-        )  # fmt: skip
-        self.more_button.setChecked(bool(advanced))
+        # "More options" opens on the first tab the copy sets something in.
+        tabs_set = [
+            spec.entrypoint is not None or spec.workdir or spec.user or spec.interactive
+            or spec.tty,
+            spec.networks or spec.pod or spec.publish_all,
+            spec.restart or spec.cpus or spec.memory or spec.remove,
+            spec.labels or spec.secrets,
+        ]  # fmt: skip
+        if any(tabs_set):
+            self.more_button.setChecked(True)
+            self.tabs.setCurrentIndex([bool(t) for t in tabs_set].index(True))
         self._port_timer.start()
         self.touch_all()
 

@@ -297,6 +297,7 @@ def test_duplicate_gives_the_same_container(qtbot, runner, podman, tmp_path):
     dialog = dialog_for(qtbot, runner, spec=future.result())
     assert dialog.name.text() == "web-copy"
     assert dialog.more_button.isChecked()  # it has settings under "More options"
+    assert dialog.tabs.currentIndex() == 0  # the first with one: -w and -it
     # The copy cannot take the original's host port while it runs: the form says so.
     qtbot.waitUntil(lambda: "already in use" in dialog.ports_field.error_label.text())
     podman.cli("stop", "web")
