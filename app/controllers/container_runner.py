@@ -77,8 +77,9 @@ class ContainerRunner(QObject):
 
     @property
     def local(self) -> bool:
-        """Whether published ports bind on this computer (a unix socket or loopback
-        TCP): only then can a taken host port be found before running."""
+        """Whether published ports bind on this computer (a unix socket or a named
+        pipe; a tcp:// address may be another host's): only then can a taken host port
+        be found before running."""
         session = self.session
         return session is not None and session.connection.scheme in ("unix", "npipe")
 

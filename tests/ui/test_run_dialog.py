@@ -409,3 +409,22 @@ def test_run_from_the_containers_page_then_its_logs(qtbot, application, podman):
     qtbot.waitUntil(
         lambda: any(d.isVisible() and not d.name.text() for d in app.window.findChildren(RunDialog))
     )
+
+
+def test_a_run_in_a_pod_and_its_duplicate_name_the_pod(qtbot, runner, podman):
+    pod_id = podman.cli("pod", "create", "--name", "team")
+    dialog = dialog_for(qtbot, runner, image=TEST_IMAGE)
+    qtbot.waitUntil(lambda: dialog.pod.findText("team") >= 0, timeout=WAIT)
+    dialog.name.setText("member")
+    dialog.command_edit.setText("sleep 600")
+    dialog.pod.setCurrentText("team")
+    add_port(dialog, 80, free_port())
+    assert "publish ports and choose networks on the pod" in dialog.problems()[0][1]
+    dialog.ports.remove_row(dialog.ports.rows[0])
+    assert "--pod=team" in dialog.command()
+    run_and_wait(qtbot, dialog)
+    assert podman.cli("inspect", "--format", "{{.Pod}}", "member") == pod_id
+    future = spawn(runner.spec_of("member"))
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    assert future.result().pod == "team"
+    assert future.result().networks == []
