@@ -19,7 +19,6 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
     QCompleter,
     QFileDialog,
@@ -31,8 +30,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,9 +39,6 @@ from app.controllers.container_runner import ContainerRunner
 from app.engine import run_checks as checks
 from app.engine.container_spec import (
     RunSpec,
-    format_cpus,
-    format_memory,
-    parse_memory,
     split_words,
 )
 from app.engine.dto import PullProgress
@@ -52,14 +46,8 @@ from app.engine.errors import PodmanError
 from app.ui import run_rows as rows
 from app.ui.forms.form_dialog import Field, FormDialog
 from app.ui.forms.row_list import RowList
+from app.ui.run_options import RunOptions
 
-RESTARTS = [
-    ("", "Never (Podman's default)"),
-    ("on-failure", "When it fails (exits with an error)"),
-    ("always", "Always"),
-    ("unless-stopped", "Always, unless stopped by hand"),
-]
-NO_POD = "None"
 HINT_STYLE = "color: palette(placeholder-text);"
 PORT_CHECK_DELAY_MS = 250
 
@@ -90,11 +78,11 @@ class RunDialog(FormDialog):
         self._checking_ports = False
         self._port_timer = QTimer(self, singleShot=True, interval=PORT_CHECK_DELAY_MS)
         self._port_timer.timeout.connect(lambda: self._spawn(self._check_ports()))
-        self._selinux = False
         self._building = True
         self._build_basics()
         self._build_more()
         self._building = False
+        self._built = True
         self.resize(760, 700 if spec is not None else 520)
         if spec is not None:
             self.fill(spec)
@@ -227,123 +215,12 @@ class RunDialog(FormDialog):
             )
         )
         self._page.addWidget(self.more_button)
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("runTabs")
-        self.tabs.setAccessibleName("More options")
+        self.options = RunOptions(self, self.runner, self._add_list, lambda: bool(self.ports.rows))
+        self.tabs = self.options.tabs
         self.tabs.hide()
         self._page.addWidget(self.tabs)
         self._page.addStretch(1)
-        self._tab_fields: list[list[Field]] = []
-
-        form = self._tab("Command")
-        self.entrypoint = QLineEdit(self)
-        self.entrypoint.setPlaceholderText("optional: the image's own entrypoint")
-        self.entrypoint_field = self.add_field(
-            "En&trypoint:",
-            self.entrypoint,
-            lambda: checks.words_problem(self.entrypoint.text()),
-            form,
-            "What runs first; the command becomes its arguments",
-        )
-        self.entrypoint_note = self._note_under(self.entrypoint_field)
-        self.workdir = QLineEdit(self)
-        self.workdir.setPlaceholderText("optional: the image's own")
-        self.add_field(
-            "&Working directory:",
-            self.workdir,
-            lambda: (
-                checks.path_problem(self.workdir.text(), "working directory")
-                if self.workdir.text()
-                else ""
-            ),
-            form,
-        )
-        self.user = QLineEdit(self)
-        self.user.setPlaceholderText("optional: user[:group], a name or a number")
-        self.add_field("&User:", self.user, None, form)
-        self.interactive = QCheckBox("Keep standard input open (-i)", self)
-        self.tty = QCheckBox("Give it a terminal (-t)", self)
-        self.interactive.setAccessibleName("Keep standard input open")
-        self.tty.setAccessibleName("Give it a terminal")
-        self.add_field("Input:", self.interactive, None, form)
-        self.add_field("Terminal:", self.tty, None, form)
-
-        form = self._tab("Network")
-        self.publish_all = QCheckBox(
-            "Publish every port the image exposes, on free host ports", self
-        )
-        self.publish_all.setAccessibleName("Publish all exposed ports")
-        self.add_field("All ports:", self.publish_all, None, form)
-        self.networks = RowList(
-            "network", rows.network_row_maker(self.runner.network_names), "Podman's default.", self
-        )
-        self.networks.setObjectName("runNetworks")
-        self.networks_field = self._add_list(
-            "Net&works:", self.networks, lambda: rows.read_networks(self.networks)[1], form
-        )
-        self.pod = QComboBox(self)
-        self.pod.setObjectName("runPod")
-        self.pod.addItems([NO_POD, *self.runner.pod_names()])
-        self.pod.setToolTip("A pod's containers share its network and published ports")
-        self.add_field("P&od:", self.pod, self._pod_problem, form)
-
-        form = self._tab("Limits && Restart")
-        self.restart = QComboBox(self)
-        for value, label in RESTARTS:
-            self.restart.addItem(label, value)
-        self.add_field("Re&start:", self.restart, None, form)
-        self.retries = QSpinBox(self)
-        self.retries.setRange(0, 1000)
-        self.retries.setSpecialValueText("No limit")
-        self.retries_field = self.add_field("Ma&x retries:", self.retries, None, form)
-        self._restart_form = form
-        self.cpus = QLineEdit(self)
-        self.cpus.setPlaceholderText("no limit, or for example 0.5")
-        self.add_field(
-            "CP&Us:", self.cpus, lambda: checks.cpus_problem(self.cpus.text().strip()), form
-        )
-        self.memory = QLineEdit(self)
-        self.memory.setPlaceholderText("no limit, or for example 512m, 1g")
-        self.add_field(
-            "&Memory:", self.memory, lambda: checks.memory_problem(self.memory.text().strip()), form
-        )
-        self.remove = QCheckBox("Remove the container when it exits (--rm)", self)
-        self.remove.setAccessibleName("Remove the container when it exits")
-        self.add_field("Clean up:", self.remove, self._remove_problem, form)
-
-        form = self._tab("Labels && Secrets")
-        self.labels = RowList("label", rows.pair_row_maker("Label"), "None.", self)
-        self.labels.setObjectName("runLabels")
-        self._add_list(
-            "&Labels:", self.labels, lambda: rows.read_pairs(self.labels, "label")[1], form
-        )
-        secrets = self.runner.secret_names()
-        self.secrets = RowList(
-            "secret",
-            rows.secret_row_maker(self.runner.secret_names),
-            "None." if secrets else "None: create a secret on the Secrets page first.",
-            self,
-        )
-        self.secrets.setObjectName("runSecrets")
-        self.secrets.add_button.setEnabled(bool(secrets))
-        self._add_list("&Secrets:", self.secrets, lambda: rows.read_secrets(self.secrets)[1], form)
-        self.restart.currentIndexChanged.connect(self._update_retries)
-        self._update_retries()
-
-    def _tab(self, title: str) -> QFormLayout:
-        page = QWidget(self.tabs)
-        form = QFormLayout(page)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.tabs.addTab(page, title)
-        self._tab_fields.append([])
-        self._current_tab = len(self._tab_fields) - 1
-        return form
-
-    def add_field(self, label, widget, check=None, layout=None, tip=""):  # type: ignore[override]
-        field = super().add_field(label, widget, check, layout, tip)
-        if layout is not None and hasattr(self, "_tab_fields"):
-            self._tab_fields[self._current_tab].append(field)
-        return field
+        self.entrypoint_note = self._note_under(self.options.entrypoint_field)
 
     def _add_list(
         self, label: str, rows_list: RowList, check, layout: QFormLayout | None = None
@@ -368,13 +245,6 @@ class RunDialog(FormDialog):
         self.tabs.setVisible(shown)
         self.more_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
-    def _update_retries(self) -> None:
-        # The retries mean something only for "When it fails": shown only then.
-        on_failure = self.restart.currentData() == "on-failure"
-        self._restart_form.setRowVisible(self.retries_field.error_label.parentWidget(), on_failure)
-
-    # -- checks that need more than one field ------------------------------------------
-
     def _ports_problem(self) -> str:
         _ports, problem = rows.read_ports(self.ports)
         if problem:
@@ -385,19 +255,6 @@ class RunDialog(FormDialog):
                 f"Host port {port}/{protocol} is already in use on {where}: choose another, "
                 "or leave the host port empty to let Podman pick a free one."
             )
-        return ""
-
-    def _pod_problem(self) -> str:
-        if self.pod.currentText() != NO_POD and (self.networks.rows or self.ports.rows):
-            return (
-                "A container in a pod uses the pod's network: publish ports and choose "
-                "networks on the pod instead."
-            )
-        return ""
-
-    def _remove_problem(self) -> str:
-        if self.remove.isChecked() and self.restart.currentData():
-            return "A container that is removed when it exits cannot also be restarted."
         return ""
 
     def done(self, result: int) -> None:
@@ -426,7 +283,6 @@ class RunDialog(FormDialog):
     async def _ask_selinux(self) -> None:
         if not await self.runner.selinux_enabled():
             return
-        self._selinux = True
         self.mounts._make_row = rows.mount_row_maker(  # noqa: SLF001 - rows made from now on
             self.runner.volume_names, self._browse, True
         )
@@ -446,19 +302,8 @@ class RunDialog(FormDialog):
         self.image.setCurrentText(typed)
         self.image.blockSignals(False)
         self.image.completer().model().setStringList(images)  # type: ignore[attr-defined]
-        pod = self.pod.currentText()
-        self.pod.blockSignals(True)
-        self.pod.clear()
-        self.pod.addItems([NO_POD, *self.runner.pod_names()])
-        if self.pod.findText(pod) < 0:
-            self.pod.addItem(pod)
-        self.pod.setCurrentText(pod)
-        self.pod.blockSignals(False)
-        has_secrets = bool(self.runner.secret_names()) or bool(self.secrets.rows)
-        self.secrets.add_button.setEnabled(has_secrets)
-        self.secrets.empty.setText(
-            "None." if has_secrets else "None: create a secret on the Secrets page first."
-        )
+        self.options.offer_pods()
+        self.options.offer_secrets()
         self.refresh()
 
     # -- what the form says --------------------------------------------------------------
@@ -468,46 +313,29 @@ class RunDialog(FormDialog):
         spec = RunSpec(image=self.image.currentText().strip(), name=self.name.text().strip())
         try:
             spec.command = split_words(self.command_edit.text())
-            if self.entrypoint.text().strip():
-                spec.entrypoint = split_words(self.entrypoint.text())
         except ValueError:
             pass
-        spec.workdir = self.workdir.text().strip()
-        spec.user = self.user.text().strip()
         spec.env = rows.read_pairs(self.env, "variable")[0]
         spec.ports = rows.read_ports(self.ports)[0]
-        spec.publish_all = self.publish_all.isChecked()
         spec.mounts = rows.read_mounts(self.mounts)[0]
-        spec.networks = rows.read_networks(self.networks)[0]
-        spec.restart = self.restart.currentData() or ""
-        spec.restart_retries = self.retries.value() if spec.restart == "on-failure" else 0
-        if not checks.cpus_problem(self.cpus.text().strip()) and self.cpus.text().strip():
-            spec.cpus = float(self.cpus.text())
-        if not checks.memory_problem(self.memory.text().strip()) and self.memory.text().strip():
-            spec.memory = parse_memory(self.memory.text())
-        spec.labels = rows.read_pairs(self.labels, "label")[0]
-        spec.secrets = rows.read_secrets(self.secrets)[0]
-        spec.pod = "" if self.pod.currentText() == NO_POD else self.pod.currentText()
-        spec.interactive = self.interactive.isChecked()
-        spec.tty = self.tty.isChecked()
-        spec.remove = self.remove.isChecked()
+        self.options.read_into(spec)
         return spec
 
     def command(self) -> str | None:
-        if not hasattr(self, "remove"):
+        if not getattr(self, "_built", False):
             return None  # still being built
         return str(self.spec().to_command())
 
     def refresh(self) -> None:
-        if not hasattr(self, "remove"):
-            return
+        if not getattr(self, "_built", False):
+            return  # edits made while building refresh once, at the end
         super().refresh()
         self._update_notes()
         self._mark_tabs()
 
     def _update_notes(self) -> None:
         _words_note(self.command_note, self.command_edit.text(), "the command")
-        _words_note(self.entrypoint_note, self.entrypoint.text(), "the entrypoint")
+        _words_note(self.entrypoint_note, self.options.entrypoint.text(), "the entrypoint")
         image = self.image.currentText().strip()
         missing = bool(image) and not checks.image_problem(image)
         missing = missing and image not in self.runner.image_names()
@@ -536,25 +364,17 @@ class RunDialog(FormDialog):
     def _mark_tabs(self) -> None:
         # A problem in a hidden tab must not leave Run disabled with no reason in sight:
         # the tab's title says so, and "More options" names how many.
-        wrong = {id(f) for f, _r in self.problems() if f.touched}
-        count = 0
-        for index, fields in enumerate(self._tab_fields):
-            bad = any(id(f) in wrong for f in fields)
-            count += bad
-            title = self.tabs.tabText(index).removeprefix("⚠ ")
-            self.tabs.setTabText(index, f"⚠ {title}" if bad else title)
+        count = self.options.mark({id(f) for f, _r in self.problems() if f.touched})
         self.more_button.setText(
             f"More options ({count} with a problem)" if count else "More options"
         )
 
     def touch_all(self) -> None:
         super().touch_all()
-        wrong = {id(f) for f, _r in self.problems()}
-        for index, fields in enumerate(self._tab_fields):
-            if any(id(f) in wrong for f in fields):
-                self.more_button.setChecked(True)
-                self.tabs.setCurrentIndex(index)  # the first tab with a problem
-                break
+        index = self.options.first_tab_with({id(f) for f, _r in self.problems()})
+        if index is not None:
+            self.more_button.setChecked(True)
+            self.tabs.setCurrentIndex(index)  # the first tab with a problem
 
     # -- filling (Duplicate…) ------------------------------------------------------------
 
@@ -563,48 +383,18 @@ class RunDialog(FormDialog):
         self._building = True
         self.image.setCurrentText(spec.image)
         self.name.setText(spec.name)
-        self.command_edit.setText(_joined(spec.command))
-        if spec.entrypoint is not None:
-            self.entrypoint.setText(_joined(spec.entrypoint))
-        self.workdir.setText(spec.workdir)
-        self.user.setText(spec.user)
+        self.command_edit.setText(shlex.join(spec.command))
         for key, value in spec.env.items():
             rows.set_pair(self.env.add_row(), key, value)
         for port in spec.ports:
             rows.set_port(self.ports.add_row(), port)
         for mount in spec.mounts:
             rows.set_mount(self.mounts.add_row(), mount)
-        for network in spec.networks:
-            rows.set_network(self.networks.add_row(), network)
-        for key, value in spec.labels.items():
-            rows.set_pair(self.labels.add_row(), key, value)
-        self.secrets.add_button.setEnabled(True)
-        for secret in spec.secrets:
-            rows.set_secret(self.secrets.add_row(), secret)
-        self.publish_all.setChecked(spec.publish_all)
-        self.restart.setCurrentIndex(max(0, self.restart.findData(spec.restart)))
-        self.retries.setValue(spec.restart_retries)
-        self.cpus.setText(format_cpus(spec.cpus) if spec.cpus else "")
-        self.memory.setText(format_memory(spec.memory) if spec.memory else "")
-        if spec.pod:
-            if self.pod.findText(spec.pod) < 0:
-                self.pod.addItem(spec.pod)
-            self.pod.setCurrentText(spec.pod)
-        self.interactive.setChecked(spec.interactive)
-        self.tty.setChecked(spec.tty)
-        self.remove.setChecked(spec.remove)
+        first_tab = self.options.fill(spec)
         self._building = False
-        # "More options" opens on the first tab the copy sets something in.
-        tabs_set = [
-            spec.entrypoint is not None or spec.workdir or spec.user or spec.interactive
-            or spec.tty,
-            spec.networks or spec.pod or spec.publish_all,
-            spec.restart or spec.cpus or spec.memory or spec.remove,
-            spec.labels or spec.secrets,
-        ]  # fmt: skip
-        if any(tabs_set):
+        if first_tab is not None:  # "More options" opens where the copy sets something
             self.more_button.setChecked(True)
-            self.tabs.setCurrentIndex([bool(t) for t in tabs_set].index(True))
+            self.tabs.setCurrentIndex(first_tab)
         self._port_timer.start()
         self.touch_all()
 
@@ -658,10 +448,6 @@ class RunDialog(FormDialog):
             self.say(f"Pulling {self.spec().image}: {pull.status}")
         else:
             self.say(str(getattr(step, "text", step)))
-
-
-def _joined(words: list[str]) -> str:
-    return shlex.join(words)
 
 
 def _words_note(note: QLabel, text: str, what: str) -> None:

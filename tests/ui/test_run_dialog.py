@@ -127,12 +127,12 @@ def test_a_full_run_matches_the_form_and_its_previewed_command(qtbot, runner, po
     )
     add_mount(dialog, "Host folder", str(tmp_path / "site"), "/site", read_only=True)
     add_pair(dialog.env, "GREETING", "hello world")
-    add_pair(dialog.labels, "app", "demo")
-    dialog.restart.setCurrentIndex(dialog.restart.findData("on-failure"))
-    dialog.retries.setValue(3)
-    dialog.cpus.setText("0.5")
-    dialog.memory.setText("64m")
-    dialog.workdir.setText("/tmp")
+    add_pair(dialog.options.labels, "app", "demo")
+    dialog.options.restart.setCurrentIndex(dialog.options.restart.findData("on-failure"))
+    dialog.options.retries.setValue(3)
+    dialog.options.cpus.setText("0.5")
+    dialog.options.memory.setText("64m")
+    dialog.options.workdir.setText("/tmp")
 
     preview = dialog.preview.toPlainText()
     assert preview == (
@@ -213,19 +213,19 @@ def test_bad_input_is_refused_next_to_its_field_before_podman_is_asked(
     qtbot.waitUntil(dialog.action_button.isEnabled)
 
     # A problem in a hidden tab is named on the tab and on "More options".
-    dialog.memory.setText("lots")
+    dialog.options.memory.setText("lots")
     assert not dialog.action_button.isEnabled()
     assert dialog.more_button.text() == "More options (1 with a problem)"
     assert dialog.tabs.tabText(2) == "⚠ Limits && Restart"
     assert dialog.action_button.toolTip().startswith("Write a size such as 512m")
-    dialog.memory.setText("512m")
-    dialog.remove.setChecked(True)
-    dialog.restart.setCurrentIndex(dialog.restart.findData("always"))
+    dialog.options.memory.setText("512m")
+    dialog.options.remove.setChecked(True)
+    dialog.options.restart.setCurrentIndex(dialog.options.restart.findData("always"))
     assert "cannot also be restarted" in dialog.problems()[0][1]
     assert podman.cli("ps", "-a", "--format", "{{.Names}}") == "taken"
 
     # Every control of every row kind is named, and the Alt letters do not clash.
-    for rows in (dialog.mounts, dialog.env, dialog.networks, dialog.labels):
+    for rows in (dialog.mounts, dialog.env, dialog.options.networks, dialog.options.labels):
         rows.add_row()
     dialog.more_button.setChecked(True)
     for index in range(dialog.tabs.count()):
@@ -321,21 +321,21 @@ def test_networks_secrets_and_an_env_file_run_and_come_back_in_a_duplicate(
 
     # The dialog lists again on opening: Podman sends no event for a new secret.
     dialog = dialog_for(qtbot, runner, image=TEST_IMAGE)
-    qtbot.waitUntil(dialog.secrets.add_button.isEnabled, timeout=WAIT)
+    qtbot.waitUntil(dialog.options.secrets.add_button.isEnabled, timeout=WAIT)
     dialog.name.setText("wired")
     dialog.command_edit.setText("sleep 600")
     future = spawn(dialog.load_env_file(str(env_file)))
     qtbot.waitUntil(future.done, timeout=WAIT)
     assert dialog.env_note.text() == f"Added 2 variables from {env_file}."
-    net = dialog.networks.add_row()
+    net = dialog.options.networks.add_row()
     net["name"].setCurrentText("run-net")
     net["ipv4"].setText("10.77.3.40")
     net["aliases"].setText("api, backend")
-    as_env = dialog.secrets.add_row()
+    as_env = dialog.options.secrets.add_row()
     as_env["name"].setCurrentText("run-token")
     as_env["how"].setCurrentText("as a variable")
     as_env["target"].setText("TOKEN")
-    dialog.secrets.add_row()["name"].setCurrentText("run-token")
+    dialog.options.secrets.add_row()["name"].setCurrentText("run-token")
     assert "--network=run-net:ip=10.77.3.40,alias=api,alias=backend" in dialog.command()
     assert "--secret=run-token,type=env,target=TOKEN --secret=run-token " in dialog.command()
     run_and_wait(qtbot, dialog)
@@ -414,10 +414,10 @@ def test_run_from_the_containers_page_then_its_logs(qtbot, application, podman):
 def test_a_run_in_a_pod_and_its_duplicate_name_the_pod(qtbot, runner, podman):
     pod_id = podman.cli("pod", "create", "--name", "team")
     dialog = dialog_for(qtbot, runner, image=TEST_IMAGE)
-    qtbot.waitUntil(lambda: dialog.pod.findText("team") >= 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.options.pod.findText("team") >= 0, timeout=WAIT)
     dialog.name.setText("member")
     dialog.command_edit.setText("sleep 600")
-    dialog.pod.setCurrentText("team")
+    dialog.options.pod.setCurrentText("team")
     add_port(dialog, 80, free_port())
     assert "publish ports and choose networks on the pod" in dialog.problems()[0][1]
     dialog.ports.remove_row(dialog.ports.rows[0])
