@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app import APP_ID, APP_NAME, __version__
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.container_runner import ContainerRunner
 from app.controllers.crash import CrashHandler
 from app.controllers.image_actions import ImageActions
 from app.controllers.inspector_manager import InspectorManager
@@ -33,6 +34,7 @@ from app.controllers.single_instance import InstanceServer
 from app.controllers.transfers import Transfers
 from app.controllers.tray_policy import TrayPolicy
 from app.controllers.welcome import Welcome
+from app.engine.errors import PodmanError
 from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
@@ -54,6 +56,7 @@ from app.ui.pull_dialog import PullDialog
 from app.ui.push_dialog import PushDialog
 from app.ui.registry_login import LoginDialog, RegistriesDialog
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
+from app.ui.run_dialog import RunDialog
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.transfers_panel import TransfersPanel
 from app.ui.tray import Tray
@@ -85,6 +88,7 @@ class Application:
         self.operations = Operations()
         self.pods = PodController(lambda: self.manager.session, self.operations)
         self.transfers = Transfers(self.operations, self.settings, lambda: self.manager.session)
+        self.runner = ContainerRunner(lambda: self.manager.session, self.operations)
         self.window = MainWindow(self.settings, self.resource_actions)
         # Build, save, load, import (as operations), tag, history, details.
         self.image_actions = ImageActions(lambda: self.manager.session, self.operations)
@@ -124,6 +128,9 @@ class Application:
             m, self.inspectors, lambda: self.window_in_tray.show_window(), self.spawn
         )
         self.instance.request_received.connect(self.launches.handle)
+        w.containers.run_requested.connect(lambda: self.open_run_dialog())
+        w.containers.duplicate_requested.connect(self.duplicate_container)
+        w.views["images"].run_requested.connect(self.open_run_dialog)
 
     def _wire_networks(self) -> None:
         """Create, details, connect and prune on the Networks page; "Connect to
@@ -201,6 +208,7 @@ class Application:
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
         menu.show_all_requested.connect(lambda: self.window_in_tray.show_page("containers"))
+        menu.run_requested.connect(self._run_from_tray)
         self.tray_policy.notification.connect(self._notify)
         self.notifier = Notifier(self.settings, self.manager, self.machines, self._notify)
 
@@ -221,8 +229,7 @@ class Application:
         page.notice_action.connect(self._on_notice_action)
         page.docker_socket_requested.connect(self.show_docker_socket)
         page.pull_requested.connect(lambda: self.show_pull())
-        # Until the run dialog is wired here, its page.
-        page.run_requested.connect(lambda: self._leave_welcome_for("containers"))
+        page.run_requested.connect(self._run_from_welcome)
         page.shell_requested.connect(self._shell_from_welcome)
         page.dismissed.connect(self.close_welcome)
         self.window.welcome_requested.connect(self.show_welcome)
@@ -246,6 +253,10 @@ class Application:
         self.settings.welcome_done = True
         self.settings.sync()
         self.window.close_welcome()
+
+    def _run_from_welcome(self) -> None:
+        self._leave_welcome_for("containers")
+        self.open_run_dialog()
 
     def _leave_welcome_for(self, page: str) -> None:
         self.close_welcome()
@@ -399,6 +410,39 @@ class Application:
         dialog = RemoteConnectionDialog(self.remotes, self.spawn, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def open_run_dialog(self, image: str = "") -> RunDialog:
+        """The Run dialog, its image set to ``image`` (the Images page's Run… gives it)."""
+        return self._show_run_dialog(RunDialog(self.runner, self.spawn, image, None, self.window))
+
+    def duplicate_container(self, container_id: str) -> None:
+        """The Run dialog filled from an existing container (read off the GUI thread)."""
+        self.spawn(self._duplicate(container_id))
+
+    async def _duplicate(self, container_id: str) -> None:
+        try:
+            spec = await self.runner.spec_of(container_id)
+        except PodmanError as exc:
+            self.window.post_message("error", f"Could not read the container to copy: {exc}")
+            return
+        self._show_run_dialog(RunDialog(self.runner, self.spawn, "", spec, self.window))
+
+    def _show_run_dialog(self, dialog: RunDialog) -> RunDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.performed.connect(self._after_run)
+        dialog.show()
+        return dialog
+
+    def _after_run(self, result: tuple[str, bool]) -> None:
+        container_id, show_logs = result
+        if show_logs:
+            inspector = self.inspectors.open(container_id)
+            if inspector is not None:
+                inspector.tabs.setCurrentWidget(inspector.logs)
+
+    def _run_from_tray(self) -> None:
+        self.window_in_tray.show_window()
+        self.open_run_dialog()
 
     def manage_machines(self) -> None:
         if self._manage_dialog is None:

@@ -4,6 +4,8 @@ the browser; a filter by pod or compose project; a compose project acts together
 Signals:
     inspect_requested(str container_id): Enter or double-click on a row.
     kube_requested(list names): “Generate Kube YAML…” on the selected containers.
+    run_requested(): "Run…" on the toolbar.
+    duplicate_requested(str container_id): "Duplicate…" on the toolbar or a row's menu.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from app.ui.resource_view import ResourceView
 
 EMPTY = """
 <h3>No containers yet</h3>
-<p>Run your first one from a terminal, for example a web server:</p>
+<p>Run your first one with <b>Run…</b> above, or from a terminal, for example a web server:</p>
 <p><code>podman run -d -p 8080:80 docker.io/library/nginx</code></p>
 <p>It appears here at once; its port becomes a link to
 <a href="http://localhost:8080">http://localhost:8080</a>.</p>
@@ -37,6 +39,8 @@ class ContainersView(ResourceView):
     inspect_requested = Signal(str)
     connect_network_requested = Signal(str)  # container id: open "Connect to Network…"
     kube_requested = Signal(list)
+    run_requested = Signal()
+    duplicate_requested = Signal(str)
 
     title = "Containers"
     empty_html = EMPTY
@@ -82,6 +86,12 @@ class ContainersView(ResourceView):
             shortcut.activated.connect(self._inspect_current)
 
     def _build_actions(self) -> None:
+        self.run = self.add_action("Run…", self.run_requested.emit, "Run a new container")
+        self.run.setObjectName("run-container")
+        self.duplicate = self.add_action(
+            "Duplicate…", self._duplicate, "Run a new container with this one's settings"
+        )
+        self.toolbar.addSeparator()
         self.start = self.add_action("Start", self._start)
         self.stop = self.add_action("Stop", self._stop)
         self.restart = self.add_action("Restart", self._restart)
@@ -131,11 +141,13 @@ class ContainersView(ResourceView):
         self.inspect.setEnabled(len(statuses) == 1)
         self.connect_network.setEnabled(len(statuses) == 1 and self.connected)
         self.kube.setEnabled(bool(statuses))
+        self.run.setEnabled(self.connected)
+        self.duplicate.setEnabled(len(statuses) == 1)
 
     def context_actions(self) -> Sequence[QAction | None]:
         return [
-            self.inspect, None, self.start, self.stop, self.restart, self.pause, self.unpause,
-            self.kill, None, self.start_project, self.stop_project, None,
+            self.inspect, self.duplicate, None, self.start, self.stop, self.restart, self.pause,
+            self.unpause, self.kill, None, self.start_project, self.stop_project, None,
             self.connect_network, self.kube, None, self.remove,
         ]  # fmt: skip
 
@@ -195,6 +207,11 @@ class ContainersView(ResourceView):
         return projects.pop() if len(projects) == 1 else ""
 
     # -- inspect and ports -----------------------------------------------------------
+
+    def _duplicate(self) -> None:
+        keys = self.selected_keys()
+        if len(keys) == 1:
+            self.duplicate_requested.emit(str(keys[0]))
 
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid() and not index.data(LINK_ROLE):

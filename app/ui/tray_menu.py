@@ -5,6 +5,7 @@ Signals (TrayMenu):
     show_window_requested(), settings_requested(), quit_requested(),
     pull_requested(): "Pull an Image…",
     show_all_requested(): "Show all…" under the containers,
+    run_requested(): "Run a Container…",
     inspect_requested(str container_id)
 A container's Stop and Restart run through the resource-actions controller, which
 reports a refusal where every action's refusal goes.
@@ -43,6 +44,7 @@ class TrayMenu(QMenu):
     pull_requested = Signal()
     quit_requested = Signal()
     show_all_requested = Signal()
+    run_requested = Signal()
     inspect_requested = Signal(str)
 
     def __init__(
@@ -74,6 +76,9 @@ class TrayMenu(QMenu):
         self.switcher.fill(self)
         self.addSeparator()
         self._containers(session)
+        run = self.addAction("Run a Container…", self.run_requested.emit)
+        run.setObjectName("runContainer")
+        run.setEnabled(session is not None and session.state.can_act())
         self.addSeparator()
         # Named for what it does: there is no "dashboard", only the main window. (A signal
         # is handed over by its emit: PySide6 does not call a signal given as the slot.)
