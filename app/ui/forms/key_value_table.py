@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import accessibility
+
 
 class KeyValueTable(QWidget):
     changed = Signal()
@@ -61,6 +63,7 @@ class KeyValueTable(QWidget):
         layout.addLayout(buttons)
         self.table.itemChanged.connect(self._on_item_changed)
         self.setFocusProxy(self.table)
+        accessibility.name_built_in_parts(self.table)  # the table's corner button
         self._add_blank()
 
     def pairs(self) -> list[tuple[str, str]]:
