@@ -93,6 +93,12 @@ class VolumeActions(QObject):
         session = self._connected()
         return await session.call(volumes.volume_details, session.client.endpoint, name)
 
+    async def file_exists(self, path: str) -> bool:
+        """Whether ``path`` exists, asked on the session's pool (a stat can hang on a
+        network filesystem)."""
+        session = self._connected()
+        return await session.call(volumes.file_exists, path)
+
     def export(self, name: str, path: str, size_hint: int | None = None) -> Operation:
         """Write the volume's files to the tar file ``path``, as an Operation."""
         session = self._connected()

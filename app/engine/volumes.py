@@ -210,6 +210,7 @@ def import_volume(
             on_progress(TransferProgress(sent, total))
             yield block
 
+    sockets: list = []
     try:
         volume_details(endpoint, name)
         helper = _create_helper(endpoint, name, "import")
@@ -222,8 +223,15 @@ def import_volume(
                 headers={"Content-Type": "application/x-tar"},
                 body=blocks(),
                 wait_for_headers=True,
+                on_socket=sockets.append,
             )
             stream.close()
+        except Cancelled:
+            # Raised inside the body: the request is cut short, chunked body unfinished,
+            # so Podman discards it rather than unpacking half an archive.
+            for sock in sockets:
+                sock.close()
+            raise
         except ConnectionLost:
             if cancel.cancelled:
                 raise Cancelled() from None
@@ -234,6 +242,11 @@ def import_volume(
         source.close()
     cancel.check()
     return sent
+
+
+def file_exists(path: str) -> bool:
+    """Whether ``path`` names an existing file (asked off the GUI thread)."""
+    return os.path.exists(path)
 
 
 def _discard(path: str) -> None:

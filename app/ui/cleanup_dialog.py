@@ -238,6 +238,7 @@ class CleanupDialog(FormDialog):
         if result.not_done:
             text += f" Cancelled before {len(result.not_done)} more."
         self.say(text)
+        self.close_button.setText("Close")  # the work is done: nothing left to cancel
         if result.failed:
             lines = [
                 f"• {NOUNS.get(item.kind, '')} {item.name}: {words}"

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from app.controllers.volume_actions import VolumeActions
 from app.models.humanize import size as human_size
+from app.support.concurrency import Cancelled
+from app.ui import confirmation
 from app.ui.forms.form_dialog import FormDialog
 
 TAR_FILTER = "Tar archives (*.tar);;All files (*)"
@@ -39,6 +41,7 @@ class VolumeTransferDialog(FormDialog):
         self.volume = name
         self.exporting = exporting
         self.size_hint = size_hint
+        self.confirm = lambda c: confirmation.ask(self, c)  # tests answer for the user
         self.resize(560, 0)
 
         self.path = QLineEdit(self)
@@ -65,8 +68,9 @@ class VolumeTransferDialog(FormDialog):
             "never runs; it is removed when the copy ends."
             if exporting
             else "The archive's files are added to the volume; files with the same names "
-            "are replaced, others stay. A helper container that mounts the volume and never "
-            "runs does the copy; it is removed when the copy ends."
+            "are replaced, others stay. Podman unpacks as the archive arrives, so a "
+            "cancelled import keeps what arrived before the cancel. A helper container "
+            "that mounts the volume and never runs does the copy; it is removed after."
         )
         note = QLabel(words, self)
         note.setWordWrap(True)
@@ -95,6 +99,16 @@ class VolumeTransferDialog(FormDialog):
 
     async def perform(self) -> int:
         path = self.path.text().strip()
+        if self.exporting and await self.volumes.file_exists(path):
+            answer = await self.confirm(
+                confirmation.Confirmation(
+                    title="Replace File",
+                    text=f"{path} exists. Replace it with the export of “{self.volume}”?",
+                    action="Replace",
+                )
+            )
+            if not answer.accepted:
+                raise Cancelled()
         if self.exporting:
             operation = self.volumes.export(self.volume, path, self.size_hint)
         else:

@@ -131,6 +131,17 @@ def test_a_typed_secret_reaches_a_container_and_nothing_else(
     assert not problems(again) and not mnemonic_clashes(again)
 
 
+def _answered(asked: list, confirmation, accepted: bool):
+    import asyncio
+
+    from app.ui.confirmation import Answer
+
+    asked.append(confirmation)
+    future = asyncio.get_event_loop().create_future()
+    future.set_result(Answer(accepted))
+    return future
+
+
 def _secrets(app: Application) -> list:
     return list(app.manager.session.items("secrets").values())
 
@@ -183,6 +194,21 @@ def test_volume_created_described_exported_and_imported_through_the_window(
     with qtbot.waitSignal(export.performed, timeout=20_000):
         export.action_button.click()
     assert archive.stat().st_size > 0
+    # Exporting onto an existing file asks first, naming it; refusing keeps the file.
+    archive.write_bytes(b"keep me")
+    again = VolumeTransferDialog(app.volume_actions, "appdata", True, spawn, app.window)
+    qtbot.addWidget(again)
+    asked = []
+    again.confirm = lambda c: _answered(asked, c, False)
+    again.path.setText(str(archive))
+    again.submit()
+    qtbot.waitUntil(lambda: bool(asked) and not again.busy, timeout=10_000)
+    assert str(archive) in asked[0].text and asked[0].action == "Replace"
+    assert archive.read_bytes() == b"keep me"
+    again.confirm = lambda c: _answered(asked, c, True)
+    with qtbot.waitSignal(again.performed, timeout=20_000):
+        again.submit()
+    assert archive.read_bytes() != b"keep me"
 
     podman.cli("volume", "create", "restored")
     qtbot.waitUntil(lambda: view.model.row_of("restored") >= 0, timeout=10_000)
