@@ -116,6 +116,8 @@ class CleanupDialog(FormDialog):
         finally:
             self._planning = False
         self.show_plan(plan)
+        if plan.all_images != self.all_images.isChecked():
+            self.replan()  # ticked or unticked while Podman was being asked
 
     def show_plan(self, plan: CleanupPlan) -> None:
         self.plan = plan

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controllers.secret_actions import SecretActions
+from app.engine.errors import PodmanError
 from app.ui.forms.form_dialog import Field, FormDialog
 
 
@@ -166,8 +167,7 @@ class CreateSecretDialog(FormDialog):
         self.value.setText("")
         try:
             return await self.secrets.create(name, value)
-        except Exception:
-            self.say("")
+        except PodmanError:
             self.value_field.touched = False
             raise
         finally:

@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
         action.setObjectName(f"page:{kind}")
         action.triggered.connect(lambda _=False: self.sidebar.select(kind))
         self.page_actions_menu.addAction(action)
+        controls = getattr(page, "focus_order", lambda: [])()
+        for first, second in zip([self.search, *controls], controls, strict=False):
+            QWidget.setTabOrder(first, second)  # after the search box, hidden on this page
         if self.settings.window_page == kind:
             self.sidebar.select(kind)
 

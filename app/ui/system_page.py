@@ -100,7 +100,7 @@ class SystemPage(QWidget):
         self.info: SystemInfo | None = None
         self.usage: DiskUsage | None = None
         self.tasks = TaskSet("system page", _log)
-        self._loading = False
+        self._loading_for: Session | None = None  # the session a load in flight is for
         # Set when the widget is deleted: a late answer then has nowhere to go. A lambda
         # over plain objects, not a method: Qt drops a dying receiver's slots first.
         state = self._state = {"gone": False}
@@ -195,18 +195,21 @@ class SystemPage(QWidget):
         if session is not None and self.isVisible():
             self.refresh()
 
+    def focus_order(self) -> list[QWidget]:
+        """Tab reaches the page's buttons right after the sidebar."""
+        return [self.refresh_button, self.cleanup_button]
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self.session is not None and self.usage is None:
-            self.refresh()
+        # Every time the page is opened: what the disk holds changes with every list.
+        self.refresh()
 
     def refresh(self) -> None:
-        if self.session is not None and not self._loading:
+        if self.session is not None and self._loading_for is not self.session:
             self.tasks.spawn(self.load())
 
     async def load(self) -> None:
-        session = self.session
-        self._loading = True
+        session = self._loading_for = self.session
         self.refresh_button.setEnabled(False)
         try:
             info, usage = await self.overview.load()
@@ -216,7 +219,8 @@ class SystemPage(QWidget):
                 self.error.show()
             return
         finally:
-            self._loading = False
+            if self._loading_for is session:
+                self._loading_for = None
             if not self._gone:
                 self.refresh_button.setEnabled(self.session is not None)
         if self._gone or session is not self.session:

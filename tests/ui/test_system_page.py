@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
 from app.ui.cleanup_dialog import CleanupDialog
 from app.ui.confirmation import Answer
 from tests.bed.podman import TEST_IMAGE
@@ -28,6 +31,17 @@ def test_system_page_shows_the_services_version_and_storage(qtbot, connected, po
     assert page.usage.images_count >= 1  # the test image
     assert "Images" in page.chart.accessibleDescription()
     assert not problems(page) and not mnemonic_clashes(app.window)
+    # By keyboard: Ctrl+8 opens it, Tab goes from the sidebar to its buttons.
+    app.window.show_page("containers")
+    app.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window)
+    qtbot.keyClick(app.window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert app.window.stack.currentWidget() is page
+    app.window.sidebar.setFocus()
+    qtbot.keyClick(app.window.sidebar, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.refresh_button
+    qtbot.keyClick(page.refresh_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.cleanup_button
     app.window.show_page("containers")
     assert app.window.search.isVisible()
 
