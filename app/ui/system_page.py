@@ -102,10 +102,10 @@ class SystemPage(QWidget):
         self.tasks = TaskSet("system page", _log)
         self._loading_for: Session | None = None  # the session a load in flight is for
         # Set when the widget is deleted: a late answer then has nowhere to go. A lambda
-        # over plain objects, not a method: Qt drops a dying receiver's slots first.
+        # over a plain object, not a method: Qt drops a dying receiver's slots first.
+        # (Its tasks are not cancelled here: at exit the loop may already be closed.)
         state = self._state = {"gone": False}
-        tasks = self.tasks
-        self.destroyed.connect(lambda *_a: (state.update(gone=True), tasks.cancel_all()))
+        self.destroyed.connect(lambda *_a: state.update(gone=True))
 
         heading = QLabel("Disk usage", self)
         font = QFont(heading.font())
