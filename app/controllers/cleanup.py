@@ -14,6 +14,7 @@ too (after them: the run removes containers first).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -270,10 +271,12 @@ class Cleanup(QObject):
         """Ask Podman what there is now and plan from it (raises PodmanError)."""
         session = self._connected()
         client = session.client
-        df = await session.call(client.df)
-        containers = await session.call(client.containers)
-        networks = await session.call(client.networks)
-        users = await session.call(client.volume_users)
+        df, containers, networks, users = await asyncio.gather(
+            session.call(client.df),
+            session.call(client.containers),
+            session.call(client.networks),
+            session.call(client.volume_users),
+        )
         return plan_cleanup(df, containers, networks, users, all_images)
 
     def start(self, plan: CleanupPlan) -> Operation:

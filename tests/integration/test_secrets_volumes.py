@@ -154,3 +154,25 @@ def test_a_cancelled_import_stops_sending_and_keeps_what_arrived(podman, tmp_pat
     size = ("run", "--rm", "-v", "target:/data", TEST_IMAGE, "stat", "-c", "%s", "/data/blob")
     assert int(podman.cli(*size)) < blob.stat().st_size
     assert podman.cli("ps", "-a", "--filter", f"label={HELPER_LABEL}", "-q") == ""
+
+
+def test_a_cancelled_clean_up_stops_between_items(podman) -> None:
+    from app.controllers.cleanup import CleanupItem, run_cleanup
+    from app.engine.client import Client
+
+    for name in ("one", "two", "three"):
+        podman.cli("volume", "create", name)
+    items = [CleanupItem("volumes", name, name) for name in ("one", "two", "three")]
+    cancel = CancelToken()
+    seen = []
+
+    def progress(step) -> None:
+        seen.append(step)
+        if step.done == 1:
+            cancel.cancel()  # while the second item is about to go
+
+    with Client(podman.uri) as client:
+        result = run_cleanup(client, items, on_progress=progress, cancel=cancel)
+    assert [i.name for i in result.removed] == ["one", "two"]
+    assert [i.name for i in result.not_done] == ["three"]
+    assert podman.cli("volume", "ls", "--format", "{{.Name}}").split() == ["three"]

@@ -183,6 +183,7 @@ def test_volume_created_described_exported_and_imported_through_the_window(
     qtbot.waitUntil(lambda: bool(app.window.findChildren(VolumeDetailsDialog)), timeout=10_000)
     details = _dialog(app, VolumeDetailsDialog)
     assert details.users.text() == "writer"
+    assert not problems(details) and not mnemonic_clashes(details)
     assert details.details.size and details.details.size > 0
 
     archive = tmp_path / "appdata.tar"
