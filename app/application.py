@@ -13,9 +13,10 @@ from collections.abc import Callable, Coroutine
 
 from PySide6.QtCore import QSocketNotifier, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
 from app import APP_ID, APP_NAME, __version__
+from app.controllers.cleanup import Cleanup
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.container_runner import ContainerRunner
 from app.controllers.crash import CrashHandler
@@ -29,10 +30,13 @@ from app.controllers.operations import Operations
 from app.controllers.pods import PodController
 from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.resource_actions import ResourceActions
+from app.controllers.secret_actions import SecretActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer
+from app.controllers.system_overview import SystemOverview
 from app.controllers.transfers import Transfers
 from app.controllers.tray_policy import TrayPolicy
+from app.controllers.volume_actions import VolumeActions
 from app.controllers.welcome import Welcome
 from app.engine.errors import PodmanError
 from app.support import log, paths
@@ -40,7 +44,10 @@ from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
 from app.ui import accessibility, theme
+from app.ui.cleanup_dialog import CleanupDialog
 from app.ui.connection_button import add_connection_toolbar
+from app.ui.create_secret_dialog import CreateSecretDialog
+from app.ui.create_volume_dialog import CreateVolumeDialog
 from app.ui.docker_socket_panel import DockerSocketPanel
 from app.ui.docker_socket_section import DockerSocketSection
 from app.ui.inspector.container_inspector import ContainerInspector
@@ -57,11 +64,15 @@ from app.ui.push_dialog import PushDialog
 from app.ui.registry_login import LoginDialog, RegistriesDialog
 from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.run_dialog import RunDialog
+from app.ui.secret_details_dialog import SecretDetailsDialog
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.system_page import SystemPage
 from app.ui.transfers_panel import TransfersPanel
 from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu
 from app.ui.tray_settings_section import TraySettingsSection
+from app.ui.volume_details_dialog import VolumeDetailsDialog
+from app.ui.volume_transfer_dialog import VolumeTransferDialog
 from app.ui.welcome_page import WelcomePage
 from app.ui.welcome_settings_section import WelcomeSettingsSection
 from app.ui.window_in_tray import WindowInTray
@@ -104,6 +115,7 @@ class Application:
         self._wire_window()
         self._wire_networks()
         self._wire_pods()
+        self._wire_storage()
         self._wire_machines()
         self._wire_tray()
         self._wire_welcome()
@@ -173,6 +185,67 @@ class Application:
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
         return viewer
+
+    def _wire_storage(self) -> None:
+        """Secrets and volumes made and described, the System page and its clean-up."""
+        w, session = self.window, lambda: self.manager.session
+        self.secret_actions = SecretActions(session)
+        self.volume_actions = VolumeActions(session, self.operations)
+        self.cleanup = Cleanup(session, self.operations)
+        secrets, volumes = w.views["secrets"], w.views["volumes"]
+        secrets.create_requested.connect(self.create_secret)
+        secrets.details_requested.connect(lambda key: self.spawn(self.show_secret(key)))
+        volumes.create_requested.connect(self.create_volume)
+        volumes.details_requested.connect(lambda name: self.spawn(self.show_volume(name)))
+        volumes.export_requested.connect(lambda name: self.transfer_volume(name, True))
+        volumes.import_requested.connect(lambda name: self.transfer_volume(name, False))
+        self.system_page = SystemPage(SystemOverview(session))
+        self.system_page.cleanup_requested.connect(self.show_cleanup)
+        self.manager.session_changed.connect(self.system_page.set_session)
+        w.add_page("system", self.system_page)
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def create_secret(self) -> QDialog:
+        return self._open(CreateSecretDialog(self.secret_actions, self.spawn, self.window))
+
+    async def show_secret(self, key: str) -> None:
+        try:
+            details = await self.secret_actions.details(key)
+        except PodmanError as exc:
+            self.window.post_message("error", f"Could not read the secret: {exc}")
+            return
+        self._open(SecretDetailsDialog(details, self.window))
+
+    def create_volume(self) -> QDialog:
+        return self._open(CreateVolumeDialog(self.volume_actions, self.spawn, self.window))
+
+    async def show_volume(self, name: str) -> None:
+        try:
+            details = await self.volume_actions.details(name)
+        except PodmanError as exc:
+            self.window.post_message("error", f"Could not read volume “{name}”: {exc}")
+            return
+        dialog = VolumeDetailsDialog(details, self.window)
+        dialog.export_requested.connect(lambda n: self.transfer_volume(n, True, details.size))
+        dialog.import_requested.connect(lambda n: self.transfer_volume(n, False))
+        self._open(dialog)
+
+    def transfer_volume(self, name: str, exporting: bool, size: int | None = None) -> QDialog:
+        dialog = VolumeTransferDialog(
+            self.volume_actions, name, exporting, self.spawn, self.window, size_hint=size
+        )
+        return self._open(dialog)
+
+    def show_cleanup(self) -> QDialog:
+        dialog = CleanupDialog(self.cleanup, self.spawn, self.window)
+        dialog.finished.connect(lambda _r: self.system_page.refresh())
+        self._open(dialog)
+        dialog.replan()
+        return dialog
 
     def _wire_machines(self) -> None:
         """The Machines page, the switcher in the menu bar and the toolbar, the dialogs."""

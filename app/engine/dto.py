@@ -539,6 +539,24 @@ class SystemInfo:
     api_version: str = ""
     graph_root: str = ""
     runtime: str = ""
+    # Added for the System page (every field optional: any key may be missing).
+    storage_driver: str = ""
+    run_root: str = ""
+    volume_path: str = ""
+    config_file: str = ""
+    graph_root_allocated: int = 0
+    graph_root_used: int = 0
+    runtime_version: str = ""
+    conmon_version: str = ""
+    network_backend: str = ""  # netavark or cni
+    cgroup_version: str = ""  # v1 or v2
+    cgroup_manager: str = ""  # systemd or cgroupfs
+    log_driver: str = ""
+    events_logger: str = ""
+    registries: tuple[str, ...] = ()  # searched for short names, in order
+    go_version: str = ""
+    buildah_version: str = ""
+    uptime: str = ""
 
     @classmethod
     def from_api(cls, d: Mapping[str, Any]) -> SystemInfo:
@@ -565,7 +583,28 @@ class SystemInfo:
             api_version=_str(version.get("APIVersion")),
             graph_root=_str(store.get("graphRoot")),
             runtime=_str(_dict(host.get("ociRuntime")).get("name")),
+            storage_driver=_str(store.get("graphDriverName")),
+            run_root=_str(store.get("runRoot")),
+            volume_path=_str(store.get("volumePath")),
+            config_file=_str(store.get("configFile")),
+            graph_root_allocated=_int(store.get("graphRootAllocated")),
+            graph_root_used=_int(store.get("graphRootUsed")),
+            runtime_version=_first_line(_dict(host.get("ociRuntime")).get("version")),
+            conmon_version=_first_line(_dict(host.get("conmon")).get("version")),
+            network_backend=_str(host.get("networkBackend")),
+            cgroup_version=_str(host.get("cgroupVersion")),
+            cgroup_manager=_str(host.get("cgroupManager")),
+            log_driver=_str(host.get("logDriver")),
+            events_logger=_str(host.get("eventLogger")),
+            registries=_strs(_dict(d.get("registries")).get("search")),
+            go_version=_str(version.get("GoVersion")),
+            buildah_version=_str(host.get("buildahVersion")),
+            uptime=_str(host.get("uptime")),
         )
+
+
+def _first_line(value: Any) -> str:
+    return _str(value).strip().partition("\n")[0]
 
 
 def _socket_path(uri: Any) -> str:
@@ -592,6 +631,10 @@ class DiskUsage:
     volumes_active: int = 0
     volumes_size: int = 0
     volumes_reclaimable: int = 0
+    # Added for the clean-up: each object df reports, with what removing it frees.
+    image_items: tuple[ImageUsage, ...] = ()
+    container_items: tuple[ContainerUsage, ...] = ()
+    volume_items: tuple[VolumeUsage, ...] = ()
 
     @classmethod
     def from_api(cls, d: Mapping[str, Any]) -> DiskUsage:
@@ -614,6 +657,9 @@ class DiskUsage:
             volumes_active=sum(1 for v in volumes if _int(v.get("Links")) > 0),
             volumes_size=sum(_int(v.get("Size")) for v in volumes),
             volumes_reclaimable=sum(_int(v.get("ReclaimableSize")) for v in volumes),
+            image_items=_image_usages(d.get("Images") or ()),
+            container_items=tuple(ContainerUsage.from_api(c) for c in containers),
+            volume_items=tuple(VolumeUsage.from_api(v) for v in volumes),
         )
 
     @property
@@ -623,6 +669,84 @@ class DiskUsage:
     @property
     def reclaimable(self) -> int:
         return self.images_reclaimable + self.containers_reclaimable + self.volumes_reclaimable
+
+
+@dataclass(frozen=True, slots=True)
+class ImageUsage:
+    """One image as ``system df`` reports it; ``names`` gathers its tags (df lists an
+    image once per tag). Removing it frees ``unique_size``: layers it shares stay."""
+
+    id: str
+    names: tuple[str, ...] = ()
+    size: int = 0
+    unique_size: int = 0
+    containers: int = 0  # how many containers use it
+    created: datetime | None = None
+
+
+def _image_usages(entries: Iterable[Any]) -> tuple[ImageUsage, ...]:
+    found: dict[str, ImageUsage] = {}
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            continue
+        image_id = _str(_first(entry, "ImageID", "Id"))
+        repo, tag = _str(entry.get("Repository")), _str(entry.get("Tag"))
+        name = f"{repo}:{tag}" if repo and repo != "<none>" else ""
+        known = found.get(image_id)
+        if known is not None:
+            if name and name not in known.names:
+                found[image_id] = replace(known, names=(*known.names, name))
+            continue
+        found[image_id] = ImageUsage(
+            id=image_id,
+            names=(name,) if name else (),
+            size=_int(entry.get("Size")),
+            unique_size=_int(entry.get("UniqueSize")),
+            containers=_int(entry.get("Containers")),
+            created=parse_time(entry.get("Created")),
+        )
+    return tuple(found.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerUsage:
+    """One container as ``system df`` reports it; ``rw_size`` is its own writes."""
+
+    id: str
+    name: str = ""
+    status: str = ""
+    rw_size: int = 0
+    size: int = 0
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> ContainerUsage:
+        names = d.get("Names")
+        return cls(
+            id=_str(_first(d, "ContainerID", "Id")),
+            name=names if isinstance(names, str) else ",".join(_strs(names)),
+            status=_str(d.get("Status")).lower(),
+            rw_size=_int(d.get("RWSize")),
+            size=_int(d.get("Size")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeUsage:
+    """One volume as ``system df`` reports it: its size, and how many containers use it."""
+
+    name: str
+    links: int = 0
+    size: int = 0
+    reclaimable: int = 0
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any]) -> VolumeUsage:
+        return cls(
+            name=_str(_first(d, "VolumeName", "Name")),
+            links=_int(d.get("Links")),
+            size=_int(d.get("Size")),
+            reclaimable=_int(d.get("ReclaimableSize")),
+        )
 
 
 def _unique_images(entries: Iterable[Any]) -> list[Mapping[str, Any]]:
@@ -677,3 +801,79 @@ class PullProgress:
             current if isinstance(current, int) else None,
             total if isinstance(total, int) and total > 0 else None,
         )
+
+
+# -- volumes and secrets in detail ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeDetails:
+    """What ``podman volume inspect`` says of a volume, with its users and size.
+
+    ``size`` is None when Podman does not report one (``system df`` measures only
+    volumes it can read).
+    """
+
+    name: str
+    driver: str = "local"
+    mountpoint: str = ""
+    created: datetime | None = None
+    labels: Labels = field(default_factory=Labels)
+    options: Labels = field(default_factory=Labels)
+    scope: str = "local"
+    users: tuple[str, ...] = ()  # names of the containers mounting it
+    size: int | None = None
+
+    @classmethod
+    def from_api(
+        cls, d: Mapping[str, Any], users: Iterable[str] = (), size: int | None = None
+    ) -> VolumeDetails:
+        return cls(
+            name=_str(d.get("Name")),
+            driver=_str(_first(d, "Driver", default="local")),
+            mountpoint=_str(d.get("Mountpoint")),
+            created=parse_time(d.get("CreatedAt")),
+            labels=Labels(_dict(d.get("Labels"))),
+            options=Labels(_dict(d.get("Options"))),
+            scope=_str(_first(d, "Scope", default="local")),
+            users=tuple(users),
+            size=size,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SecretDetails:
+    """A secret's metadata and the containers using it; never its value."""
+
+    summary: SecretSummary
+    users: tuple[str, ...] = ()
+    driver_options: Labels = field(default_factory=Labels)
+    labels: Labels = field(default_factory=Labels)
+
+    @classmethod
+    def from_api(cls, d: Mapping[str, Any], users: Iterable[str] = ()) -> SecretDetails:
+        spec = _dict(d.get("Spec"))
+        driver = spec.get("Driver")
+        options = _dict(driver).get("Options") if isinstance(driver, Mapping) else None
+        return cls(
+            summary=SecretSummary.from_api(d),
+            users=tuple(users),
+            driver_options=Labels(_dict(options)),
+            labels=Labels(_dict(spec.get("Labels"))),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TransferProgress:
+    """Bytes moved so far by a copy (a volume's export or import); ``total`` is None
+    when the size is not known beforehand."""
+
+    done: int
+    total: int | None = None
+    text: str = ""
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.total:
+            return None
+        return max(0.0, min(1.0, self.done / self.total))

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
             "secrets": SecretsView(self.settings, self.resource_actions),
         }
         self.stack = QStackedWidget(browser)
+        self.extra_pages: dict[str, QWidget] = {}  # pages that are not lists (System)
         self.message_bar = MessageBar(browser)
         self.resource_actions.failed.connect(
             lambda failure: self.message_bar.post("error", failure.text)
@@ -151,7 +152,7 @@ class MainWindow(QMainWindow):
         # Delete acts on the list, not on the search box's text.
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.stack)
         delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        delete.activated.connect(lambda: self.current_view().remove_selected())
+        delete.activated.connect(self._delete_selected)
         return browser
 
     def _build_menus(self) -> None:
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"page:{kind}")
             action.triggered.connect(lambda _=False, k=kind: self.go_to_page(k))
             view_menu.addAction(action)
+        self.page_actions_menu = view_menu
         self.help_menu = help_menu = self.menuBar().addMenu("&Help")
         open_log = QAction("Open &Log File", self)
         open_log.triggered.connect(self.log_requested)
@@ -196,6 +198,28 @@ class MainWindow(QMainWindow):
         help_menu.addAction(open_log)
         help_menu.addAction(about)
         self.find_action, self.reload_action = find, refresh
+
+    def add_page(self, kind: str, page: QWidget) -> None:
+        """A page that is not a list (the System page): in the sidebar after the lists,
+        on the next Ctrl+number, without the search box."""
+        self.extra_pages[kind] = page
+        self.stack.addWidget(page)
+        self.sidebar.add_page(kind, page.title)
+        number = len(self.views) + len(self.extra_pages)
+        action = QAction(f"&{page.title}", self, shortcut=QKeySequence(f"Ctrl+{number}"))
+        action.setObjectName(f"page:{kind}")
+        action.triggered.connect(lambda _=False: self.sidebar.select(kind))
+        self.page_actions_menu.addAction(action)
+        controls = getattr(page, "focus_order", lambda: [])()
+        for first, second in zip([self.search, *controls], controls, strict=False):
+            QWidget.setTabOrder(first, second)  # after the search box, hidden on this page
+        if self.settings.window_page == kind:
+            self.sidebar.select(kind)
+
+    def _delete_selected(self) -> None:
+        view = self.stack.currentWidget()
+        if isinstance(view, ResourceView):
+            view.remove_selected()
 
     def _set_focus_order(self) -> None:
         """Tab: sidebar → search → the message bar's Dismiss → the page's toolbar → the
@@ -211,8 +235,12 @@ class MainWindow(QMainWindow):
         """Rebuilt as it opens, from the page shown now (its columns differ per page)."""
         if self._columns_source is not None:
             self._columns_source.deleteLater()
-        self._columns_source = self.current_view().column_header.column_menu()
+            self._columns_source = None
         self.columns_menu.clear()
+        if not isinstance(self.stack.currentWidget(), ResourceView):
+            self.columns_menu.addAction("No columns on this page").setEnabled(False)
+            return
+        self._columns_source = self.current_view().column_header.column_menu()
         for action in self._columns_source.actions():
             self.columns_menu.addAction(action)
 
@@ -231,6 +259,14 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def show_page(self, kind: str) -> None:
+        page = self.extra_pages.get(kind)
+        self.search.setVisible(page is None)
+        if page is not None:
+            self.stack.setCurrentWidget(page)
+            if self.sidebar.current_kind() != kind:
+                self.sidebar.select(kind)
+            self.title.setText(page.title)
+            return
         view = self.views[kind]
         self.stack.setCurrentWidget(view)
         if self.sidebar.current_kind() != kind:
@@ -245,7 +281,9 @@ class MainWindow(QMainWindow):
             self._tasks.spawn(self.session.refresh_if_stale(kind))
 
     def _on_search(self, text: str) -> None:
-        self.current_view().set_filter_text(text)
+        view = self.stack.currentWidget()
+        if isinstance(view, ResourceView):
+            view.set_filter_text(text)
 
     def focus_search(self) -> None:
         self.search.setFocus()

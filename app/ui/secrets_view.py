@@ -1,8 +1,15 @@
-"""The Secrets page: remove, after naming the containers that use the secret (read from
-their inspect data). A secret's value is never shown."""
+"""The Secrets page: create (the window opens the dialog), details, and remove after
+naming the containers that use the secret (read from their inspect data). A secret's
+value is never shown.
+
+Signals:
+    create_requested(): the user asked to create a secret.
+    details_requested(str id): the user asked for a secret's details.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from app.controllers.resource_actions import ResourceActions
@@ -20,6 +27,9 @@ EMPTY = """
 
 
 class SecretsView(ResourceView):
+    create_requested = Signal()
+    details_requested = Signal(str)
+
     title = "Secrets"
     empty_html = EMPTY
 
@@ -30,11 +40,25 @@ class SecretsView(ResourceView):
         self.model.setParent(self)
 
     def _build_actions(self) -> None:
+        self.create = self.add_action(
+            "Create…", self.create_requested.emit, "Create a secret from a typed value or a file"
+        )
+        self.details = self.add_action(
+            "Details…", self.show_details, "Show the selected secret's metadata and users"
+        )
         self.remove = self.add_action("Remove…", self.remove_selected)
+        self.tree.doubleClicked.connect(lambda _index: self.show_details())
 
     def update_actions(self) -> None:
         keys = self.selected_keys() if self.connected else []
+        self.create.setEnabled(self.connected)
+        self.details.setEnabled(len(keys) == 1)
         self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
+
+    def show_details(self) -> None:
+        keys = self.selected_keys() if self.connected else []
+        if len(keys) == 1:
+            self.details_requested.emit(str(keys[0]))
 
     def remove_selected(self) -> None:
         keys = [k for k in self.selected_keys() if self.model.pending(k) is None]

@@ -96,6 +96,13 @@ class Sidebar(QListWidget):
         for kind, item in self._items.items():
             item.setIcon(icons.icon(kind, color))
 
+    def add_page(self, kind: str, title: str) -> None:
+        """A page beyond the lists (the System page), after them."""
+        item = QListWidgetItem(title, self)
+        item.setData(KIND_ROLE, kind)
+        self._items[kind] = item
+        self.refresh_icons()
+
     def set_count(self, kind: str, count: int | None) -> None:
         self._items[kind].setData(COUNT_ROLE, "" if count is None else count)
 

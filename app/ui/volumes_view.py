@@ -1,13 +1,18 @@
-"""The Volumes page: remove (the confirmation names the containers using it) and prune
-unused volumes (the confirmation lists them, and only those are removed).
+"""The Volumes page: create, details, export and import (the window opens their
+dialogs), remove (the confirmation names the containers using it) and prune unused
+volumes (the confirmation lists them, and only those are removed).
 
 Who uses each volume is asked of Podman in one call, off the GUI thread, whenever the
 volumes or the containers change.
+
+Signals:
+    create_requested(), details_requested(str name), export_requested(str name),
+    import_requested(str name)
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.controllers.resource_actions import ResourceActions
@@ -27,6 +32,11 @@ EMPTY = """
 
 
 class VolumesView(ResourceView):
+    create_requested = Signal()
+    details_requested = Signal(str)
+    export_requested = Signal(str)
+    import_requested = Signal(str)
+
     title = "Volumes"
     empty_html = EMPTY
 
@@ -40,6 +50,21 @@ class VolumesView(ResourceView):
         self.model.count_changed.connect(lambda _n: self.update_actions())
 
     def _build_actions(self) -> None:
+        self.create = self.add_action("Create…", self.create_requested.emit, "Create a volume")
+        self.details = self.add_action(
+            "Details…", lambda: self._one(self.details_requested), "Show the selected volume"
+        )
+        self.export = self.add_action(
+            "Export…",
+            lambda: self._one(self.export_requested),
+            "Save the selected volume's files to a tar file",
+        )
+        self.import_ = self.add_action(
+            "Import…",
+            lambda: self._one(self.import_requested),
+            "Unpack a tar file into the selected volume",
+        )
+        self.tree.doubleClicked.connect(lambda _index: self._one(self.details_requested))
         self.remove = self.add_action("Remove…", self.remove_selected)
         self.prune = self.add_action(
             "Prune Unused…", self._prune, "Remove the volumes no container uses"
@@ -69,8 +94,16 @@ class VolumesView(ResourceView):
             self.model.set_users(users)
             self.update_actions()
 
+    def _one(self, signal: Signal) -> None:
+        keys = self.selected_keys() if self.connected else []
+        if len(keys) == 1:
+            signal.emit(str(keys[0]))
+
     def update_actions(self) -> None:
         keys = self.selected_keys() if self.connected else []
+        self.create.setEnabled(self.connected)
+        for action in (self.details, self.export, self.import_):
+            action.setEnabled(len(keys) == 1)
         self.remove.setEnabled(any(self.model.pending(k) is None for k in keys))
         self.prune.setEnabled(
             self.connected and self.model.users_known and bool(self.model.unused())
