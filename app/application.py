@@ -96,6 +96,7 @@ class Application:
             m, lambda session, ref: ContainerInspector(session, ref, self.resource_actions)
         )
         w.inspect_requested.connect(self.inspectors.open)
+        w.terminal_requested.connect(self.open_terminal)
         self.launches = LaunchRequests(
             m, self.inspectors, lambda: self.window_in_tray.show_window(), self.spawn
         )
@@ -131,6 +132,7 @@ class Application:
         self.window_in_tray = WindowInTray(self.window, self.tray, self.tray_policy)
         menu = self.tray_menu
         menu.inspect_requested.connect(self.window.inspect_requested)
+        menu.terminal_requested.connect(self.open_terminal)
         menu.show_window_requested.connect(self.window_in_tray.show_window)
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
@@ -194,6 +196,12 @@ class Application:
         dialog.add_section(DockerSocketSection(dialog))
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
         return dialog
+
+    def open_terminal(self, ref: str) -> None:
+        """The container's inspector on its Terminal tab, with a terminal open."""
+        window = self.inspectors.open(ref)
+        if window is not None:
+            window.show_terminal()
 
     def show_settings(self) -> None:
         dialog = self.settings_dialog()

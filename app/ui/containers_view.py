@@ -3,6 +3,7 @@ the browser; a filter by pod or compose project; a compose project acts together
 
 Signals:
     inspect_requested(str container_id): Enter or double-click on a row.
+    terminal_requested(str container_id): "Open Terminal" on a running container.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ EMPTY = """
 
 class ContainersView(ResourceView):
     inspect_requested = Signal(str)
+    terminal_requested = Signal(str)
 
     title = "Containers"
     empty_html = EMPTY
@@ -83,6 +85,10 @@ class ContainersView(ResourceView):
         self.stop_project.triggered.connect(lambda: self._project_action(start=False))
         self.inspect = QAction("Inspect", self)
         self.inspect.triggered.connect(self._inspect_current)
+        self.open_terminal = QAction("Open Terminal", self)
+        self.open_terminal.setObjectName("openTerminal")
+        self.open_terminal.setToolTip("A shell in the container, in its inspector")
+        self.open_terminal.triggered.connect(self._terminal_current)
 
     # -- enabling --------------------------------------------------------------------
 
@@ -107,11 +113,13 @@ class ContainersView(ResourceView):
             action.setVisible(bool(project))
             action.setEnabled(bool(project) and self.connected)
         self.inspect.setEnabled(len(statuses) == 1)
+        self.open_terminal.setEnabled(statuses == [S.RUNNING])
 
     def context_actions(self) -> Sequence[QAction | None]:
         return [
-            self.inspect, None, self.start, self.stop, self.restart, self.pause, self.unpause,
-            self.kill, None, self.start_project, self.stop_project, None, self.remove,
+            self.inspect, self.open_terminal, None, self.start, self.stop, self.restart,
+            self.pause, self.unpause, self.kill, None, self.start_project, self.stop_project,
+            None, self.remove,
         ]  # fmt: skip
 
     # -- actions ---------------------------------------------------------------------
@@ -174,6 +182,11 @@ class ContainersView(ResourceView):
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid() and not index.data(LINK_ROLE):
             self.inspect_requested.emit(str(self.key_at(index)))
+
+    def _terminal_current(self) -> None:
+        keys = self.selected_keys()
+        if len(keys) == 1 and self.model.status(keys[0]) is S.RUNNING:
+            self.terminal_requested.emit(str(keys[0]))
 
     def _inspect_current(self) -> None:
         index = self.tree.currentIndex()

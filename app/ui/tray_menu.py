@@ -4,7 +4,7 @@ switcher, the running containers with their actions, and the app's own entries.
 Signals (TrayMenu):
     show_window_requested(), settings_requested(), quit_requested(),
     show_all_requested(): "Show all…" under the containers,
-    inspect_requested(str container_id)
+    inspect_requested(str container_id), terminal_requested(str container_id)
 A container's Stop and Restart run through the resource-actions controller, which
 reports a refusal where every action's refusal goes.
 """
@@ -42,6 +42,7 @@ class TrayMenu(QMenu):
     quit_requested = Signal()
     show_all_requested = Signal()
     inspect_requested = Signal(str)
+    terminal_requested = Signal(str)
 
     def __init__(
         self,
@@ -111,6 +112,11 @@ class TrayMenu(QMenu):
                     f"Inspect {name}", lambda c=container: self.inspect_requested.emit(c.id)
                 )
                 inspect.setObjectName(f"inspect:{name}")
+                terminal = menu.addAction(
+                    f"Open Terminal in {name}",
+                    lambda c=container: self.terminal_requested.emit(c.id),
+                )
+                terminal.setObjectName(f"terminal:{name}")
             stop = menu.addAction(
                 f"Stop {name}", lambda c=container: self._act(session, acts.stop_containers, c)
             )

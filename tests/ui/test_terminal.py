@@ -173,3 +173,24 @@ def test_the_terminal_works_over_ssh_through_the_proxy(qtbot, podman, sshd, conn
     _window, page = _terminal(qtbot, inspectors, "remote-box")
     _type(qtbot, page, "echo hello-$((6*7))")
     qtbot.waitUntil(lambda: "\nhello-42" in page.view.text(), timeout=10_000)
+
+
+def test_open_terminal_is_offered_for_one_running_container(qtbot, podman, shell):
+    from tests.ui.test_main_window import open_and_wait
+
+    manager, window = shell
+    running = podman.cli("run", "-d", "--name", "up", TEST_IMAGE, "sleep", "1000").strip()
+    stopped = podman.cli("create", "--name", "down", TEST_IMAGE).strip()
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    qtbot.waitUntil(lambda: view.model.item(stopped) is not None, timeout=10_000)
+    assert view.open_terminal in view.context_actions()
+    view.select_keys([stopped])
+    assert not view.open_terminal.isEnabled()
+    view.select_keys([running, stopped])
+    assert not view.open_terminal.isEnabled()
+    view.select_keys([running])
+    assert view.open_terminal.isEnabled()
+    with qtbot.waitSignal(window.terminal_requested, timeout=5_000) as asked:
+        view.open_terminal.trigger()
+    assert asked.args == [running]
