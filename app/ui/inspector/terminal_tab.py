@@ -34,7 +34,7 @@ from app.ui.terminal.widget import TerminalWidget
 
 _log = log.get("ui")
 
-MAX_BACKLOG = 512 * 1024  # bytes the widget may have waiting before output is held back
+MAX_BACKLOG = 2 << 20  # bytes the widget may have waiting before output is held back
 SHELLS = (("Default shell (bash, else sh)", DEFAULT_SHELL), ("bash", "bash"), ("sh", "sh"))
 
 
@@ -102,8 +102,10 @@ class TerminalTab(QWidget):
         self.shell.setMinimumContentsLength(22)
         self.user = QLineEdit(self)
         self.user.setAccessibleName("User")
-        self.user.setPlaceholderText("the container's user")
-        self.user.setToolTip("A user name or uid[:gid] inside the container")
+        self.user.setPlaceholderText("default")
+        self.user.setToolTip(
+            "A user name or uid[:gid] inside the container; empty: the container's own user"
+        )
         self.new_button = QPushButton("&New Terminal", self)
         self.new_button.clicked.connect(self.open_terminal)
         shell_label = QLabel("S&hell:", self)

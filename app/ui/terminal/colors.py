@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from PySide6.QtGui import QColor
+from pyte.graphics import FG_BG_256
 
+# pyte turns 256-colour codes 0-15 into fixed hex values: they are the 16 ANSI colours,
+# so they follow the theme like the named ones (a true colour of the same value does too).
+_FIRST_16 = {code: index for index, code in enumerate(FG_BG_256[:16])}
 _NAMES = ("black", "red", "green", "brown", "blue", "magenta", "cyan", "white")
 
 # Tango-like on dark, deeper tones on light so yellow and cyan stay readable on white.
@@ -67,8 +71,10 @@ class Palette:
         if name == "default":
             return self.foreground if is_foreground else self.background
         index = _ansi_index(name)
+        if index is None:
+            index = _FIRST_16.get(name)
         if index is not None:
-            if bold and index < 8 and is_foreground:
+            if bold and index < 8 and is_foreground and name in _NAMES:
                 index += 8  # bold brightens the eight basic colours, as xterm does
             return self.ansi[index]
         return _hex(name) or (self.foreground if is_foreground else self.background)
