@@ -53,7 +53,8 @@ FLOOD_BYTES = 1 << 20  # waiting output beyond which a flood's head may be dropp
 _UNSAFE = re.compile(rb"[\x00-\x07\x0b-\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]").search
 FEED_SLICE = 4096  # bytes given to pyte between two looks at the clock
 FEED_BUDGET_S = 0.008  # GUI time spent feeding per event-loop turn
-PAINT_INTERVAL_MS = 16  # at most ~60 repaints a second
+PAINT_INTERVAL_MS = 16  # at most ~60 repaints a second while output streams
+INTERACTIVE_BYTES = 512  # output this small, parsed whole, is an echo: painted at once
 RESIZE_SETTLE_MS = 120  # a drag-resize tells the program once it stops
 WHEEL_LINES = 3
 PADDING = 4
@@ -191,6 +192,7 @@ class TerminalWidget(QWidget):
         deadline = time.perf_counter() + FEED_BUDGET_S
         history_before = self.screen.scrolled_off
         title = self.screen.title
+        fed = 0
         while self._pending and time.perf_counter() < deadline:
             block = self._pending[0]
             if len(block) > FEED_SLICE:
@@ -199,6 +201,7 @@ class TerminalWidget(QWidget):
             else:
                 self._pending.popleft()
             self.pending_bytes -= len(block)
+            fed += len(block)
             self.stream.feed(block)
         if self.scroll and self.screen.scrolled_off != history_before:
             # Keep a scrolled-back view where it is while output arrives.
@@ -206,11 +209,16 @@ class TerminalWidget(QWidget):
             self.scroll = min(self.scroll + grown, len(self.screen.history))
         if self.screen.title != title:
             self.title_changed.emit(self.screen.title)
-        self._schedule_paint()
+        # An echo or a prompt (a little output, all of it parsed) is painted at once; a
+        # stream of output at most every PAINT_INTERVAL_MS.
+        self._schedule_paint(at_once=not self._pending and fed <= INTERACTIVE_BYTES)
         if self._pending:
             self._feed_timer.start()
 
-    def _schedule_paint(self) -> None:
+    def _schedule_paint(self, at_once: bool = False) -> None:
+        if at_once:
+            self._paint_timer.start(0)
+            return
         if self._paint_timer.isActive():
             return
         since = (time.perf_counter() - self._last_paint) * 1000
