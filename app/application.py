@@ -28,6 +28,7 @@ from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer
 from app.controllers.tray_policy import TrayPolicy
+from app.engine import exec_session
 from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
@@ -49,6 +50,7 @@ from app.ui.tray_settings_section import TraySettingsSection
 from app.ui.window_in_tray import WindowInTray
 
 _log = log.get("app")
+EXEC_HANG_UP_WAIT_S = 2.0  # at exit, for open terminals' shells to be ended
 
 
 class Application:
@@ -172,6 +174,8 @@ class Application:
 
     def shutdown(self) -> None:
         self.inspectors.close_all()
+        # Closed terminals hang up their shells through the session, so before it goes.
+        exec_session.wait_for_hang_ups(EXEC_HANG_UP_WAIT_S)
         self.machines.shutdown()
         if self.tray is not None:
             self.tray.hide()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import queue
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -127,6 +128,7 @@ class ExecSession:
         self._closed = threading.Event()
         self._ended = False
         self._lock = threading.Lock()
+        self._hung_up = threading.Event()
 
     # -- starting (blocking: off the GUI thread) ------------------------------------------
 
@@ -143,6 +145,8 @@ class ExecSession:
         threading.Thread(target=self._read, args=(first,), name="exec-read", daemon=True).start()
         threading.Thread(target=self._write, name="exec-write", daemon=True).start()
         if self._closed.is_set():  # closed while starting: end what started
+            with _closing_lock:
+                _closing.add(self)
             self._outbox.put(_CLOSE)
 
     # -- from any thread -------------------------------------------------------------------
@@ -171,6 +175,8 @@ class ExecSession:
         self._closed.set()
         if self._sock is None:
             return  # not started: open() sees the flag
+        with _closing_lock:
+            _closing.add(self)
         self._outbox.put(_CLOSE)
 
     @property
@@ -204,8 +210,13 @@ class ExecSession:
             if item is None:
                 return
             if item is _CLOSE:
-                self._hang_up()
-                self._shut()
+                try:
+                    self._hang_up()
+                    self._shut()
+                finally:
+                    with _closing_lock:
+                        _closing.discard(self)
+                    self._hung_up.set()
                 return
             try:
                 if isinstance(item, tuple):
@@ -289,6 +300,17 @@ class ExecSession:
 
 
 _CLOSE = object()  # the writer's order to hang up and shut the socket
+_closing: set[ExecSession] = set()  # sessions whose writer is hanging up
+_closing_lock = threading.Lock()
+
+
+def wait_for_hang_ups(timeout: float) -> bool:
+    """Wait (at exit) until the sessions being closed have hung up their processes, so
+    quitting the app does not leave shells running in containers; False on timeout."""
+    deadline = time.monotonic() + timeout
+    with _closing_lock:
+        pending = list(_closing)
+    return all(s._hung_up.wait(max(0.0, deadline - time.monotonic())) for s in pending)
 
 
 def _why(start: bytes) -> str:

@@ -97,3 +97,15 @@ def test_a_container_that_stops_ends_the_session_with_a_message(box, podman):
     podman.cli("stop", "-t", "0", "box")
     sink.wait(lambda: sink.ends)
     assert sink.ends[0].message == "The container stopped, so this session ended."
+
+
+def test_closing_sessions_can_be_awaited_at_exit(box, podman):
+    sinks = [Sink(), Sink()]
+    sessions = [session(box, ["sh"], sink) for sink in sinks]
+    for sink in sinks:
+        sink.wait(lambda s=sink: b"# " in s.data)
+    for s in sessions:
+        s.close()
+    assert exec_session.wait_for_hang_ups(10)
+    assert all(not exec_session.inspect_exec(box, s.exec_id)["Running"] for s in sessions)
+    assert "pts/" not in podman.cli("top", "box")
