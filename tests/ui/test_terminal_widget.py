@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pyte
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from app.ui.terminal.screen import TerminalScreen
@@ -131,3 +132,17 @@ def test_scrollback_by_keyboard(qtbot):
     assert view.scroll == len(view.screen.history)
     qtbot.keyClick(view, Qt.Key.Key_A)  # typing returns to the bottom
     assert view.scroll == 0
+
+
+def test_double_click_selects_a_word_and_altgr_types_its_character(qtbot):
+    view, sent = _widget(qtbot)
+    view.show()
+    _feed_now(view, b"ls /usr/local-bin now")
+    x = int(4 + 6 * view.cell_w)
+    y = int(4 + view.cell_h / 2)
+    qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert view.selected_text() == "/usr/local-bin"
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(view, Qt.Key.Key_Q, both)  # no text: Ctrl+Alt+Q, ESC and Ctrl+Q
+    view.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Q, both, "@"))
+    assert sent == [b"\x1b\x11", b"@"]

@@ -202,6 +202,7 @@ class TerminalTab(QWidget):
         self._update()
         page.view.setFocus()
         controller.started.connect(lambda command, p=page: self._on_started(p, command, user))
+        page.view.title_changed.connect(lambda title, p=page: self._set_tooltip(p, title))
         controller.ended.connect(lambda _message, p=page: self._mark_ended(p))
         controller.failed.connect(lambda _message, p=page: self._mark_ended(p))
         rows, cols = page.view.rows, page.view.cols
@@ -223,6 +224,11 @@ class TerminalTab(QWidget):
             suffix = f" ({user})" if user else ""
             tabs.setTabText(index, f"{number}: {command}{suffix}")
         self.terminal_started.emit(page)
+
+    def _set_tooltip(self, page: TerminalPage, title: str) -> None:
+        """The title the program set (a shell's prompt may set it to user@host:dir)."""
+        tabs = self._tabs()
+        tabs.setTabToolTip(tabs.indexOf(page), title)
 
     def _mark_ended(self, page: TerminalPage) -> None:
         tabs = self._tabs()

@@ -62,6 +62,8 @@ def key_bytes(key: int, mods: Qt.KeyboardModifier, text: str, app_cursor: bool) 
         if mod > 1:
             return f"\x1b[1;{mod}{_SS3[key]}".encode()
         return f"\x1bO{_SS3[key]}".encode()
+    if mods & M.ControlModifier and mods & M.AltModifier and _alt_gr_text(key, text):
+        return text.encode("utf-8")  # AltGr on Windows comes as Ctrl+Alt: "@", "{", "€"
     alt = b"\x1b" if mods & M.AltModifier else b""
     if key in _PLAIN:
         return alt + _PLAIN[key]
@@ -72,6 +74,12 @@ def key_bytes(key: int, mods: Qt.KeyboardModifier, text: str, app_cursor: bool) 
     if text:
         return alt + text.encode("utf-8")
     return None
+
+
+def _alt_gr_text(key: int, text: str) -> bool:
+    """A printable character other than the key's own: AltGr's, not Ctrl+Alt+key."""
+    own = chr(key).lower() if 0x20 <= key < 0x7F else ""
+    return bool(text) and text.isprintable() and text.lower() != own
 
 
 def _control(key: int) -> bytes | None:

@@ -412,6 +412,26 @@ class TerminalWidget(QWidget):
             self.paste(QClipboard.Mode.Selection)
         super().mousePressEvent(event)
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        """Select the word (letters, digits and ``-_./~:@``) under the pointer."""
+        absolute, col = self._cell_at(event.position())
+        col = int((event.position().x() - PADDING) // self.cell_w)
+        virtual = absolute - (self.screen.scrolled_off - len(self.screen.history))
+        line = self.screen.line(virtual)
+        text = "".join(line[c].data for c in range(self.cols))
+        if not 0 <= col < len(text) or not _is_word(text[col]):
+            return
+        start = col
+        while start > 0 and _is_word(text[start - 1]):
+            start -= 1
+        end = col
+        while end < len(text) and _is_word(text[end]):
+            end += 1
+        self.select((absolute, start), (absolute, end))
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.supportsSelection():
+            clipboard.setText(self.selected_text(), QClipboard.Mode.Selection)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         if self._anchor is not None and event.buttons() & Qt.MouseButton.LeftButton:
             self._end = self._cell_at(event.position())
@@ -528,6 +548,10 @@ class TerminalWidget(QWidget):
         if self._selection_range() is not None:
             self._anchor = self._end = None
             self.update()
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char in "-_./~:@"
 
 
 def _leaves_terminal(event: QKeyEvent) -> bool:
