@@ -140,8 +140,8 @@ class ExecSession:
         body = {"Detach": False, "Tty": True, "h": rows, "w": cols}
         sock, first = http_api.hijack(self.endpoint, f"{LIBPOD}/exec/{self.exec_id}/start", body)
         self._sock = sock
-        # Podman 4.3 applies the start's h/w only sometimes; a resize makes it certain.
-        self._outbox.put((rows, cols))
+        # The start's h and w size the TTY before the process runs (docs/podman-notes.md,
+        # "Containers: archives and exec"); later sizes go through resize().
         threading.Thread(target=self._read, args=(first,), name="exec-read", daemon=True).start()
         threading.Thread(target=self._write, name="exec-write", daemon=True).start()
         if self._closed.is_set():  # closed while starting: end what started
