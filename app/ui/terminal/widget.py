@@ -21,7 +21,6 @@ Signals:
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections import deque
 
@@ -43,14 +42,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.ui import theme
-from app.ui.terminal import colors
+from app.ui.terminal import colors, flood
 from app.ui.terminal.keys import key_bytes
 from app.ui.terminal.screen import TerminalScreen
 
 FLOOD_BYTES = 1 << 20  # waiting output beyond which a flood's head may be dropped
-# Bytes that make a part of the output unsafe to skip: C0 controls other than tab,
-# backspace, CR, LF; ESC; DEL; and C1 controls in UTF-8 (U+0080-U+009F).
-_UNSAFE = re.compile(rb"[\x00-\x07\x0b-\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]").search
 FEED_SLICE = 4096  # bytes given to pyte between two looks at the clock
 FEED_BUDGET_S = 0.008  # GUI time spent feeding per event-loop turn
 PAINT_INTERVAL_MS = 16  # at most ~60 repaints a second while output streams
@@ -158,35 +154,21 @@ class TerminalWidget(QWidget):
 
     def _skip_flood(self) -> None:
         """Drop the head of a flood of plain lines that would scroll out of the history
-        anyway, so ``cat`` of a large file takes the time of its last lines.
-
-        Only when dropping cannot change what is shown: the primary screen without a
-        scrolling region, and a dropped part of printable text and line ends only (no
-        escape or control sequence that would change attributes, modes or the cursor).
-        What stays has more line feeds than the screen and its history hold, so every
-        dropped line would have left both.
-        """
+        anyway (app/ui/terminal/flood.py), so ``cat`` of a large file takes the time of
+        its last lines. Not on the alternate screen nor with a scrolling region."""
         screen = self.screen
         if screen.alternate or screen.margins is not None:
             return
         data = b"".join(self._pending)
-        keep = screen.history.maxlen + screen.lines + 1
-        cut = len(data)
-        for _ in range(keep):
-            cut = data.rfind(b"\r\n", 0, cut)
-            if cut < 0:
-                return
-        start = data.find(b"\r\n") + 2  # what precedes may end a character begun earlier
-        cut += 2
-        if cut <= start:
+        span = flood.skippable(data, screen.history.maxlen + screen.lines + 1)
+        if span is None:
+            self._pending = deque((data,))
             return
-        dropped = data[start:cut]
-        if _UNSAFE(dropped):
-            return
-        self._pending = deque((data[:start], data[cut:]))
-        self.pending_bytes = len(data) - len(dropped)
-        self.dropped_bytes += len(dropped)
-        screen.scrolled_off += dropped.count(b"\n")
+        start, end = span
+        self._pending = deque((data[:start], data[end:]))
+        self.pending_bytes = len(data) - (end - start)
+        self.dropped_bytes += end - start
+        screen.scrolled_off += data.count(b"\n", start, end)
 
     def _drain(self) -> None:
         deadline = time.perf_counter() + FEED_BUDGET_S
