@@ -170,9 +170,13 @@ def test_the_terminal_works_over_ssh_through_the_proxy(qtbot, podman, sshd, conn
     )
     session = _connect(qtbot, manager, machine)
     assert session.proxy is not None  # the app's client speaks to the proxy's local end
-    _window, page = _terminal(qtbot, inspectors, "remote-box")
+    window, page = _terminal(qtbot, inspectors, "remote-box")
     _type(qtbot, page, "echo hello-$((6*7))")
     qtbot.waitUntil(lambda: "\nhello-42" in page.view.text(), timeout=10_000)
+    exec_id = page.controller.exec.exec_id
+    window.terminal.close_terminal(0)  # the hang-up goes through the proxy as well
+    endpoint = session.client.endpoint
+    qtbot.waitUntil(lambda: not inspect_exec(endpoint, exec_id)["Running"], timeout=10_000)
 
 
 def test_open_terminal_is_offered_for_one_running_container(qtbot, podman, shell):
