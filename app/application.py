@@ -38,6 +38,7 @@ from app.controllers.transfers import Transfers
 from app.controllers.tray_policy import TrayPolicy
 from app.controllers.volume_actions import VolumeActions
 from app.controllers.welcome import Welcome
+from app.engine import exec_session
 from app.engine.errors import PodmanError
 from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
@@ -78,6 +79,7 @@ from app.ui.welcome_settings_section import WelcomeSettingsSection
 from app.ui.window_in_tray import WindowInTray
 
 _log = log.get("app")
+EXEC_HANG_UP_WAIT_S = 2.0  # at exit, for open terminals' shells to be ended
 
 
 class Application:
@@ -136,6 +138,7 @@ class Application:
             m, lambda session, ref: ContainerInspector(session, ref, self.resource_actions)
         )
         w.inspect_requested.connect(self.inspectors.open)
+        w.terminal_requested.connect(self.open_terminal)
         self.launches = LaunchRequests(
             m, self.inspectors, lambda: self.window_in_tray.show_window(), self.spawn
         )
@@ -277,6 +280,7 @@ class Application:
         self.window_in_tray = WindowInTray(self.window, self.tray, self.tray_policy)
         menu = self.tray_menu
         menu.inspect_requested.connect(self.window.inspect_requested)
+        menu.terminal_requested.connect(self.open_terminal)
         menu.show_window_requested.connect(self.window_in_tray.show_window)
         menu.settings_requested.connect(self.show_settings)
         menu.quit_requested.connect(self.quit)
@@ -339,7 +343,8 @@ class Application:
         self._leave_welcome_for("containers")
         self.window.post_message(
             "info",
-            "Select a running container and press Enter: its inspector opens on it.",
+            "Right-click a running container and choose Open Terminal: a shell opens in "
+            "its inspector.",
         )
 
     def _wire_transfers(self) -> None:
@@ -440,6 +445,8 @@ class Application:
     def shutdown(self) -> None:
         self.inspectors.close_all()
         self.welcome.close()
+        # Closed terminals hang up their shells through the session, so before it goes.
+        exec_session.wait_for_hang_ups(EXEC_HANG_UP_WAIT_S)
         self.machines.shutdown()
         if self.tray is not None:
             self.tray.hide()
@@ -466,6 +473,12 @@ class Application:
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
         dialog.add_section(WelcomeSettingsSection(dialog))
         return dialog
+
+    def open_terminal(self, ref: str) -> None:
+        """The container's inspector on its Terminal tab, with a terminal open."""
+        window = self.inspectors.open(ref)
+        if window is not None:
+            window.show_terminal()
 
     def show_settings(self) -> None:
         dialog = self.settings_dialog()

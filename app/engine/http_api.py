@@ -269,3 +269,99 @@ def open_stream(
         conn.close()
         raise api_error(data, resp.status)
     return Stream(conn, resp, sock)
+
+
+def hijack(
+    endpoint: Endpoint,
+    path: str,
+    body: Any,
+    *,
+    params: dict[str, Any] | None = None,
+    timeout: float = 10.0,
+) -> tuple[socket.socket, bytes]:
+    """POST ``body`` (JSON) asking to upgrade the connection to a raw stream; return the
+    socket (blocking, no timeout) and the stream bytes that came with the headers.
+
+    Podman answers an exec start or attach with ``Connection: Upgrade`` by "101
+    UPGRADED" and then both directions are the process's raw bytes. The headers are read
+    here rather than by http.client, whose buffered reader would keep stream bytes that
+    arrived with them. An error status raises the typed ApiError with Podman's words.
+    """
+    conn = EndpointConnection(endpoint, timeout)
+    payload = json.dumps(body).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Connection": "Upgrade",
+        "Upgrade": "tcp",
+    }
+    try:
+        conn.request("POST", url(path, params), body=payload, headers=headers)
+        sock = conn.sock
+        head, rest = _read_head(sock)
+        status, fields = _parse_head(head)
+        if status >= 400:
+            raise api_error(_read_body(sock, fields, rest), status)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        conn.close()
+        why = describe_os_error(exc)
+        raise ConnectionLost(f"Cannot open a session with {endpoint}: {why}", why) from exc
+    except ApiError:
+        conn.close()
+        raise
+    sock.settimeout(None)
+    conn.sock = None  # the socket is the caller's now; closing conn must not close it
+    return sock, rest
+
+
+def _read_head(sock: socket.socket) -> tuple[bytes, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        more = sock.recv(4096)
+        if not more:
+            raise ConnectionResetError("the service closed the connection before answering")
+        data += more
+        if len(data) > 65536:
+            raise ValueError("the answer's headers are too long")
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def _parse_head(head: bytes) -> tuple[int, dict[str, str]]:
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise ValueError(f"not an HTTP answer: {lines[0][:80]!r}")
+    fields = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        fields[name.strip().lower()] = value.strip()
+    return int(parts[1]), fields
+
+
+def _read_body(sock: socket.socket, fields: dict[str, str], rest: bytes) -> bytes:
+    """An error answer's body: by its length, else (close-delimited) until the end."""
+    length = int(fields.get("content-length", "-1") or -1)
+    chunked = fields.get("transfer-encoding", "").lower() == "chunked"
+    data = rest
+    while length < 0 or len(data) < length:
+        if chunked and data.endswith(b"0\r\n\r\n"):
+            break
+        more = sock.recv(65536)
+        if not more:
+            break
+        data += more
+    if chunked:
+        data = _unchunk(data)
+    return data if length < 0 else data[:length]
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2 :]
+    return out

@@ -6,6 +6,7 @@ Signals:
     kube_requested(list names): “Generate Kube YAML…” on the selected containers.
     run_requested(): "Run…" on the toolbar.
     duplicate_requested(str container_id): "Duplicate…" on the toolbar or a row's menu.
+    terminal_requested(str container_id): "Open Terminal" on a running container.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class ContainersView(ResourceView):
     kube_requested = Signal(list)
     run_requested = Signal()
     duplicate_requested = Signal(str)
+    terminal_requested = Signal(str)
 
     title = "Containers"
     empty_html = EMPTY
@@ -115,6 +117,10 @@ class ContainersView(ResourceView):
         self.kube.triggered.connect(
             lambda: self.kube_requested.emit([c.name for c in self.selected_items()])
         )
+        self.open_terminal = QAction("Open Terminal", self)
+        self.open_terminal.setObjectName("openTerminal")
+        self.open_terminal.setToolTip("A shell in the container, in its inspector")
+        self.open_terminal.triggered.connect(self._terminal_current)
 
     # -- enabling --------------------------------------------------------------------
 
@@ -143,12 +149,13 @@ class ContainersView(ResourceView):
         self.kube.setEnabled(bool(statuses))
         self.run.setEnabled(self.connected)
         self.duplicate.setEnabled(len(statuses) == 1)
+        self.open_terminal.setEnabled(statuses == [S.RUNNING])
 
     def context_actions(self) -> Sequence[QAction | None]:
         return [
-            self.inspect, self.duplicate, None, self.start, self.stop, self.restart, self.pause,
-            self.unpause, self.kill, None, self.start_project, self.stop_project, None,
-            self.connect_network, self.kube, None, self.remove,
+            self.inspect, self.open_terminal, self.duplicate, None, self.start, self.stop,
+            self.restart, self.pause, self.unpause, self.kill, None, self.start_project,
+            self.stop_project, None, self.connect_network, self.kube, None, self.remove,
         ]  # fmt: skip
 
     # -- actions ---------------------------------------------------------------------
@@ -216,6 +223,11 @@ class ContainersView(ResourceView):
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid() and not index.data(LINK_ROLE):
             self.inspect_requested.emit(str(self.key_at(index)))
+
+    def _terminal_current(self) -> None:
+        keys = self.selected_keys()
+        if len(keys) == 1 and self.model.status(keys[0]) is S.RUNNING:
+            self.terminal_requested.emit(str(keys[0]))
 
     def _inspect_current(self) -> None:
         index = self.tree.currentIndex()

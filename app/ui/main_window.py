@@ -48,7 +48,8 @@ from app.ui.volumes_view import VolumesView
 class MainWindow(QMainWindow):
     """Signals:
     settings_requested(), quit_requested(), notice_action(str), about_requested(),
-    log_requested(), inspect_requested(str container_id), welcome_requested()
+    log_requested(), inspect_requested(str container_id), welcome_requested(),
+    terminal_requested(str container_id)
     """
 
     settings_requested = Signal()
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
     log_requested = Signal()
     inspect_requested = Signal(str)
     welcome_requested = Signal()
+    terminal_requested = Signal(str)
 
     def __init__(
         self, settings: Settings, actions: ResourceActions, parent: QWidget | None = None
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
             view.model.count_changed.connect(lambda n, k=kind: self._on_count(k, n))
         self.containers = self.views["containers"]
         self.containers.inspect_requested.connect(self.inspect_requested)
+        self.containers.terminal_requested.connect(self.terminal_requested)
         self.views["pods"].show_containers.connect(self._show_pod_containers)
 
         self.title = QLabel(browser)

@@ -6,7 +6,7 @@ Signals (TrayMenu):
     pull_requested(): "Pull an Image…",
     show_all_requested(): "Show all…" under the containers,
     run_requested(): "Run a Container…",
-    inspect_requested(str container_id)
+    inspect_requested(str container_id), terminal_requested(str container_id)
 A container's Stop and Restart run through the resource-actions controller, which
 reports a refusal where every action's refusal goes.
 """
@@ -46,6 +46,7 @@ class TrayMenu(QMenu):
     show_all_requested = Signal()
     run_requested = Signal()
     inspect_requested = Signal(str)
+    terminal_requested = Signal(str)
 
     def __init__(
         self,
@@ -121,6 +122,11 @@ class TrayMenu(QMenu):
                     f"Inspect {name}", lambda c=container: self.inspect_requested.emit(c.id)
                 )
                 inspect.setObjectName(f"inspect:{name}")
+                terminal = menu.addAction(
+                    f"Open Terminal in {name}",
+                    lambda c=container: self.terminal_requested.emit(c.id),
+                )
+                terminal.setObjectName(f"terminal:{name}")
             stop = menu.addAction(
                 f"Stop {name}", lambda c=container: self._act(session, acts.stop_containers, c)
             )

@@ -1,4 +1,4 @@
-"""The container inspector: one window per container, with its actions and five tabs.
+"""The container inspector: one window per container, with its actions and its tabs.
 
 It follows the session's events: a state change refreshes the header and tabs, and a
 removed container leaves the window saying so, its actions disabled. Its buttons act
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.controllers.container_logs import ContainerLogs
 from app.controllers.container_stats import ContainerStats
+from app.controllers.container_terminal import ContainerTerminal
 from app.controllers.resource_actions import ActionFailure, ResourceActions
 from app.controllers.session import Session
 from app.engine.connection import Connection
@@ -50,6 +51,7 @@ from app.ui.inspector.not_running import RunState
 from app.ui.inspector.processes_tab import ProcessesTab
 from app.ui.inspector.stats_tab import StatsTab
 from app.ui.inspector.summary_tab import SummaryTab, ports
+from app.ui.inspector.terminal_tab import TerminalTab
 from app.ui.removal_confirmation import confirm_removal
 
 _log = log.get("ui")
@@ -187,6 +189,8 @@ class ContainerInspector(QMainWindow):
         self.tabs.addTab(self.inspect, "Inspect")
         self.tabs.addTab(self.stats, "Stats")
         self.tabs.addTab(self.processes, "Processes")
+        self.terminal = TerminalTab(self._make_terminal)
+        self.tabs.addTab(self.terminal, "Terminal")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         name_built_in_parts(self)
@@ -267,6 +271,7 @@ class ContainerInspector(QMainWindow):
         run_state = RunState.from_attrs(self.name, self.status, attrs)
         self.stats.set_run_state(run_state)
         self.processes.set_run_state(run_state)
+        self.terminal.set_running(self.status is S.RUNNING and not self.gone)
         self.inspect.set_data(attrs)
         self.port_menu.clear()
         for url in port_urls(attrs, self.session.connection):
@@ -350,6 +355,7 @@ class ContainerInspector(QMainWindow):
         self.logs.container_removed()
         self.stats.set_enabled_streaming(False)
         self.processes.set_enabled_refresh(False)
+        self.terminal.set_running(False)
         self._update_actions()
         self.removed.emit()
 
@@ -418,6 +424,15 @@ class ContainerInspector(QMainWindow):
     def open_url(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
 
+    def show_terminal(self) -> None:
+        """Show the Terminal tab, with a terminal open (once the container runs)."""
+        self.tabs.setCurrentWidget(self.terminal)
+        if not self.terminal.pages():
+            self.terminal.want_terminal()
+
+    def _make_terminal(self) -> ContainerTerminal:
+        return ContainerTerminal(self.session, self.container_id or self.ref, parent=self)
+
     async def _top(self) -> ProcessTable:
         return await self.resource_actions.container_processes(self.container_id or self.ref)
 
@@ -429,6 +444,8 @@ class ContainerInspector(QMainWindow):
         self.stats.set_enabled_streaming(False)
         self.processes.set_enabled_refresh(False)
         self.processes.cancel()
+        self.terminal.close_all()
+        self.terminal.set_running(False)
         self.tasks.cancel_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

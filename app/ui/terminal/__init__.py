@@ -1,0 +1,1 @@
+"""A terminal emulator widget (pyte + QPainter) for interactive execs."""
