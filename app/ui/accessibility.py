@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
     QMainWindow,
+    QStackedWidget,
     QToolBar,
     QToolButton,
     QWidget,
@@ -72,10 +73,12 @@ def assign_mnemonics(window: QMainWindow) -> None:
     mnemonic), so two pages may use the same letter.
     """
     menus = {mnemonic_of(a.text()) for a in window.menuBar().actions()}
-    elsewhere = (menus | _mnemonics_outside_toolbars(window)) - {""}
     for toolbar in window.findChildren(QToolBar):
         actions = [a for a in toolbar.actions() if not a.isSeparator()]
-        taken = set(elsewhere)
+        # Pages of a stack are never shown together: only this toolbar's own page and
+        # what surrounds the stacks can clash with it.
+        elsewhere = menus | _mnemonics_outside_toolbars(window, _page_of(toolbar))
+        taken = set(elsewhere) - {""}
         for action in actions:
             if isinstance(action, QWidgetAction):
                 continue  # a widget put in the toolbar keeps its own label
@@ -89,17 +92,40 @@ def assign_mnemonics(window: QMainWindow) -> None:
             action.setIconText(with_mnemonic(plain, taken))
 
 
-def _mnemonics_outside_toolbars(window: QWidget) -> set[str]:
-    """Letters that the window's buttons and labels, other than toolbar buttons, use."""
+def _page_of(widget: QWidget) -> QWidget | None:
+    """The page of a QStackedWidget that ``widget`` is on (None: outside every stack)."""
+    while widget is not None:
+        parent = widget.parentWidget()
+        if isinstance(parent, QStackedWidget):
+            return widget
+        widget = parent
+    return None
+
+
+def _mnemonics_outside_toolbars(window: QWidget, page: QWidget | None = None) -> set[str]:
+    """Letters that the window's buttons and labels, other than toolbar buttons, use;
+    of the stacked pages, only ``page``'s count."""
     letters = set()
     for widget in window.findChildren(QWidget):
         if isinstance(widget, QToolButton) and isinstance(widget.parentWidget(), QToolBar):
+            continue
+        on = _page_of(widget)
+        if on is not None and on is not page and not _contains(on, page):
             continue
         if isinstance(widget, QAbstractButton) or (
             isinstance(widget, QLabel) and widget.buddy() is not None
         ):
             letters.add(mnemonic_of(widget.text()))
     return letters - {""}
+
+
+def _contains(outer: QWidget, inner: QWidget | None) -> bool:
+    """Whether ``inner`` lies inside ``outer`` (a page holding a stack of its own)."""
+    while inner is not None:
+        if inner is outer:
+            return True
+        inner = inner.parentWidget()
+    return False
 
 
 def finish_window(window: QMainWindow) -> None:

@@ -168,7 +168,7 @@ class TransfersPanel(QDockWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
         scroll.setAccessibleName("Transfers list")
-        self.clear_button = QPushButton("Clear &Ended", self)
+        self.clear_button = QPushButton("Clear Ended", self)
         self.clear_button.setObjectName("transfersClear")
         self.clear_button.setAccessibleName("Clear ended transfers")
         self.clear_button.clicked.connect(self.clear_ended)
