@@ -260,11 +260,14 @@ class Session(QObject):
             return
         self.version = version
         self.version_known.emit(version)
-        if await self._apply(fetches) and not self._closed:
+        # The shown page's rows are painted as soon as they come; "connected" is said
+        # once every list is in, so nothing reads a half-listed connection as complete.
+        rest = tuple(k for k in RESOURCE_KINDS if k not in first)
+        if not await self._apply(fetches) or self._closed:
+            return
+        if await self._apply(self._fetch(rest)) and not self._closed:
             self.ever_connected = True
             self._set_state(ConnectionState.CONNECTED, "")
-            rest = tuple(k for k in RESOURCE_KINDS if k not in first)
-            await self._apply(self._fetch(rest))
 
     def _down(self, reason: str) -> None:
         """Podman does not answer: "lost" if it ever did, else "not connected"."""
