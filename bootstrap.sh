@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 # features add theirs here, so there is one list.
 SYSTEM_PACKAGES=(
     podman runc catatonit uidmap slirp4netns
+    containernetworking-plugins netavark aardvark-dns iptables
     openssh-server busybox-static docker-registry apache2-utils
     xvfb xdotool trayer x11-utils
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0

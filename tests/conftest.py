@@ -128,6 +128,25 @@ def fresh_podman(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> I
     bed.destroy()
 
 
+@pytest.fixture
+def netavark_podman(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> IsolatedPodman:
+    """A private Podman store and service on the netavark backend (with aardvark-dns),
+    where every other test Podman is on CNI: several subnets of a family on one bridge,
+    and DNS between containers (docs/podman-notes.md, "Networks")."""
+    require_test_bed(shutil.which("podman") is not None, "podman")
+    require_test_bed(
+        any(Path(d, "netavark").exists() for d in ("/usr/lib/podman", "/usr/libexec/podman")),
+        "netavark",
+    )
+    base = Path(tempfile.mkdtemp(prefix="pdc-n-", dir=ROOT))
+    bed = IsolatedPodman(base, network_backend="netavark")
+    (base / "registries.conf").write_text(REGISTRIES_CONF)
+    bed.ensure_image(cache_dir)
+    bed.start_service()
+    yield bed
+    bed.destroy()
+
+
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     """The open registry on loopback (also quay.io's mirror for every test Podman)."""

@@ -160,6 +160,13 @@ class NetworkDetails:
         )
 
 
+def secondary_address(extra: Mapping[str, Any]) -> str:
+    """ "ADDRESS/PREFIX" of a ``SecondaryIPAddresses`` entry: Podman names the prefix
+    ``PrefixLength`` where Docker says ``PrefixLen`` (docs/podman-notes.md, "Networks")."""
+    prefix = extra.get("PrefixLength", extra.get("PrefixLen", ""))
+    return f"{extra.get('Addr')}/{prefix}"
+
+
 def attachment_from_inspect(inspect: Mapping[str, Any], network: str) -> Attachment | None:
     """The container's place on ``network`` from its inspect data; None if not on it."""
     networks = (inspect.get("NetworkSettings") or {}).get("Networks") or {}
@@ -170,11 +177,11 @@ def attachment_from_inspect(inspect: Mapping[str, Any], network: str) -> Attachm
     if entry.get("IPAddress"):
         ipv4.append(f"{entry['IPAddress']}/{entry.get('IPPrefixLen', '')}")
     for extra in entry.get("SecondaryIPAddresses") or ():
-        ipv4.append(f"{extra.get('Addr')}/{extra.get('PrefixLen', '')}")
+        ipv4.append(secondary_address(extra))
     if entry.get("GlobalIPv6Address"):
         ipv6.append(f"{entry['GlobalIPv6Address']}/{entry.get('GlobalIPv6PrefixLen', '')}")
     for extra in entry.get("SecondaryIPv6Addresses") or ():
-        ipv6.append(f"{extra.get('Addr')}/{extra.get('PrefixLen', '')}")
+        ipv6.append(secondary_address(extra))
     short = str(inspect.get("Id") or "")[:12]
     return Attachment(
         container_id=str(inspect.get("Id") or ""),

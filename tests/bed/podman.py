@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -24,7 +26,7 @@ TEST_IMAGE = "localhost/busybox:test"
 BUSYBOX = Path("/bin/busybox")
 
 
-def _conf(base: Path) -> str:
+def _conf(base: Path, network_backend: str) -> str:
     return f"""\
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]
@@ -37,8 +39,41 @@ events_logfile_path = "{base}/events.log"
 volume_path = "{base}/volumes"
 
 [network]
+network_backend = "{network_backend}"
 network_config_dir = "{base}/networks"
 """
+
+
+# Podman's default network "podman" under netavark is the bridge podman0 on 10.88.0.0/16,
+# the same subnet as CNI's cni-podman0: with both up, the host routes 10.88/16 to the
+# first one only and the other's published ports time out. The netavark bed therefore
+# defines its default network itself, on its own bridge and subnet (docs/podman-notes.md,
+# "Networks").
+_DEFAULT_NETWORK_ID = "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
+
+
+def _write_default_netavark_network(config_dir: Path) -> None:
+    config_dir.mkdir(parents=True, exist_ok=True)
+    routed = _routed_ipv4_prefixes()
+    third = random.choice([n for n in range(256) if f"10.87.{n}." not in routed])
+    network = {
+        "name": "podman",
+        "id": _DEFAULT_NETWORK_ID,
+        "driver": "bridge",
+        "network_interface": f"pdcnv{random.randint(0, 0xFFFFFF):06x}",
+        "subnets": [{"subnet": f"10.87.{third}.0/24", "gateway": f"10.87.{third}.1"}],
+        "ipv6_enabled": False,
+        "internal": False,
+        "dns_enabled": False,
+        "ipam_options": {"driver": "host-local"},
+    }
+    (config_dir / "podman.json").write_text(json.dumps(network, indent=2))
+
+
+def _routed_ipv4_prefixes() -> str:
+    """The host's IPv4 routes as text ("10.88.0.0/16 dev …" lines), to avoid a subnet."""
+    proc = subprocess.run(["ip", "-4", "route"], capture_output=True, text=True)
+    return proc.stdout
 
 
 def _storage(base: Path) -> str:
@@ -53,10 +88,18 @@ runroot = "{base}/runroot"
 class IsolatedPodman:
     """One private Podman store, with its CLI and (optionally) its API service."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, network_backend: str = "cni") -> None:
+        # The backend is named, never left to Podman: with netavark installed, Podman
+        # 4.3 picks it for a new store that has no CNI networks, which would switch
+        # every test Podman silently (docs/podman-notes.md, "Networks").
+        if network_backend not in ("cni", "netavark"):
+            raise ValueError(f"unknown network backend {network_backend!r}")
         self.base = base
+        self.network_backend = network_backend
         base.mkdir(parents=True, exist_ok=True)
-        (base / "containers.conf").write_text(_conf(base))
+        (base / "containers.conf").write_text(_conf(base, network_backend))
+        if network_backend == "netavark":
+            _write_default_netavark_network(base / "networks")
         (base / "storage.conf").write_text(_storage(base))
         self.socket_path = base / "podman.sock"
         self.env = {
@@ -200,6 +243,9 @@ class IsolatedPodman:
         self.stop_service()
         self.cli("pod", "rm", "-af", "-t", "0", check=False)
         self.cli("rm", "-af", "-t", "0", check=False)
+        # Volumes hold locks in /dev/shm/libpod_lock, which every rootful store on the
+        # machine shares (2048 in all): deleting the directory would leak theirs.
+        self.cli("volume", "rm", "-af", check=False)
         _unmount_under(self.base)
         shutil.rmtree(self.base, ignore_errors=True)
 

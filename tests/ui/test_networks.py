@@ -320,9 +320,13 @@ def test_a_containers_menu_connects_it_to_a_network(qtbot, podman, application):
 
     cid = podman.cli("create", "--name", "box", TEST_IMAGE)
     _create(podman, "side")
-    open_and_wait(qtbot, application.manager, podman.uri)
+    session = open_and_wait(qtbot, application.manager, podman.uri)
     containers = application.window.views["containers"]
     qtbot.waitUntil(lambda: containers.model.row_of(cid) >= 0, timeout=WAIT)
+    # The page in view is listed first; networks come once it shows.
+    qtbot.waitUntil(
+        lambda: "side" in {n.name for n in session.items("networks").values()}, timeout=WAIT
+    )
     containers.select_keys([cid])
     assert containers.connect_network in containers.context_actions()
     assert containers.connect_network.isEnabled()

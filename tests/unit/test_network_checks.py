@@ -132,3 +132,21 @@ def test_an_attachment_reads_both_families_and_drops_podmans_own_alias() -> None
         ("api",),
     )
     assert attachment_from_inspect(inspect, "other") is None
+
+
+def test_secondary_addresses_keep_their_prefix() -> None:
+    # As Podman 4.3 on netavark reports a network with two IPv4 subnets (measured).
+    inspect = {
+        "Id": "f" * 64,
+        "Name": "web",
+        "NetworkSettings": {
+            "Networks": {
+                "dual": {
+                    "IPAddress": "10.5.0.2",
+                    "IPPrefixLen": 24,
+                    "SecondaryIPAddresses": [{"Addr": "10.6.0.42", "PrefixLength": 24}],
+                }
+            }
+        },
+    }
+    assert attachment_from_inspect(inspect, "dual").ipv4 == ("10.5.0.2/24", "10.6.0.42/24")

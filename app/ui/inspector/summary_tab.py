@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine.dto import parse_time
+from app.engine.network_records import secondary_address
 from app.models import humanize
 from app.ui.accessibility import name_built_in_parts
 
@@ -77,13 +78,15 @@ def networks(attrs: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
             rows.append(
                 (name, f"{net['IPAddress']}/{net.get('IPPrefixLen', '')}", net.get("Gateway"), mac)
             )
+        # A network with several subnets of a family gives one address in each; Podman
+        # names only the first subnet's gateway.
+        for extra in net.get("SecondaryIPAddresses") or ():
+            rows.append((name, secondary_address(extra), "", mac))
         if net.get("GlobalIPv6Address"):
             addr = f"{net['GlobalIPv6Address']}/{net.get('GlobalIPv6PrefixLen', '')}"
             rows.append((name, addr, net.get("IPv6Gateway") or "", mac))
-        for extra in net.get("SecondaryIPAddresses") or ():
-            rows.append((name, f"{extra.get('Addr')}/{extra.get('PrefixLen')}", "", mac))
         for extra in net.get("SecondaryIPv6Addresses") or ():
-            rows.append((name, f"{extra.get('Addr')}/{extra.get('PrefixLen')}", "", mac))
+            rows.append((name, secondary_address(extra), "", mac))
         if not net.get("IPAddress") and not net.get("GlobalIPv6Address"):
             rows.append((name, "(no address: the container is not running)", "", mac))
     mode = (attrs.get("HostConfig") or {}).get("NetworkMode") or ""
