@@ -77,7 +77,7 @@ def test_build_dialog_checks_builds_streams_colours_and_selects_the_image(
     assert "KEY=VALUE" in dialog.fields[3].error_label.text()
     dialog.build_args.setPlainText("GREETING=hello from the dialog")
     assert dialog.action_button.isEnabled()
-    assert dialog.preview.toPlainText() == (
+    assert dialog.command_text == (
         "podman build --tag=localhost/greeter:1 --tag=localhost/greeter:latest "
         f"'--build-arg=GREETING=hello from the dialog' {context}"
     )
@@ -133,7 +133,7 @@ def test_tag_untag_history_details_and_run(qtbot, podman, images) -> None:
     dialog.new_name.setText("localhost/second name")
     assert not dialog.action_button.isEnabled()
     dialog.new_name.setText("localhost/second:2")
-    assert dialog.preview.toPlainText() == f"podman tag {TEST_IMAGE} localhost/second:2"
+    assert dialog.command_text == f"podman tag {TEST_IMAGE} localhost/second:2"
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT):  # closes once Podman tagged
         dialog.action_button.click()
     assert view.model.item("localhost/second:2") is not None  # re-listed before that
@@ -213,7 +213,7 @@ def test_import_dialog_checks_and_imports_with_progress(qtbot, podman, images, t
     dialog.changes.setPlainText("RUN nothing")
     assert not dialog.action_button.isEnabled()
     dialog.changes.setPlainText('ENV PATH=/bin\nCMD ["/bin/busybox", "echo", "rooted"]')
-    assert dialog.preview.toPlainText() == (
+    assert dialog.command_text == (
         "podman import '--change=ENV PATH=/bin' "
         '\'--change=CMD ["/bin/busybox", "echo", "rooted"]\' '
         f"{rootfs} localhost/rooted:1"

@@ -105,7 +105,7 @@ def test_dual_stack_network_with_two_ipv4_subnets_and_one_ipv6_through_the_dialo
     dialog.labels.setPlainText("team=web")
     assert dialog.action_button.isEnabled(), dialog.problems()
     assert not problems(dialog) + mnemonic_clashes(dialog)
-    line = dialog.preview.toPlainText()
+    line = dialog.command_text
     assert line.count("--subnet=") == 3 and "--ipv6" in line and "--label=team=web" in line
     assert f"--ip-range={prefix_a}.100-{prefix_a}.199" in line
     with qtbot.waitSignal(dialog.performed, timeout=WAIT) as made:
@@ -240,9 +240,7 @@ def test_static_addresses_both_families_and_a_second_network_live(qtbot, podman,
     assert f"not inside {other}" in connect.fields[2].reason()
     connect.ipv4.setText(ip_back)
     connect.aliases.setText("api")
-    assert connect.preview.toPlainText() == (
-        f"podman network connect --ip={ip_back} --alias=api back web"
-    )
+    assert connect.command_text == (f"podman network connect --ip={ip_back} --alias=api back web")
     with qtbot.waitSignal(connect.performed, timeout=WAIT):
         connect.action_button.click()
     joined = _inspect(podman, "container", "web")["NetworkSettings"]["Networks"]
@@ -303,9 +301,7 @@ def test_podmans_refusal_is_shown_as_it_is_and_the_form_is_kept(qtbot, podman, n
     assert not dialog.action_button.isEnabled()  # macvlan needs its parent device
     assert not dialog.dns.isEnabled()
     dialog.interface.setText("nope0")
-    assert dialog.preview.toPlainText() == (
-        "podman network create --driver=macvlan --opt=parent=nope0 lan"
-    )
+    assert dialog.command_text == ("podman network create --driver=macvlan --opt=parent=nope0 lan")
     dialog.action_button.click()
     qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
     assert not dialog.busy

@@ -122,7 +122,7 @@ def test_two_ipv4_subnets_and_one_ipv6_with_static_addresses_and_a_second_networ
     connect.ipv6.setText(ip6)
     assert not connect.problems(), connect.problems()
     # The preview wraps a long line with backslashes; the words are what count.
-    assert connect.preview.toPlainText().replace("\\\n", " ").split() == (
+    assert connect.command_text.replace("\\\n", " ").split() == (
         f"podman network connect --ip={ip4} --ip6={ip6} dual web".split()
     )
     with qtbot.waitSignal(connect.performed, timeout=WAIT):

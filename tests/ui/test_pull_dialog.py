@@ -84,7 +84,7 @@ def test_the_reference_is_checked_as_typed_and_short_names_are_explained(qtbot, 
     qtbot.waitUntil(lambda: "fully qualified" in dialog.where.text())
     dialog.reference.setText("quay.io/podman/hello:latest")
     assert dialog.action_button.isEnabled()
-    assert dialog.preview.toPlainText() == "podman pull quay.io/podman/hello:latest"
+    assert dialog.command_text == "podman pull quay.io/podman/hello:latest"
     assert dialog.where.text() == "From quay.io."
 
 
@@ -249,7 +249,7 @@ def test_a_tls_failure_offers_a_retry_without_verification_remembered_if_asked(
         # pull fails verification again.
         assert app.settings.skip_tls_registries == (host if remember else "")
     again = app.show_pull(ref)
-    assert "--tls-verify=false" in again.preview.toPlainText()  # remembered from now on
+    assert "--tls-verify=false" in again.command_text  # remembered from now on
     assert "TLS verification is off" in again.where.text()
     again.close()
     podman.cli("rmi", "--ignore", ref)
@@ -264,7 +264,7 @@ def test_push_round_trip_keeps_the_digest(qtbot, app, podman, registry) -> None:
     assert not dialog.action_button.isEnabled()
     assert "Name the registry" in dialog.fields[0].error_label.text()
     dialog.destination.setEditText(destination)
-    assert dialog.preview.toPlainText() == f"podman push {TEST_IMAGE} {destination}"
+    assert dialog.command_text == f"podman push {TEST_IMAGE} {destination}"
     seen = []
     with qtbot.waitSignal(app.operations.added) as added:
         dialog.submit()

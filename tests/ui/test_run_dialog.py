@@ -134,7 +134,7 @@ def test_a_full_run_matches_the_form_and_its_previewed_command(qtbot, runner, po
     dialog.options.memory.setText("64m")
     dialog.options.workdir.setText("/tmp")
 
-    preview = dialog.preview.toPlainText()
+    preview = dialog.command_text
     assert preview == (
         f"podman run -d --name=full-run -p=127.0.0.1:{web}:80 -p={api}:53/udp "
         f"-v=run-data:/data -v={tmp_path}/site:/site:ro '-e=GREETING=hello world' "

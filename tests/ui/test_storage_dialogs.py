@@ -90,8 +90,8 @@ def test_a_typed_secret_reaches_a_container_and_nothing_else(
         dialog.name.setText("api_token")
         dialog.value.setText(value)
         assert dialog.action_button.isEnabled()
-        assert value not in dialog.preview.toPlainText()
-        assert "podman secret create api_token -" in dialog.preview.toPlainText()
+        assert value not in dialog.command_text
+        assert "podman secret create api_token -" in dialog.command_text
         with qtbot.waitSignal(dialog.performed, timeout=15_000):
             dialog.action_button.click()
         assert dialog.value.text() == ""
@@ -168,7 +168,7 @@ def test_volume_created_described_exported_and_imported_through_the_window(
     create.labels.set_pairs([("app", "web"), ("app", "twice")])
     assert not create.action_button.isEnabled()  # a label given twice
     create.labels.set_pairs([("app", "web")])
-    assert create.preview.toPlainText() == "podman volume create --label=app=web appdata"
+    assert create.command_text == "podman volume create --label=app=web appdata"
     with qtbot.waitSignal(create.performed, timeout=15_000):
         create.action_button.click()
     assert podman.cli("volume", "inspect", "--format", "{{.Labels}}", "appdata") == "map[app:web]"
@@ -191,7 +191,7 @@ def test_volume_created_described_exported_and_imported_through_the_window(
     export = _dialog(app, VolumeTransferDialog)
     assert not problems(export) and not mnemonic_clashes(export)
     export.path.setText(str(archive))
-    assert export.preview.toPlainText() == f"podman volume export --output={archive} appdata"
+    assert export.command_text == f"podman volume export --output={archive} appdata"
     with qtbot.waitSignal(export.performed, timeout=20_000):
         export.action_button.click()
     assert archive.stat().st_size > 0

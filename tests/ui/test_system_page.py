@@ -70,7 +70,7 @@ def test_cleanup_removes_exactly_the_listed_items(qtbot, connected, podman) -> N
         ("volumes", "orphan"),
         ("networks", "spare"),
     }  # not the running container, not the named image it uses, not "podman"
-    assert "podman rm old-job restarted" in dialog.preview.toPlainText()
+    assert "podman rm old-job restarted" in dialog.command_text
     assert not problems(dialog) and not mnemonic_clashes(dialog)
 
     # After the list was shown: a new stopped container and volume, and a listed
