@@ -172,6 +172,8 @@ async def _window_on(connection: Connection | None, scratch: Path) -> str:
             where = connection.uri
             if connection.name != where:
                 where = f"{connection.name} ({where})"
+            if connection.source == "local":
+                problem += " (the app would start its own Podman service; the self-test does not)"
             raise SelfTestFailed(f"{where}: {problem}")
         if not window.isVisible():
             raise SelfTestFailed("the main window did not show")
