@@ -17,6 +17,7 @@ SYSTEM_PACKAGES=(
     libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
     libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core
     dbus at-spi2-core python3-pyatspi
+    desktop-file-utils
 )
 
 log() { printf '%s\n' "$*" >&2; }

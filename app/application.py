@@ -6,16 +6,18 @@ Each part lives in its own module; this file only connects them.
 from __future__ import annotations
 
 import asyncio
+import html
 import signal
 import socket
 import sys
 from collections.abc import Callable, Coroutine
 
 from PySide6.QtCore import QSocketNotifier, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QIcon
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
 from app import APP_ID, APP_NAME, __version__
+from app.controllers.autostart import Autostart
 from app.controllers.cleanup import Cleanup
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.container_runner import ContainerRunner
@@ -31,6 +33,7 @@ from app.controllers.pods import PodController
 from app.controllers.remote_connection import RemoteConnectionController
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.secret_actions import SecretActions
+from app.controllers.session import Session
 from app.controllers.settings import Settings
 from app.controllers.single_instance import InstanceServer
 from app.controllers.system_overview import SystemOverview
@@ -44,7 +47,7 @@ from app.support import log, paths
 from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
-from app.ui import accessibility, theme
+from app.ui import accessibility, icons, theme
 from app.ui.cleanup_dialog import CleanupDialog
 from app.ui.connection_button import add_connection_toolbar
 from app.ui.create_secret_dialog import CreateSecretDialog
@@ -67,6 +70,7 @@ from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.run_dialog import RunDialog
 from app.ui.secret_details_dialog import SecretDetailsDialog
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.startup_section import StartupSection
 from app.ui.system_page import SystemPage
 from app.ui.transfers_panel import TransfersPanel
 from app.ui.tray import Tray
@@ -472,6 +476,7 @@ class Application:
         dialog.add_section(DockerSocketSection(dialog))
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
         dialog.add_section(WelcomeSettingsSection(dialog))
+        dialog.add_section(StartupSection(Autostart(), dialog))
         return dialog
 
     def open_terminal(self, ref: str) -> None:
@@ -545,11 +550,7 @@ class Application:
             self.tray.notify(title, text, error)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self.window,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<br>A light, native companion for Podman.",
-        )
+        QMessageBox.about(self.window, f"About {APP_NAME}", about_text(self.manager.session))
 
     def _open_log(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_file())))
@@ -562,6 +563,23 @@ class Application:
         box.setInformativeText(f"{summary}\n\nThe details are in the log file:\n{log_file}")
         box.setModal(False)
         box.show()
+
+
+def about_text(session: Session | None) -> str:
+    """About's text: the app's version and the Podman version of the active connection."""
+    if session is not None and session.version is not None:
+        info = session.version
+        podman = (
+            f"Connected to Podman {html.escape(info.version)} (API "
+            f"{html.escape(info.api_version)}) on {html.escape(session.connection.name)}."
+        )
+    elif session is not None:
+        podman = f"Not connected to {html.escape(session.connection.name)} yet."
+    else:
+        podman = "No connection is open."
+    return (
+        f"<b>{APP_NAME}</b> {__version__}<br>A light, native companion for Podman.<p>{podman}</p>"
+    )
 
 
 def _install_sigint(qapp: QApplication, on_interrupt: Callable[[], None]) -> None:
@@ -603,7 +621,7 @@ def run_gui(
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setDesktopFileName(APP_ID)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    qapp.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "app.svg")))
+    qapp.setWindowIcon(icons.app_icon())
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     app = Application(qapp, str(log_file or paths.log_file()))

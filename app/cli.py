@@ -2,6 +2,7 @@
 
   python -m app [--connection NAME|URI] [--minimized] [--debug]
   python -m app --version
+  python -m app --self-test [--connection NAME|URI]
   python -m app connections [--json]
   python -m app ping [--connection NAME|URI] [--identity FILE] [--accept-new-host-key]
   python -m app inspect NAME|ID [--connection NAME|URI]
@@ -44,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="open this connection (a name from `podman system connection list`, or a URI)",
     )
     parser.add_argument("--minimized", action="store_true", help="start without a window")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (modules, icons, the window on a connection) and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     conns = sub.add_parser("connections", help="list the Podman connections the app can open")
     conns.add_argument("--json", action="store_true", help="print JSON")
@@ -93,6 +99,8 @@ def _run(args: argparse.Namespace) -> int:
     from app.engine import arguments
 
     requested = arguments.check_value("--connection", args.connection)
+    if args.self_test:
+        return _self_test(requested)
     if args.command == "connections":
         return _connections(args.json)
     if args.command == "ping":
@@ -124,6 +132,15 @@ def _gui(requested: str, minimized: bool, debug: bool) -> int:
     from app.application import run_gui
 
     return run_gui(requested, minimized, debug)
+
+
+def _self_test(requested: str) -> int:
+    """The installation's checks on the connection the window would open (never handed to
+    a running instance: it is this installation that is checked)."""
+    connection = _resolve(requested)
+    from app.self_test import run_self_test
+
+    return run_self_test(connection)
 
 
 def _hand_over(request: dict) -> int | None:

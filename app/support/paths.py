@@ -86,4 +86,8 @@ def _uid() -> str:
 
 
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources"
+    """app/resources as a directory on disk (a checkout, a wheel and the one-folder bundle
+    all unpack it). Prefer app/support/resources.py, which reads through importlib."""
+    from importlib.resources import files
+
+    return Path(str(files("app").joinpath("resources")))

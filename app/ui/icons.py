@@ -1,4 +1,4 @@
-"""The app's own SVG icons (resources/icons), drawn in the palette's text colour so they
+"""The app's own SVG icons (app/resources/icons), drawn in the palette's text colour so they
 suit light and dark schemes alike."""
 
 from __future__ import annotations
@@ -9,18 +9,22 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from app.support import paths
+from app.support import resources
 
 
 @lru_cache(maxsize=64)
 def icon(name: str, color: str) -> QIcon:
-    """``resources/icons/NAME.svg`` with its ``currentColor`` strokes in ``color``."""
-    path = paths.resources_dir() / "icons" / f"{name}.svg"
+    """``app/resources/icons/NAME.svg`` with its ``currentColor`` strokes in ``color``."""
     try:
-        svg = path.read_text().replace("currentColor", color)
+        svg = resources.icon_svg(name).replace("currentColor", color)
     except OSError:
         return QIcon()
     return from_svg(svg.encode(), (16, 24, 32, 48))
+
+
+def app_icon() -> QIcon:
+    """The app's own icon (app.svg) as drawn, for the windows and About."""
+    return from_svg(resources.read_bytes("icons", "app.svg"), (16, 24, 32, 48, 64, 128, 256))
 
 
 def from_svg(svg: bytes, sizes: tuple[int, ...]) -> QIcon:

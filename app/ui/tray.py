@@ -17,7 +17,7 @@ from app.controllers.machine_controller import MachineController
 from app.controllers.session import Session
 from app.engine.connection import machine_name_of
 from app.models.connection_state import ConnectionState, state_color
-from app.support import paths
+from app.support import resources
 from app.ui import icons
 from app.ui.tray_menu import TrayMenu, running_containers
 
@@ -55,7 +55,7 @@ def tray_state(state: ConnectionState | None, machine_busy: bool = False) -> Tra
 
 @lru_cache(maxsize=8)
 def tray_icon(state: TrayState) -> QIcon:
-    """The app's own icon (resources/icons/app.svg, also the window's and About's), its
+    """The app's own icon (app/resources/icons/app.svg, also the window's and About's), its
     dot in the state's colour and a little larger, so it reads at 16 pixels; greyed
     when there is no connection. One picture everywhere, only the dot changes."""
     return icons.from_svg(_state_svg(state), (16, 22, 24, 32, 48, 64))
@@ -63,7 +63,7 @@ def tray_icon(state: TrayState) -> QIcon:
 
 def _state_svg(state: TrayState) -> bytes:
     ElementTree.register_namespace("", _SVG)
-    root = ElementTree.parse(paths.resources_dir() / "icons" / "app.svg").getroot()
+    root = ElementTree.fromstring(resources.icon_svg("app"))
     for element in root.iter():
         if element.get("id") == "state":
             element.set("fill", state.color)

@@ -118,7 +118,7 @@ def test_inspector_controls_are_named(qtbot, connected):
 def test_settings_dialog_controls_are_named(qtbot, application):
     dialog = application.settings_dialog()  # with every section, as the app shows it
     qtbot.addWidget(dialog)
-    assert isinstance(dialog, SettingsDialog) and dialog.nav.count() == 4
+    assert isinstance(dialog, SettingsDialog) and dialog.nav.count() == 5
     found = []
     for row in range(dialog.nav.count()):
         dialog.nav.setCurrentRow(row)

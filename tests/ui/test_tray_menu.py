@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu
 
 from app.controllers.machine_controller import MachineController
@@ -18,7 +17,7 @@ from app.engine.connection import Connection
 from app.engine.discovery import Discovery
 from app.engine.dto import ContainerSummary, PortMapping
 from app.models.connection_state import ConnectionState
-from app.support import paths
+from app.ui import icons
 from app.ui.machine_menu import MachineSwitcher, group_connections, make_machine_menu
 from app.ui.tray import TrayState, tray_icon, tray_state
 from app.ui.tray_menu import MAX_CONTAINERS, TrayMenu
@@ -229,7 +228,7 @@ def test_tray_states_and_icons():
 
 
 def test_the_tray_shows_the_app_icon_with_the_state_in_its_dot(qapp):
-    app_icon = QIcon(str(paths.resources_dir() / "icons" / "app.svg"))
+    app_icon = icons.app_icon()
     app_image = app_icon.pixmap(32, 32).toImage()
     tray_image = tray_icon(TrayState.RUNNING).pixmap(32, 32).toImage()
     differ = [
