@@ -188,10 +188,13 @@ def child(mode: str, uri: str, seconds: float) -> None:
         elif mode == "idle":
             heart.stop()
             await asyncio.sleep(3.0)
+            service = int(os.environ.get("PDC_BENCH_SERVICE_PID", "0"))
             cpu0, wall0 = time.process_time(), time.perf_counter()
+            service0 = service_cpu_s(service)
             await asyncio.sleep(seconds)
             cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
             out["idle_cpu_pct"] = 100 * cpu / wall
+            out["service_cpu_pct"] = 100 * (service_cpu_s(service) - service0) / wall
         print("RESULT " + json.dumps(out), flush=True)
 
     with loop:
@@ -289,6 +292,14 @@ def run_child(mode: str, uri: str, env: dict, seconds: float = 0) -> dict:
     return result
 
 
+def service_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used, from /proc."""
+    if not pid:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -352,13 +363,22 @@ def main() -> int:
             f"app added latency, event -> row painted: "
             f"p50 {pct(app_ms, 0.5):.0f} ms, p95 {pct(app_ms, 0.95):.0f} ms"
         )
-        idle = [
-            run_child("idle", bed.uri, env, args.idle)["idle_cpu_pct"]
-            for _ in range(args.idle_runs)
-        ]
+        service_pid = bed._service.pid if bed._service is not None else 0
+        env["PDC_BENCH_SERVICE_PID"] = str(service_pid)
+        # The service alone first, over the same time: what it costs with no client.
+        before = service_cpu_s(service_pid)
+        time.sleep(args.idle)
+        alone = 100 * (service_cpu_s(service_pid) - before) / args.idle
+        idles = [run_child("idle", bed.uri, env, args.idle) for _ in range(args.idle_runs)]
+        idle = [r["idle_cpu_pct"] for r in idles]
+        served = [r["service_cpu_pct"] for r in idles]
         print(
             f"idle CPU over {args.idle:.0f} s ({RUNNING} running): "
             f"{statistics.median(idle):.2f}% of one core (median of {len(idle)})"
+        )
+        print(
+            f"Podman service CPU meanwhile: {statistics.median(served):.2f}% of one core "
+            f"(the service alone, no client: {alone:.2f}%)"
         )
     finally:
         bed.stop_service()
