@@ -1,4 +1,4 @@
-"""The container inspector: one window per container, with its actions and five tabs.
+"""The container inspector: one window per container, with its actions and six tabs.
 
 It follows the session's events: a state change refreshes the header and tabs, and a
 removed container leaves the window saying so, its actions disabled. Its buttons act
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.controllers.container_files import ContainerFiles
 from app.controllers.container_logs import ContainerLogs
 from app.controllers.container_stats import ContainerStats
+from app.controllers.operations import Operations
 from app.controllers.resource_actions import ActionFailure, ResourceActions
 from app.controllers.session import Session
 from app.engine.connection import Connection
@@ -44,6 +46,7 @@ from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui import confirmation
 from app.ui.accessibility import name_built_in_parts
+from app.ui.inspector.files_tab import FilesTab
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab
 from app.ui.inspector.not_running import RunState
@@ -79,8 +82,12 @@ class ContainerInspector(QMainWindow):
         ref: str,
         actions: ResourceActions,
         parent: QWidget | None = None,
+        operations: Operations | None = None,
     ) -> None:
         super().__init__(parent)
+        # Transfers (the Files tab) run as the app's Operations when it passes them in.
+        self._own_operations = operations is None
+        self.operations = operations if operations is not None else Operations(self)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.session = session
         self.resource_actions = actions
@@ -187,6 +194,8 @@ class ContainerInspector(QMainWindow):
         self.tabs.addTab(self.inspect, "Inspect")
         self.tabs.addTab(self.stats, "Stats")
         self.tabs.addTab(self.processes, "Processes")
+        self.files = FilesTab(ContainerFiles(self.session, self.operations, parent=self))
+        self.tabs.addTab(self.files, "Files")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         name_built_in_parts(self)
@@ -267,6 +276,7 @@ class ContainerInspector(QMainWindow):
         run_state = RunState.from_attrs(self.name, self.status, attrs)
         self.stats.set_run_state(run_state)
         self.processes.set_run_state(run_state)
+        self.files.set_container(self.container_id, self.status is S.RUNNING)
         self.inspect.set_data(attrs)
         self.port_menu.clear()
         for url in port_urls(attrs, self.session.connection):
@@ -429,6 +439,7 @@ class ContainerInspector(QMainWindow):
         self.stats.set_enabled_streaming(False)
         self.processes.set_enabled_refresh(False)
         self.processes.cancel()
+        self.files.close_tab()
         self.tasks.cancel_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
@@ -441,5 +452,7 @@ class ContainerInspector(QMainWindow):
             self.resource_actions.failed.disconnect(self._on_failed)
         except (RuntimeError, TypeError):
             pass
+        if self._own_operations:
+            self.operations.close()
         self.closed.emit()
         event.accept()

@@ -1,0 +1,494 @@
+"""The Files tab: the container's filesystem one directory at a time, with downloads to
+the host and uploads (buttons, or files dropped on the tab) into the directory shown.
+
+A listing runs on the session's API pool and a newer one supersedes it, so typing a
+path never waits; transfers run as Operations with a progress bar and Cancel.
+
+Signals:
+    listed(DirectoryListing): a directory's entries are shown.
+    list_failed(str): a directory could not be listed (the words shown).
+    transfer_ended(object): a download or upload ended (the Operation).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.controllers.container_files import ContainerFiles
+from app.controllers.operations import Operation
+from app.engine.errors import PodmanError
+from app.engine.file_records import (
+    DIR,
+    LINK,
+    DirectoryListing,
+    FileEntry,
+    TransferProgress,
+    join,
+    normalize,
+    parent,
+)
+from app.models import humanize
+from app.support import log
+from app.support.concurrency import TaskSet
+
+_log = log.get("ui")
+
+COLUMNS = ("Name", "Size", "Mode", "Owner", "Modified", "Link target")
+STOPPED_NOTE = (
+    "The container is not running, so its files are listed through the archive: slower for"
+    " big folders. Start it to list them with its own tools."
+)
+_ENTRY = Qt.ItemDataRole.UserRole
+_SORT = Qt.ItemDataRole.UserRole + 1
+
+
+class _Row(QTreeWidgetItem):
+    """Folders first, then by the column's own key (sizes and times as numbers)."""
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
+        mine, theirs = self.data(0, _ENTRY), other.data(0, _ENTRY)
+        if mine is None or theirs is None:
+            return super().__lt__(other)
+        if mine.opens_as_directory != theirs.opens_as_directory:
+            ascending = (
+                self.treeWidget().header().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+            )
+            return mine.opens_as_directory == ascending
+        a, b = self.data(column, _SORT), other.data(column, _SORT)
+        if a is None or b is None or type(a) is not type(b):
+            return self.text(column).lower() < other.text(column).lower()
+        return a < b
+
+
+class FilesTab(QWidget):
+    listed = Signal(object)
+    list_failed = Signal(str)
+    transfer_ended = Signal(object)
+
+    def __init__(self, files: ContainerFiles, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.files = files
+        self.path = "/"
+        self.running = False
+        self.listing: DirectoryListing | None = None
+        self.operation: Operation | None = None
+        self._tasks = TaskSet("files", _log)
+        self._asked = 0  # listings are numbered: only the latest one is shown
+        self._started = False
+        self.setAcceptDrops(True)
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        style = self.style()
+        self.up_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogToParent), "&Up", self
+        )
+        self.up_button.setAccessibleName("Up to the parent folder")
+        self.up_button.setToolTip("The folder above (Alt+Up)")
+        self.path_edit = QLineEdit(self.path, self)
+        self.path_edit.setObjectName("filesPath")
+        self.path_edit.setAccessibleName("Folder path in the container")
+        self.path_edit.setPlaceholderText("A folder in the container, e.g. /etc")
+        self.path_edit.setToolTip("Type a folder and press Enter")
+        self.refresh_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Re&fresh", self
+        )
+        self.refresh_button.setAccessibleName("Refresh the folder")
+        self.refresh_button.setToolTip("List the folder again (F5)")
+        bar.addWidget(self.up_button)
+        bar.addWidget(self.path_edit, 1)
+        bar.addWidget(self.refresh_button)
+        layout.addLayout(bar)
+
+        self.note = QLabel("", self)
+        self.note.setObjectName("filesNote")
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("About this listing")
+        self.note.hide()
+        layout.addWidget(self.note)
+
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("filesTable")
+        self.table.setAccessibleName("Files in the folder")
+        self.table.setColumnCount(len(COLUMNS))
+        self.table.setHeaderLabels(list(COLUMNS))
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 260)
+        for column, width in ((1, 80), (2, 100), (3, 110), (4, 140)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+
+        self.empty = QLabel("", self)
+        self.empty.setObjectName("filesEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        layout.addWidget(self.empty, 1)
+
+        transfer = QHBoxLayout()
+        self.download_button = QPushButton("&Download…", self)
+        self.download_button.setAccessibleName("Download the selected file or folder")
+        self.download_button.setToolTip("Copy the selection to this computer")
+        self.download_menu = QMenu(self.download_button)
+        self.download_menu.addAction("Download…", self.ask_download)
+        self.download_menu.addAction("Download as .tar…", lambda: self.ask_download(as_tar=True))
+        self.download_button.setMenu(self.download_menu)
+        self.upload_button = QPushButton("Up&load files…", self)
+        self.upload_button.setAccessibleName("Upload files into this folder")
+        self.upload_button.setToolTip(
+            "Copy files from this computer into the folder shown (or drop them here)"
+        )
+        self.upload_folder_button = QPushButton("Upload fold&er…", self)
+        self.upload_folder_button.setAccessibleName("Upload a folder into this folder")
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Transfer progress")
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.status = QLabel("Drop files here to upload them into the folder shown.", self)
+        self.status.setObjectName("filesStatus")
+        self.status.setAccessibleName("Transfer status")
+        self.status.setWordWrap(True)
+        self.cancel_button = QPushButton("&Cancel", self)
+        self.cancel_button.setAccessibleName("Cancel the transfer")
+        self.cancel_button.hide()
+        transfer.addWidget(self.download_button)
+        transfer.addWidget(self.upload_button)
+        transfer.addWidget(self.upload_folder_button)
+        transfer.addWidget(self.status, 1)
+        transfer.addWidget(self.progress, 1)
+        transfer.addWidget(self.cancel_button)
+        layout.addLayout(transfer)
+
+        self.up_button.clicked.connect(self.go_up)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.path_edit.returnPressed.connect(lambda: self.go(self.path_edit.text()))
+        self.table.itemActivated.connect(self._on_activated)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.upload_button.clicked.connect(self.ask_upload_files)
+        self.upload_folder_button.clicked.connect(self.ask_upload_folder)
+        self.cancel_button.clicked.connect(self.cancel_transfer)
+        QShortcut(QKeySequence("Alt+Up"), self, activated=self.go_up)
+        QShortcut(QKeySequence(Qt.Key.Key_Backspace), self.table, activated=self.go_up)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
+        QWidget.setTabOrder(self.up_button, self.path_edit)
+        QWidget.setTabOrder(self.path_edit, self.refresh_button)
+        QWidget.setTabOrder(self.refresh_button, self.table)
+        self._update_buttons()
+
+    # -- state from the window ----------------------------------------------------------
+
+    def set_container(self, container_id: str, running: bool) -> None:
+        """The container's id and whether it runs (exec needs it running)."""
+        changed = running != self.running
+        self.files.container_id = container_id
+        self.running = running
+        if self._started and changed:
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._started and self.files.container_id:
+            self._started = True
+            self.refresh()
+
+    def close_tab(self) -> None:
+        """The window closes: stop listing (a transfer goes on in the transfers list)."""
+        self._tasks.cancel_all()
+
+    # -- listing -------------------------------------------------------------------------
+
+    def go(self, path: str) -> None:
+        self.path = normalize(path)
+        self.path_edit.setText(self.path)
+        self.refresh()
+
+    def go_up(self) -> None:
+        if self.path != "/":
+            self.go(parent(self.path))
+
+    def refresh(self) -> None:
+        self._started = True
+        self._tasks.spawn(self.load(self.path))
+
+    async def load(self, path: str) -> DirectoryListing | None:
+        """List ``path`` and show it, unless a newer listing was asked for meanwhile."""
+        if not self.files.container_id:
+            return None
+        self._asked += 1
+        number = self._asked
+        self.table.setEnabled(False)
+        self.refresh_button.setEnabled(False)
+        try:
+            listing = await self.files.list(path, self.running)
+        except PodmanError as exc:
+            if number == self._asked:
+                self._show_error(path, str(exc))
+            return None
+        finally:
+            if number == self._asked:
+                self.table.setEnabled(True)
+                self.refresh_button.setEnabled(True)
+        if number != self._asked:
+            return None
+        self._show(listing)
+        return listing
+
+    def _show(self, listing: DirectoryListing) -> None:
+        self.listing = listing
+        self.path = listing.path
+        if not self.path_edit.hasFocus() or self.path_edit.text() == listing.path:
+            self.path_edit.setText(listing.path)
+        note = listing.note
+        if note and not self.running:
+            note = STOPPED_NOTE
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.table.setSortingEnabled(False)
+        self.table.clear()
+        self.table.addTopLevelItems([self._row(entry) for entry in listing.entries])
+        self.table.setSortingEnabled(True)
+        if self.table.topLevelItemCount():
+            # current for the keyboard, not selected: nothing is downloaded by accident
+            no_select = QItemSelectionModel.SelectionFlag.NoUpdate
+            self.table.setCurrentItem(self.table.topLevelItem(0), 0, no_select)
+        self.empty.setText("This folder is empty." if not listing.entries else "")
+        self.empty.setVisible(not listing.entries)
+        self.table.setVisible(bool(listing.entries))
+        self.up_button.setEnabled(listing.path != "/")
+        self._update_buttons()
+        self.listed.emit(listing)
+
+    def _show_error(self, path: str, text: str) -> None:
+        self.listing = None
+        self.table.clear()
+        self.table.hide()
+        self.note.hide()
+        self.empty.setText(f"Cannot list {path}.\n{text}")
+        self.empty.show()
+        self.up_button.setEnabled(path != "/")
+        self._update_buttons()
+        self.list_failed.emit(text)
+
+    def _row(self, entry: FileEntry) -> _Row:
+        style = self.style()
+        if entry.kind == DIR:
+            icon = QStyle.StandardPixmap.SP_DirIcon
+        elif entry.kind == LINK:
+            icon = (
+                QStyle.StandardPixmap.SP_DirLinkIcon
+                if entry.target_is_dir
+                else QStyle.StandardPixmap.SP_FileLinkIcon
+            )
+        else:
+            icon = QStyle.StandardPixmap.SP_FileIcon
+        modified = datetime.fromtimestamp(entry.modified) if entry.modified else None
+        size = "" if entry.kind == DIR else humanize.size(entry.size)
+        texts = (
+            entry.name,
+            size,
+            entry.mode,
+            entry.owner,
+            modified.strftime("%Y-%m-%d %H:%M") if modified else "",
+            entry.target,
+        )
+        row = _Row(list(texts))
+        row.setIcon(0, style.standardIcon(icon))
+        row.setData(0, _ENTRY, entry)
+        row.setData(0, _SORT, entry.name.lower())
+        row.setData(1, _SORT, entry.size)
+        row.setData(4, _SORT, entry.modified or 0.0)
+        row.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        kind = {DIR: "folder", LINK: "link"}.get(entry.kind, "file")
+        row.setToolTip(0, f"{entry.name} ({kind}{' to ' + entry.target if entry.target else ''})")
+        return row
+
+    def _on_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        entry: FileEntry | None = item.data(0, _ENTRY)
+        if entry is not None and entry.opens_as_directory:
+            self.go(join(self.path, entry.name))
+
+    def selected_entries(self) -> list[FileEntry]:
+        return [item.data(0, _ENTRY) for item in self.table.selectedItems()]
+
+    def _context_menu(self, position) -> None:
+        item = self.table.itemAt(position)
+        menu = QMenu(self)
+        entry = item.data(0, _ENTRY) if item is not None else None
+        if entry is not None and entry.opens_as_directory:
+            menu.addAction("Open", lambda: self._on_activated(item))
+        if entry is not None:
+            menu.addAction("Download…", self.ask_download)
+            menu.addAction("Download as .tar…", lambda: self.ask_download(as_tar=True))
+        menu.addAction("Upload files…", self.ask_upload_files)
+        menu.addAction("Refresh", self.refresh)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def _update_buttons(self) -> None:
+        busy = self.operation is not None and self.operation.running
+        ready = bool(self.files.container_id) and self.listing is not None
+        self.download_button.setEnabled(not busy and ready and len(self.selected_entries()) == 1)
+        self.upload_button.setEnabled(not busy and ready)
+        self.upload_folder_button.setEnabled(not busy and ready)
+
+    # -- transfers -----------------------------------------------------------------------
+
+    def ask_download(self, as_tar: bool = False) -> None:
+        entries = self.selected_entries()
+        if len(entries) != 1:
+            return
+        entry = entries[0]
+        start = str(Path.home() / (entry.name + (".tar" if as_tar else "")))
+        if as_tar:
+            target, _ = QFileDialog.getSaveFileName(
+                self, "Save as .tar", start, "Tar archives (*.tar)"
+            )
+        else:
+            title = "Save the folder as" if entry.opens_as_directory else "Save the file as"
+            target, _ = QFileDialog.getSaveFileName(self, title, start)
+        if target:
+            self.download(entry, target, as_tar=as_tar)
+
+    def download(self, entry: FileEntry, target: str, as_tar: bool = False) -> Operation:
+        """Copy ``entry`` of the folder shown to the host's ``target``."""
+        total = entry.size if entry.kind not in (DIR, LINK) and not as_tar else None
+        operation = self.files.download(
+            join(self.path, entry.name), target, as_tar=as_tar, total=total
+        )
+        self._follow(
+            operation, f"Downloading {entry.name}…", f"Downloaded {entry.name} to {target}"
+        )
+        return operation
+
+    def ask_upload_files(self) -> None:
+        sources, _ = QFileDialog.getOpenFileNames(
+            self, f"Upload files into {self.path}", str(Path.home())
+        )
+        if sources:
+            self.upload(sources)
+
+    def ask_upload_folder(self) -> None:
+        source = QFileDialog.getExistingDirectory(
+            self, f"Upload a folder into {self.path}", str(Path.home())
+        )
+        if source:
+            self.upload([source])
+
+    def upload(self, sources: list[str]) -> Operation | None:
+        """Copy the host's files or folders into the folder shown."""
+        if not sources or not self.files.container_id or self._busy():
+            return None
+        directory = self.path
+        operation = self.files.upload(sources, directory)
+        names = Path(sources[0]).name if len(sources) == 1 else f"{len(sources)} items"
+        self._follow(
+            operation, f"Uploading {names} to {directory}…", f"Uploaded {names} to {directory}"
+        )
+        operation.finished.connect(lambda _r, d=directory: self._refresh_if_showing(d))
+        return operation
+
+    def _busy(self) -> bool:
+        return self.operation is not None and self.operation.running
+
+    def _refresh_if_showing(self, directory: str) -> None:
+        if self.path == directory:
+            self.refresh()
+
+    def _follow(self, operation: Operation, running: str, done: str) -> None:
+        self.operation = operation
+        self.status.setText(running)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        operation.progress.connect(self._on_progress)
+        operation.finished.connect(lambda _r: self.status.setText(done))
+        operation.failed.connect(lambda exc: self.status.setText(f"Failed: {exc}"))
+        operation.cancelled.connect(
+            lambda: self.status.setText(
+                "Cancelled: nothing partial was kept on this computer."
+                if operation.kind == "download"
+                else "Cancelled."
+            )
+        )
+        operation.ended.connect(lambda: self._transfer_ended(operation))
+        self._update_buttons()
+
+    def _on_progress(self, progress: TransferProgress) -> None:
+        if not isinstance(progress, TransferProgress):
+            return
+        fraction = progress.fraction
+        if fraction is None:
+            self.progress.setRange(0, 0)
+            self.progress.setFormat(humanize.size(progress.done))
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+            self.progress.setFormat(
+                f"{humanize.size(progress.done)} of {humanize.size(progress.total or 0)}"
+            )
+
+    def cancel_transfer(self) -> None:
+        if self.operation is not None and self.operation.running:
+            self.operation.cancel()
+
+    def _transfer_ended(self, operation: Operation) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._update_buttons()
+        self.transfer_ended.emit(operation)
+
+    # -- drag and drop -------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if self._local_files(event) and not self._busy() and self.listing is not None:
+            event.acceptProposedAction()
+            self.status.setText(f"Drop to upload into {self.path}")
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        sources = self._local_files(event)
+        if sources:
+            event.acceptProposedAction()
+            self.upload(sources)
+
+    @staticmethod
+    def _local_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
