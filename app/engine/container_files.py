@@ -15,7 +15,7 @@ import json
 import stat as stat_module
 import struct
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from app.engine.file_records import (
     LINK,
     DirectoryListing,
     FileEntry,
+    NotADirectory,
     PathStat,
     kind_of_mode,
     normalize,
@@ -139,10 +140,6 @@ def run_exec(
 # -- listing ------------------------------------------------------------------------------
 
 
-class NotADirectory(ApiError):
-    """The path exists but is not a directory (or cannot be entered)."""
-
-
 def list_directory(
     endpoint: Endpoint, container: str, path: str, running: bool
 ) -> DirectoryListing:
@@ -170,7 +167,9 @@ def list_directory(
             return DirectoryListing(path, tuple(parse_stat_listing(result.stdout)), BY_STAT)
         except ValueError as exc:
             _log.warning("could not read stat's listing of %s: %s", path, exc)
-    elif result.exit_code in _NOT_FOUND_CODES and _no_shell(result.message):
+    elif result.exit_code in _NOT_FOUND_CODES and _no_shell(
+        result.stderr.decode("utf-8", "replace")
+    ):
         return _listed_by_archive(endpoint, container, path, "The image has no shell")
     _log.info("stat listing of %s failed (%s); trying ls", path, result.message)
     result = run_exec(endpoint, container, ["sh", "-c", LS_SCRIPT, "sh", path])
@@ -352,10 +351,15 @@ class ChunkReader:
     """A file-like ``read(n)`` over an iterator of byte chunks (for tarfile's stream mode),
     counting the bytes read so far."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(
+        self, chunks: Iterator[bytes], on_read: Callable[[int], None] | None = None
+    ) -> None:
         self._chunks = chunks
         self._buffer = bytearray()
         self.count = 0
+        # Called with the count after each read: a large file is extracted by one call,
+        # so progress and cancel are checked here, between reads.
+        self._on_read = on_read
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
@@ -368,6 +372,8 @@ class ChunkReader:
         out = bytes(self._buffer[:size])
         del self._buffer[:size]
         self.count += len(out)
+        if self._on_read is not None:
+            self._on_read(self.count)
         return out
 
 
@@ -377,6 +383,9 @@ def _listed_by_archive(endpoint: Endpoint, container: str, path: str, why: str) 
     Podman writes the tree depth first in name order, so a direct child can follow any
     subtree: the stream is read to its end (skipping file contents as it goes).
     """
+    # The HEAD first: a file or a missing path is told without sending a tar.
+    if not stat_path(endpoint, container, path).is_dir:
+        raise NotADirectory(f"{path} is not a directory", 400)
     stream = open_stream(endpoint, archive_path(container), params={"path": path})
     entries: list[FileEntry] = []
     try:

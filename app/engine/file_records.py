@@ -1,11 +1,14 @@
 """Plain records of a container's files: a directory's entries, how they were listed,
-and a transfer's progress. No I/O here, so the views may import this module whole."""
+a transfer's progress, and the one error of their own. No I/O here, so the views may
+import this module whole."""
 
 from __future__ import annotations
 
 import posixpath
 import stat as stat_module
 from dataclasses import dataclass
+
+from app.engine.errors import ApiError
 
 DIR = "dir"
 FILE = "file"
@@ -16,6 +19,10 @@ OTHER = "other"
 BY_STAT = "stat"  # an exec of the container's own `stat`: every field, exact names
 BY_LS = "ls"  # an exec of `ls -la`: names with a newline cannot be told apart
 BY_ARCHIVE = "archive"  # the archive API: works stopped and without a shell, but slower
+
+
+class NotADirectory(ApiError):
+    """A folder was asked for, and the path is a file (or leads to one)."""
 
 
 def kind_of_mode(mode: int) -> str:

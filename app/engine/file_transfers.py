@@ -72,12 +72,13 @@ def download(
         raise TransferError(f"The folder {destination.parent} does not exist")
     stream = open_stream(endpoint, archive_path(container), params={"path": normalize(path)})
     cancel.on_cancel(stream.close)
-    reader = ChunkReader(stream.chunks())
+    reporter = _Reporter(total, destination.name, on_progress, cancel)
+    reader = ChunkReader(stream.chunks(), reporter)
     try:
         if as_tar:
-            _save_tar(reader, destination, total, on_progress, cancel)
+            _save_tar(reader, destination, cancel)
         else:
-            _extract(reader, destination, total, on_progress, cancel)
+            _extract(reader, destination, cancel)
     except OSError as exc:
         if cancel.cancelled:
             cancel.check()
@@ -89,23 +90,31 @@ def download(
     return str(destination)
 
 
-def _save_tar(
-    reader: ChunkReader,
-    destination: Path,
-    total: int | None,
-    on_progress: Progress,
-    cancel: CancelToken,
-) -> None:
+class _Reporter:
+    """Reports progress every _REPORT_EVERY bytes read and stops a cancelled read."""
+
+    def __init__(
+        self, total: int | None, name: str, on_progress: Progress, cancel: CancelToken
+    ) -> None:
+        self.total = total
+        self.name = name
+        self.on_progress = on_progress
+        self.cancel = cancel
+        self.reported = 0
+
+    def __call__(self, count: int) -> None:
+        self.cancel.check()
+        if count - self.reported >= _REPORT_EVERY:
+            self.reported = count
+            self.on_progress(TransferProgress(count, self.total, self.name))
+
+
+def _save_tar(reader: ChunkReader, destination: Path, cancel: CancelToken) -> None:
     part = destination.with_name(destination.name + ".part")
     try:
         with open(part, "wb") as out:
-            reported = 0
             while chunk := reader.read(_CHUNK):
-                cancel.check()
                 out.write(chunk)
-                if reader.count - reported >= _REPORT_EVERY:
-                    reported = reader.count
-                    on_progress(TransferProgress(reader.count, total, destination.name))
         cancel.check()
         os.replace(part, destination)
     except BaseException:
@@ -113,20 +122,14 @@ def _save_tar(
         raise
 
 
-def _extract(
-    reader: ChunkReader,
-    destination: Path,
-    total: int | None,
-    on_progress: Progress,
-    cancel: CancelToken,
-) -> None:
+def _extract(reader: ChunkReader, destination: Path, cancel: CancelToken) -> None:
     """Extract into a private folder beside ``destination``, then move the top entry to
     ``destination``: a cancel or failure leaves nothing behind."""
     work = Path(
         tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
     )
     try:
-        top = _extract_members(reader, work, total, on_progress, cancel)
+        top = _extract_members(reader, work, cancel)
         cancel.check()
         if top is None:
             raise TransferError("Podman sent an empty archive")
@@ -135,12 +138,9 @@ def _extract(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _extract_members(
-    reader: ChunkReader, work: Path, total: int | None, on_progress: Progress, cancel: CancelToken
-) -> str | None:
+def _extract_members(reader: ChunkReader, work: Path, cancel: CancelToken) -> str | None:
     top: str | None = None
     left_out = 0
-    reported = 0
     try:
         with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
             for member in tar:
@@ -156,9 +156,6 @@ def _extract_members(
                 except (tarfile.FilterError, tarfile.ExtractError) as exc:
                     left_out += 1
                     _log.info("left out of the download: %s (%s)", member.name, exc)
-                if reader.count - reported >= _REPORT_EVERY:
-                    reported = reader.count
-                    on_progress(TransferProgress(reader.count, total, member.name))
     except tarfile.TarError as exc:
         cancel.check()
         raise ConnectionLost(f"The archive from Podman broke off: {exc}") from exc

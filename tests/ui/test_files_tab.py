@@ -129,11 +129,17 @@ def test_lists_bin_and_navigates_by_keyboard(qtbot, podman, inspect):
     assert tab.path == "/data" and set(_names(tab)) == {"a b.txt", "sub dir"}
     assert _row(tab, "sub dir").data(0, Qt.ItemDataRole.UserRole).kind == DIR
     assert _names(tab)[0] == "sub dir"  # folders first
-    tab.table.setCurrentItem(_row(tab, "sub dir"))
+    # The first row (a folder: folders come first) is current, and the table kept the
+    # focus, so Enter again goes on down.
+    assert tab.table.currentItem().text(0) == "sub dir"
     with qtbot.waitSignal(tab.listed, timeout=15_000):
         qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert tab.path == "/data/sub dir" and not tab.table.isVisible()
     assert tab.empty.text() == "This folder is empty."
+
+    # A file's path typed in shows its folder with the file current.
+    listing = _go(qtbot, tab, "/bin/busybox")
+    assert listing.path == "/bin" and tab.table.currentItem().text(0) == "busybox"
 
     with qtbot.waitSignal(tab.list_failed, timeout=15_000) as failed:
         tab.go("/no/such")
@@ -147,7 +153,8 @@ def test_download_is_byte_identical_to_podman_cp(qtbot, podman, inspect, tmp_pat
         "exec", "files2", "sh", "-c",
         "mkdir -p /srv/tree/deep && dd if=/dev/urandom of=/srv/big.bin bs=1M count=20 2>/dev/null"
         " && echo one > '/srv/tree/a file' && echo two > /srv/tree/deep/b"
-        " && ln -s 'a file' /srv/tree/link && ln -s /etc/passwd /srv/tree/outside",
+        " && ln -s 'a file' /srv/tree/link && ln -s /etc/passwd /srv/tree/outside"
+        " && dd if=/dev/zero of=/srv/zeros bs=1M count=300 2>/dev/null",
     )  # fmt: skip
     tab = inspect("files2")
     _go(qtbot, tab, "/srv")
@@ -178,6 +185,17 @@ def test_download_is_byte_identical_to_podman_cp(qtbot, podman, inspect, tmp_pat
     assert not (got / "outside").is_symlink()  # one leading out of it is not
     for name in ("a file", "deep/b"):
         assert filecmp.cmp(got / name, ref / name, shallow=False)
+
+    # Cancel from the tab while a large download runs: nothing partial stays behind.
+    (tmp_path / "cancel").mkdir()
+    zeros = _row(tab, "zeros").data(0, Qt.ItemDataRole.UserRole)
+    operation = tab.download(zeros, str(tmp_path / "cancel" / "zeros"))
+    assert tab.cancel_button.isVisible()
+    operation.progress.connect(lambda _p: tab.cancel_button.click())
+    _wait_transfer(qtbot, operation)
+    assert operation.state is OperationState.CANCELLED
+    assert list((tmp_path / "cancel").iterdir()) == []
+    assert tab.status.text().startswith("Cancelled") and not tab.cancel_button.isVisible()
 
 
 def test_upload_by_drop_and_read_only_error(qtbot, podman, inspect, tmp_path):

@@ -12,6 +12,7 @@ Signals:
 
 from __future__ import annotations
 
+import posixpath
 from datetime import datetime
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from app.engine.file_records import (
     LINK,
     DirectoryListing,
     FileEntry,
+    NotADirectory,
     TransferProgress,
     join,
     normalize,
@@ -96,6 +98,7 @@ class FilesTab(QWidget):
         self._tasks = TaskSet("files", _log)
         self._asked = 0  # listings are numbered: only the latest one is shown
         self._started = False
+        self._select_after = ""  # a file whose path was typed: selected once listed
         self.setAcceptDrops(True)
         self._build()
 
@@ -251,18 +254,24 @@ class FilesTab(QWidget):
             return None
         self._asked += 1
         number = self._asked
-        self.table.setEnabled(False)
-        self.refresh_button.setEnabled(False)
+        # Nothing is disabled meanwhile: a disabled table would lose the keyboard focus.
+        self.table.setCursor(Qt.CursorShape.BusyCursor)
         try:
             listing = await self.files.list(path, self.running)
+        except NotADirectory:
+            # A file's path typed in: show its folder with the file selected.
+            if number == self._asked and normalize(path) != "/":
+                self._select_after = posixpath.basename(normalize(path))
+                self.table.unsetCursor()
+                self.go(parent(path))
+            return None
         except PodmanError as exc:
             if number == self._asked:
                 self._show_error(path, str(exc))
             return None
         finally:
             if number == self._asked:
-                self.table.setEnabled(True)
-                self.refresh_button.setEnabled(True)
+                self.table.unsetCursor()
         if number != self._asked:
             return None
         self._show(listing)
@@ -282,7 +291,12 @@ class FilesTab(QWidget):
         self.table.clear()
         self.table.addTopLevelItems([self._row(entry) for entry in listing.entries])
         self.table.setSortingEnabled(True)
-        if self.table.topLevelItemCount():
+        chosen = self._select_after and self._find(self._select_after)
+        self._select_after = ""
+        if chosen:
+            self.table.setCurrentItem(chosen)
+            self.table.scrollToItem(chosen)
+        elif self.table.topLevelItemCount():
             # current for the keyboard, not selected: nothing is downloaded by accident
             no_select = QItemSelectionModel.SelectionFlag.NoUpdate
             self.table.setCurrentItem(self.table.topLevelItem(0), 0, no_select)
@@ -292,6 +306,13 @@ class FilesTab(QWidget):
         self.up_button.setEnabled(listing.path != "/")
         self._update_buttons()
         self.listed.emit(listing)
+
+    def _find(self, name: str) -> QTreeWidgetItem | None:
+        for index in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(index)
+            if item.data(0, _ENTRY).name == name:
+                return item
+        return None
 
     def _show_error(self, path: str, text: str) -> None:
         self.listing = None
