@@ -431,7 +431,8 @@ def _entry_of_member(name: str, member: tarfile.TarInfo) -> FileEntry:
     return FileEntry(
         name=name,
         kind=kind,
-        size=member.size,
+        # a link's size is its target's length, as stat reports it (tar says 0)
+        size=len(member.linkname.encode()) if member.issym() else member.size,
         mode=stat_module.filemode(type_bits | member.mode),
         owner=owner,
         modified=float(member.mtime),

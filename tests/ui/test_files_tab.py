@@ -232,7 +232,8 @@ def test_stopped_container_is_listed_through_the_archive(qtbot, podman, inspect)
     assert tab.note.isVisibleTo(tab) and "not running" in tab.note.text()
     listing = _go(qtbot, tab, "/bin")
     entries = {entry.name: entry for entry in listing.entries}
-    assert entries["sh"].kind == LINK and entries["busybox"].kind == "file"
+    assert entries["sh"].kind == LINK and entries["sh"].target == "busybox"
+    assert entries["sh"].size == len("busybox") and entries["busybox"].kind == "file"
 
 
 def test_files_tab_accepts_only_local_files(qtbot, podman, inspect):

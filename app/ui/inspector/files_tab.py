@@ -60,6 +60,15 @@ STOPPED_NOTE = (
     "The container is not running, so its files are listed through the archive: slower for"
     " big folders. Start it to list them with its own tools."
 )
+# Translucent, so they read on light and dark palettes alike (as the message bar's).
+_ERROR_STYLE = (
+    "QLabel { background: rgba(209, 69, 59, 0.14); border: 1px solid rgba(209, 69, 59, 0.55);"
+    " border-radius: 4px; padding: 3px 6px; }"
+)
+_INFO_STYLE = (
+    "QLabel { background: rgba(59, 130, 196, 0.12); border: 1px solid rgba(59, 130, 196, 0.5);"
+    " border-radius: 4px; padding: 3px 6px; }"
+)
 _ENTRY = Qt.ItemDataRole.UserRole
 _SORT = Qt.ItemDataRole.UserRole + 1
 
@@ -132,6 +141,7 @@ class FilesTab(QWidget):
         self.note.setObjectName("filesNote")
         self.note.setWordWrap(True)
         self.note.setAccessibleName("About this listing")
+        self.note.setStyleSheet(_INFO_STYLE)
         self.note.hide()
         layout.addWidget(self.note)
 
@@ -452,12 +462,13 @@ class FilesTab(QWidget):
     def _follow(self, operation: Operation, running: str, done: str) -> None:
         self.operation = operation
         self.status.setText(running)
+        self.status.setStyleSheet("")
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
         operation.progress.connect(self._on_progress)
         operation.finished.connect(lambda _r: self.status.setText(done))
-        operation.failed.connect(lambda exc: self.status.setText(f"Failed: {exc}"))
+        operation.failed.connect(self._on_failed)
         operation.cancelled.connect(
             lambda: self.status.setText(
                 "Cancelled: nothing partial was kept on this computer."
@@ -467,6 +478,10 @@ class FilesTab(QWidget):
         )
         operation.ended.connect(lambda: self._transfer_ended(operation))
         self._update_buttons()
+
+    def _on_failed(self, error: PodmanError) -> None:
+        self.status.setText(f"Failed: {error}")
+        self.status.setStyleSheet(_ERROR_STYLE)
 
     def _on_progress(self, progress: TransferProgress) -> None:
         if not isinstance(progress, TransferProgress):
