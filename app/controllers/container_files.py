@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from app.controllers.operations import Operation, Operations
 from app.controllers.session import Session
 from app.engine import container_files, file_transfers
+from app.engine.endpoint import Endpoint
 from app.engine.file_records import DirectoryListing, PathStat
 
 
@@ -23,7 +24,7 @@ class ContainerFiles(QObject):
         self.container_id = ""
 
     @property
-    def _endpoint(self):
+    def _endpoint(self) -> Endpoint:
         return self.session.client.endpoint
 
     async def list(self, path: str, running: bool) -> DirectoryListing:

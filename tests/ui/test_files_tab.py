@@ -29,19 +29,21 @@ from tests.ui.conftest import spawn
 
 @pytest.fixture
 def inspect(qtbot, qloop, tmp_path, podman):
-    """open(name) -> the Files tab of an inspector on the test Podman, listed at "/"."""
+    """open(name, connection=None) -> the Files tab of an inspector, listed at "/"; the
+    first call opens the connection (the test Podman's socket unless one is given)."""
     manager = ConnectionManager(Settings(tmp_path / "settings.ini"))
     actions = ResourceActions(lambda: manager.session)
     operations = Operations()
     inspectors = InspectorManager(
         manager, lambda s, ref: ContainerInspector(s, ref, actions, operations=operations)
     )
-    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
-        spawn(manager.open(Connection(name="test", uri=podman.uri)))
-    session = opened.args[0]
-    qtbot.waitUntil(lambda: session.state is ConnectionState.CONNECTED, timeout=20_000)
 
-    def open_files(name: str) -> FilesTab:
+    def open_files(name: str, connection: Connection | None = None) -> FilesTab:
+        if manager.session is None:
+            with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
+                spawn(manager.open(connection or Connection(name="test", uri=podman.uri)))
+            session = opened.args[0]
+            qtbot.waitUntil(lambda: session.state is ConnectionState.CONNECTED, timeout=20_000)
         with qtbot.waitSignal(inspectors.opened, timeout=5_000) as shown:
             inspectors.open(name)
         window = shown.args[0]
@@ -136,6 +138,16 @@ def test_lists_bin_and_navigates_by_keyboard(qtbot, podman, inspect):
         qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert tab.path == "/data/sub dir" and not tab.table.isVisible()
     assert tab.empty.text() == "This folder is empty."
+
+    # Backspace in the path field edits it; in the table it goes up.
+    tab.path_edit.setFocus()
+    qtbot.keyClick(tab.path_edit, Qt.Key.Key_Backspace)
+    assert tab.path_edit.text() == "/data/sub di" and tab.path == "/data/sub dir"
+    _go(qtbot, tab, "/data")
+    tab.table.setFocus()
+    with qtbot.waitSignal(tab.listed, timeout=15_000):
+        qtbot.keyClick(tab.table, Qt.Key.Key_Backspace)
+    assert tab.path == "/"
 
     # A file's path typed in shows its folder with the file current.
     listing = _go(qtbot, tab, "/bin/busybox")
@@ -243,3 +255,29 @@ def test_files_tab_accepts_only_local_files(qtbot, podman, inspect):
     mime.setText("not a file")
     assert not _drag_and_drop(tab, mime)
     assert tab.operation is None
+
+
+def test_files_over_ssh_through_the_proxy(qtbot, podman, sshd, inspect, tmp_path):
+    """Exec, the archive's GET and a chunked PUT all pass through the app's SSH proxy."""
+    podman.cli("run", "-d", "--name", "files-ssh", TEST_IMAGE, "sleep", "600")
+    machine = Connection(
+        "podman-machine-default",
+        sshd.uri(podman.socket_path),
+        identity=str(sshd.client_key),
+        is_machine=True,
+    )
+    tab = inspect("files-ssh", machine)
+    assert tab.files.session.proxy is not None
+    listing = _go(qtbot, tab, "/bin")
+    assert listing.method == BY_STAT and "busybox" in _names(tab)
+
+    _go(qtbot, tab, "/tmp")
+    payload = tmp_path / "payload.bin"
+    payload.write_bytes(os.urandom(5 * 1024 * 1024))
+    operation = _wait_transfer(qtbot, tab.upload([str(payload)]))
+    assert operation.state is OperationState.DONE, operation.error
+    qtbot.waitUntil(lambda: "payload.bin" in _names(tab), timeout=10_000)
+    entry = _row(tab, "payload.bin").data(0, Qt.ItemDataRole.UserRole)
+    operation = _wait_transfer(qtbot, tab.download(entry, str(tmp_path / "back.bin")))
+    assert operation.state is OperationState.DONE, operation.error
+    assert _sha(tmp_path / "back.bin") == _sha(payload)

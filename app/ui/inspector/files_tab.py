@@ -215,9 +215,13 @@ class FilesTab(QWidget):
         self.upload_button.clicked.connect(self.ask_upload_files)
         self.upload_folder_button.clicked.connect(self.ask_upload_folder)
         self.cancel_button.clicked.connect(self.cancel_transfer)
-        QShortcut(QKeySequence("Alt+Up"), self, activated=self.go_up)
-        QShortcut(QKeySequence(Qt.Key.Key_Backspace), self.table, activated=self.go_up)
-        QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
+        # Only while the tab (Backspace: the table) has the focus: Backspace in the path
+        # field or another tab's search must still delete a character.
+        inside = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("Alt+Up"), self, self.go_up, context=inside)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh, context=inside)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Backspace), self.table, self.go_up)
+        back.setContext(Qt.ShortcutContext.WidgetShortcut)
         QWidget.setTabOrder(self.up_button, self.path_edit)
         QWidget.setTabOrder(self.path_edit, self.refresh_button)
         QWidget.setTabOrder(self.refresh_button, self.table)
@@ -230,7 +234,7 @@ class FilesTab(QWidget):
         changed = running != self.running
         self.files.container_id = container_id
         self.running = running
-        if self._started and changed:
+        if (self._started and changed) or (not self._started and self.isVisible()):
             self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
