@@ -11,7 +11,7 @@ import os
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.inspector_manager import InspectorManager
@@ -227,6 +227,16 @@ def test_upload_by_drop_and_read_only_error(qtbot, podman, inspect, tmp_path):
     assert podman.cli("exec", "files3", "cat", "/tmp/note with spaces.txt") == "hello from the host"
     assert podman.cli("exec", "files3", "cat", "/tmp/up/inner.txt") == "inner text"
     qtbot.waitUntil(lambda: "note with spaces.txt" in _names(tab), timeout=10_000)
+
+    # The same name again replaces the file only after a confirmation that names it.
+    note.write_text("second version\n")
+    assert tab.upload([str(note)]) is None
+    qtbot.waitUntil(lambda: tab.findChild(QMessageBox, "confirmation") is not None)
+    box = tab.findChild(QMessageBox, "confirmation")
+    assert "note with spaces.txt" in box.informativeText()
+    with qtbot.waitSignal(tab.transfer_ended, timeout=20_000):
+        box.findChild(QPushButton, "destroyButton").click()
+    assert podman.cli("exec", "files3", "cat", "/tmp/note with spaces.txt") == "second version"
 
     podman.cli("run", "-d", "--read-only", "--name", "files-ro", TEST_IMAGE, "sleep", "600")
     ro = inspect("files-ro")

@@ -52,6 +52,8 @@ from app.engine.file_records import (
 from app.models import humanize
 from app.support import log
 from app.support.concurrency import TaskSet
+from app.ui import confirmation
+from app.ui.confirmation import Confirmation
 
 _log = log.get("ui")
 
@@ -444,10 +446,33 @@ class FilesTab(QWidget):
             self.upload([source])
 
     def upload(self, sources: list[str]) -> Operation | None:
-        """Copy the host's files or folders into the folder shown."""
+        """Copy the host's files or folders into the folder shown. Names the folder has
+        already are replaced only after a confirmation (then None is returned, and the
+        upload starts once the user agrees)."""
         if not sources or not self.files.container_id or self._busy():
             return None
-        directory = self.path
+        there = {entry.name for entry in self.listing.entries} if self.listing else set()
+        clashes = [Path(source).name for source in sources if Path(source).name in there]
+        if clashes:
+            self._tasks.spawn(self._confirm_upload(sources, clashes, self.path))
+            return None
+        return self._start_upload(sources, self.path)
+
+    async def _confirm_upload(self, sources: list[str], clashes: list[str], directory: str):
+        answer = await confirmation.ask(
+            self,
+            Confirmation(
+                title="Replace files in the container?",
+                text=f"{directory} already has {len(clashes)} of these names.",
+                items=clashes,
+                action="Replace",
+                details="Podman overwrites them with the uploaded ones; a folder is merged.",
+            ),
+        )
+        if answer.accepted and not self._busy():
+            self._start_upload(sources, directory)
+
+    def _start_upload(self, sources: list[str], directory: str) -> Operation:
         operation = self.files.upload(sources, directory)
         names = Path(sources[0]).name if len(sources) == 1 else f"{len(sources)} items"
         self._follow(
