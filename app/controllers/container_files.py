@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 
 from app.controllers.operations import Operation, Operations
 from app.controllers.session import Session
-from app.engine import container_files, file_transfers
+from app.engine import container_archive, container_files, file_transfers
 from app.engine.endpoint import Endpoint
 from app.engine.file_records import DirectoryListing, PathStat
 
@@ -35,7 +35,7 @@ class ContainerFiles(QObject):
 
     async def stat(self, path: str) -> PathStat:
         return await self.session.call(
-            container_files.stat_path, self._endpoint, self.container_id, path
+            container_archive.stat_path, self._endpoint, self.container_id, path
         )
 
     def download(

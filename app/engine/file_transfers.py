@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from app.engine.container_files import ChunkReader, archive_path
+from app.engine.container_archive import ChunkReader, archive_path
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, ConnectionLost, PodmanError, describe_os_error
 from app.engine.file_records import TransferProgress, normalize

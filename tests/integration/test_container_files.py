@@ -8,9 +8,10 @@ import threading
 
 import pytest
 
-from app.engine.container_files import LS_SCRIPT, list_directory, parse_ls_listing, run_exec
+from app.engine.container_files import LS_SCRIPT, list_directory, parse_ls_listing
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, NotFound
+from app.engine.exec_command import run_exec
 from app.engine.file_records import BY_ARCHIVE, BY_STAT, DIR, LINK
 from app.engine.file_transfers import download
 from app.support.concurrency import Cancelled, CancelToken

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import tarfile
 
-from app.engine.container_files import ChunkReader, demultiplex, parse_stat_listing
+from app.engine.container_archive import ChunkReader
+from app.engine.container_files import parse_stat_listing
+from app.engine.exec_command import demultiplex
 from app.engine.file_records import DIR, LINK, normalize, parent
 from app.engine.file_transfers import _extract
 from app.support.concurrency import CancelToken
