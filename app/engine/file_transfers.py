@@ -44,6 +44,11 @@ def _nothing(_progress: TransferProgress) -> None:
     pass
 
 
+def _why(exc: OSError) -> str:
+    """A host file's error in the system's words ("Permission denied")."""
+    return exc.strerror or str(exc)
+
+
 # -- download ------------------------------------------------------------------------------
 
 
@@ -82,7 +87,7 @@ def download(
     except OSError as exc:
         if cancel.cancelled:
             cancel.check()
-        raise TransferError(f"Cannot write {destination}: {describe_os_error(exc)}") from exc
+        raise TransferError(f"Cannot write {destination}: {_why(exc)}") from exc
     finally:
         stream.close()
     cancel.check()
@@ -184,7 +189,10 @@ def upload(
     """
     cancel = cancel or CancelToken()
     directory = normalize(directory)
-    entries = list(_walk(sources))
+    try:
+        entries = list(_walk(sources))
+    except OSError as exc:
+        raise TransferError(f"Cannot read {exc.filename}: {_why(exc)}") from exc
     total = sum(size for _arc, _path, size in entries)
     body = _tar_blocks(entries, total, on_progress, cancel)
     try:
@@ -259,12 +267,12 @@ def _walk(sources: list[str]) -> Iterator[tuple[str, str, int]]:
             for folder, dirs, files in os.walk(root):
                 dirs.sort()
                 rel = Path(folder).relative_to(root)
-                for name in sorted(dirs) + sorted(files):
+                for name in sorted(dirs) + sorted(files):  # names in a tar are POSIX paths
                     path = Path(folder) / name
                     if name in dirs and not path.is_symlink():
-                        yield str(Path(base) / rel / name), str(path), 0
+                        yield (Path(base) / rel / name).as_posix(), str(path), 0
                     else:
-                        yield str(Path(base) / rel / name), str(path), _size(path)
+                        yield (Path(base) / rel / name).as_posix(), str(path), _size(path)
 
 
 def _size(path: Path) -> int:
@@ -272,41 +280,64 @@ def _size(path: Path) -> int:
     return info.st_size if stat_module.S_ISREG(info.st_mode) else 0
 
 
+class _Sent:
+    """Bytes of file contents sent so far, reported every _REPORT_EVERY bytes."""
+
+    def __init__(self, total: int, on_progress: Progress) -> None:
+        self.total = total
+        self.on_progress = on_progress
+        self.count = 0
+        self.reported = 0
+
+    def add(self, size: int, name: str) -> None:
+        self.count += size
+        if self.count - self.reported >= _REPORT_EVERY:
+            self.reported = self.count
+            self.on_progress(TransferProgress(self.count, self.total, name))
+
+
 def _tar_blocks(
     entries: list[tuple[str, str, int]], total: int, on_progress: Progress, cancel: CancelToken
 ) -> Iterator[bytes]:
-    sent = 0
-    reported = 0
+    """The tar stream of ``entries``, block by block (never the whole file in memory)."""
+    sent = _Sent(total, on_progress)
     for arcname, path, _size_then in entries:
         cancel.check()
-        info = os.lstat(path)
-        member = tarfile.TarInfo(arcname)
-        member.mode = stat_module.S_IMODE(info.st_mode)
-        member.mtime = int(info.st_mtime)
-        if stat_module.S_ISDIR(info.st_mode):
-            member.type = tarfile.DIRTYPE
-        elif stat_module.S_ISLNK(info.st_mode):
-            member.type = tarfile.SYMTYPE
-            member.linkname = os.readlink(path)
-        elif stat_module.S_ISREG(info.st_mode):
-            member.size = info.st_size
-        else:
-            continue  # sockets, devices, pipes: not copied
-        yield member.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
-        if member.type != tarfile.REGTYPE:
-            continue
-        left = member.size
-        with open(path, "rb") as source:
-            while left > 0:
-                cancel.check()
-                chunk = source.read(min(_CHUNK, left)) or b"\0" * min(_CHUNK, left)  # shrank
-                left -= len(chunk)
-                sent += len(chunk)
-                yield chunk
-                if sent - reported >= _REPORT_EVERY:
-                    reported = sent
-                    on_progress(TransferProgress(sent, total, arcname))
-        padding = -member.size % _BLOCK
-        if padding:
-            yield b"\0" * padding
+        try:
+            yield from _member_blocks(arcname, path, sent, cancel)
+        except OSError as exc:
+            # The host's file, not the connection: say which one could not be read.
+            raise TransferError(f"Cannot read {path}: {_why(exc)}") from exc
     yield b"\0" * (_BLOCK * 2)
+
+
+def _member_blocks(arcname: str, path: str, sent: _Sent, cancel: CancelToken) -> Iterator[bytes]:
+    """One entry's header and contents (padded to whole blocks)."""
+    info = os.lstat(path)
+    member = tarfile.TarInfo(arcname)
+    member.mode = stat_module.S_IMODE(info.st_mode)
+    member.mtime = int(info.st_mtime)
+    if stat_module.S_ISDIR(info.st_mode):
+        member.type = tarfile.DIRTYPE
+    elif stat_module.S_ISLNK(info.st_mode):
+        member.type = tarfile.SYMTYPE
+        member.linkname = os.readlink(path)
+    elif stat_module.S_ISREG(info.st_mode):
+        member.size = info.st_size
+    else:
+        return  # sockets, devices, pipes: not copied
+    yield member.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    if member.type != tarfile.REGTYPE:
+        return
+    left = member.size
+    with open(path, "rb") as source:
+        while left > 0:
+            cancel.check()
+            # A file that shrank meanwhile is padded: the header promised its size.
+            chunk = source.read(min(_CHUNK, left)) or b"\0" * min(_CHUNK, left)
+            left -= len(chunk)
+            yield chunk
+            sent.add(len(chunk), arcname)
+    padding = -member.size % _BLOCK
+    if padding:
+        yield b"\0" * padding

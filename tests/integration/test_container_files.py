@@ -13,7 +13,7 @@ from app.engine.endpoint import Endpoint
 from app.engine.errors import ApiError, NotFound
 from app.engine.exec_command import run_exec
 from app.engine.file_records import BY_ARCHIVE, BY_STAT, DIR, LINK
-from app.engine.file_transfers import download
+from app.engine.file_transfers import TransferError, download, upload
 from app.support.concurrency import Cancelled, CancelToken
 from tests.bed.podman import TEST_IMAGE
 
@@ -98,3 +98,15 @@ def test_cancelled_download_removes_what_it_wrote(podman, tmp_path):
             )  # fmt: skip
         assert seen.is_set()
         assert list(tmp_path.iterdir()) == [], f"left behind by {target.name}"
+
+
+def test_host_side_errors_are_named(podman, tmp_path):
+    """A file gone from the host, or a target that exists: the transfer says which."""
+    podman.cli("run", "-d", "--name", "host", TEST_IMAGE, "sleep", "600")
+    endpoint = _endpoint(podman)
+    with pytest.raises(TransferError, match="gone.txt: No such file or directory"):
+        upload(endpoint, "host", [str(tmp_path / "gone.txt")], "/tmp")
+    (tmp_path / "there").write_text("mine")
+    with pytest.raises(TransferError, match="already exists"):
+        download(endpoint, "host", "/etc/hosts", str(tmp_path / "there"))
+    assert (tmp_path / "there").read_text() == "mine"
