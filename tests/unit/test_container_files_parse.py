@@ -96,3 +96,24 @@ def test_extraction_keeps_everything_inside_the_target(tmp_path):
     assert list(outside.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["got", "outside"]
     assert sorted(p.name for p in target.parent.iterdir()) == ["d"]  # no work folder left
+
+
+def test_folders_first_in_either_order_and_sizes_as_numbers():
+    from PySide6.QtCore import Qt
+
+    from app.engine.file_records import FileEntry
+    from app.ui.inspector.files_tab import sorted_entries
+
+    def entry(name, kind, size, target_is_dir=False):
+        return FileEntry(name, kind, size, "", "", None, "", target_is_dir)
+
+    entries = [
+        entry("b", "file", 10),
+        entry("A", "file", 9),
+        entry("z", DIR, 4096),
+        entry("l", LINK, 4, target_is_dir=True),
+    ]
+    up = sorted_entries(entries, 0, Qt.SortOrder.AscendingOrder)
+    assert [e.name for e in up] == ["l", "z", "A", "b"]
+    down = sorted_entries(entries, 1, Qt.SortOrder.DescendingOrder)
+    assert [e.name for e in down] == ["z", "l", "b", "A"]
