@@ -139,7 +139,10 @@ class Application:
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
         self.inspectors = InspectorManager(
-            m, lambda session, ref: ContainerInspector(session, ref, self.resource_actions)
+            m,
+            lambda session, ref: ContainerInspector(
+                session, ref, self.resource_actions, operations=self.operations
+            ),
         )
         w.inspect_requested.connect(self.inspectors.open)
         w.terminal_requested.connect(self.open_terminal)

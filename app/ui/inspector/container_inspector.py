@@ -1,4 +1,4 @@
-"""The container inspector: one window per container, with its actions and its tabs.
+"""The container inspector: one window per container, with its actions and seven tabs.
 
 It follows the session's events: a state change refreshes the header and tabs, and a
 removed container leaves the window saying so, its actions disabled. Its buttons act
@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.controllers.container_files import ContainerFiles
 from app.controllers.container_logs import ContainerLogs
 from app.controllers.container_stats import ContainerStats
 from app.controllers.container_terminal import ContainerTerminal
+from app.controllers.operations import Operations
 from app.controllers.resource_actions import ActionFailure, ResourceActions
 from app.controllers.session import Session
 from app.engine.connection import Connection
@@ -45,6 +47,7 @@ from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui import confirmation
 from app.ui.accessibility import name_built_in_parts
+from app.ui.inspector.files_tab import FilesTab
 from app.ui.inspector.inspect_tab import InspectTab
 from app.ui.inspector.logs_tab import LogsTab
 from app.ui.inspector.not_running import RunState
@@ -81,8 +84,12 @@ class ContainerInspector(QMainWindow):
         ref: str,
         actions: ResourceActions,
         parent: QWidget | None = None,
+        operations: Operations | None = None,
     ) -> None:
         super().__init__(parent)
+        # Transfers (the Files tab) run as the app's Operations when it passes them in.
+        self._own_operations = operations is None
+        self.operations = operations if operations is not None else Operations(self)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.session = session
         self.resource_actions = actions
@@ -191,6 +198,8 @@ class ContainerInspector(QMainWindow):
         self.tabs.addTab(self.processes, "Processes")
         self.terminal = TerminalTab(self._make_terminal)
         self.tabs.addTab(self.terminal, "Terminal")
+        self.files = FilesTab(ContainerFiles(self.session, self.operations, parent=self))
+        self.tabs.addTab(self.files, "Files")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         name_built_in_parts(self)
@@ -272,6 +281,7 @@ class ContainerInspector(QMainWindow):
         self.stats.set_run_state(run_state)
         self.processes.set_run_state(run_state)
         self.terminal.set_running(self.status is S.RUNNING and not self.gone)
+        self.files.set_container(self.container_id, self.status is S.RUNNING)
         self.inspect.set_data(attrs)
         self.port_menu.clear()
         for url in port_urls(attrs, self.session.connection):
@@ -446,6 +456,7 @@ class ContainerInspector(QMainWindow):
         self.processes.cancel()
         self.terminal.close_all()
         self.terminal.set_running(False)
+        self.files.close_tab()
         self.tasks.cancel_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
@@ -458,5 +469,7 @@ class ContainerInspector(QMainWindow):
             self.resource_actions.failed.disconnect(self._on_failed)
         except (RuntimeError, TypeError):
             pass
+        if self._own_operations:
+            self.operations.close()
         self.closed.emit()
         event.accept()
