@@ -336,7 +336,12 @@ class Session(QObject):
         number = self._started[kind] = self._started.get(kind, 0) + 1
         self._targeting.add(kind)
         try:
-            items = await self.call(fetch, ids)
+            if kind == "containers":
+                # Known rows are refreshed by inspect, far cheaper than a filtered list.
+                known = self.reconciler.known(kind)
+                items = await self.call(fetch, ids, {i: known[i] for i in ids if i in known})
+            else:
+                items = await self.call(fetch, ids)
         except ConnectionLost as exc:
             # The events reader sees the same loss and resumes with a whole listing.
             _log.info("fetching %s %s: %s", len(ids), kind, exc)

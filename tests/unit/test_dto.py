@@ -412,3 +412,26 @@ def test_parse_version():
     assert (
         parse_version("1.41") == (1, 41) and parse_version("") == () and parse_version(None) == ()
     )
+
+
+def test_a_row_refreshed_from_inspect_takes_the_new_state_in_whole_seconds() -> None:
+    from app.engine.dto import ContainerSummary
+
+    row = ContainerSummary.from_api(
+        {"Id": "abc", "Names": ["web"], "State": "running", "StartedAt": 1764500000}
+    )
+    inspect = {
+        "Name": "web",
+        "State": {
+            "Status": "exited",
+            "StartedAt": "2025-11-30T10:53:20.123456789Z",
+            "FinishedAt": "2025-11-30T10:55:00.987654321Z",
+            "ExitCode": 3,
+            "Health": {"Status": ""},
+        },
+    }
+    stopped = row.with_inspect(inspect)
+    assert stopped.state == "exited" and stopped.exit_code == 3
+    assert stopped.started_at == row.started_at  # the list's whole seconds
+    assert stopped.exited_at.microsecond == 0 and stopped.exited_at.second == 0
+    assert stopped.name == "web" and stopped.health == ""
