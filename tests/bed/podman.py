@@ -230,6 +230,13 @@ class IsolatedPodman:
         )
         return TEST_IMAGE
 
+    def build_containers(self) -> set[str]:
+        """Containers of builds still running (storage-only, not Podman's own): a
+        cancelled build keeps its working container until its current step ends, and
+        it counts as a user of its base image meanwhile."""
+        every = set(self.cli("ps", "-a", "--external", "-q", check=False).split())
+        return every - set(self.cli("ps", "-a", "-q", check=False).split())
+
     def clean(self) -> None:
         """Remove every container, pod, volume, secret and extra network (never system reset)."""
         self.cli("pod", "rm", "-af", "-t", "0", check=False)

@@ -109,7 +109,7 @@ def test_cancelling_a_build_keeps_the_dialog_and_makes_no_image(
     qtbot, podman, images, tmp_path
 ) -> None:
     view, operations = images
-    (tmp_path / "Containerfile").write_text(f"FROM {TEST_IMAGE}\nRUN echo sleeping && sleep 30\n")
+    (tmp_path / "Containerfile").write_text(f"FROM {TEST_IMAGE}\nRUN echo sleeping && sleep 4\n")
     dialog = view.tools.open_build()
     dialog.context.edit.setText(str(tmp_path))
     dialog.tags.setText("localhost/never:1")
@@ -122,6 +122,8 @@ def test_cancelling_a_build_keeps_the_dialog_and_makes_no_image(
     qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.isVisible() and dialog.status.text() == "Cancelled."
     assert not podman.cli("images", "-q", "localhost/never:1", check=False)
+    # Podman ends the running step before it drops the build's working container.
+    qtbot.waitUntil(lambda: not podman.build_containers(), timeout=20_000)
 
 
 def test_tag_untag_history_details_and_run(qtbot, podman, images) -> None:
