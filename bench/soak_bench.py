@@ -13,7 +13,11 @@ After each cycle the child switches through every page, opens an inspector on a 
 container (its Logs following, its Stats sampling), closes it, waits until the window lists
 what ``podman ps -a`` lists, collects garbage, and reports its RSS (now, not peak), Python
 threads, open descriptors and Qt widgets (``len(QApplication.allWidgets())``), plus the
-longest gap between 10 ms GUI-thread heartbeats during the cycle.
+longest gap between 10 ms GUI-thread heartbeats during the cycle (and in its two parts:
+the churn arriving as events, switching pages, and the inspector; the bench's own
+``gc.collect()`` before each reading is left out), and the count of objects
+Python's garbage collector tracks (growth there is the app's; growth of RSS alone is
+the allocator's).
 
 The summary gives the RSS slope (least squares, MB per 100 cycles) over the second half
 of the run (the first cycles fill caches and pools once), and whether threads, descriptors
@@ -52,6 +56,7 @@ def child(uri: str) -> None:
     import asyncio
     import gc
     import tempfile
+    from collections import Counter
 
     import qasync
     from PySide6.QtCore import QTimer
@@ -92,6 +97,9 @@ def child(uri: str) -> None:
 
     threading.Thread(target=read_commands, name="soak-stdin", daemon=True).start()
 
+    def object_types() -> Counter:
+        return Counter(type(o).__qualname__ for o in gc.get_objects())
+
     async def wait_for(predicate, timeout: float = 30.0, what: str = "") -> None:
         deadline = time.perf_counter() + timeout
         while not predicate():
@@ -119,16 +127,23 @@ def child(uri: str) -> None:
         await wait_for(lambda: window.containers.model.rowCount() >= 1, what="first rows")
         print("READY", flush=True)
         since = time.perf_counter()
+        baseline_types: Counter = Counter()
         while (command := await commands.get())[0] != "quit":
             _, cycle, rows = command
+            churn_gap = max_gap_ms(since)  # while the driver churned: events, updates
+            since = time.perf_counter()
             for kind in window.views:
                 window.show_page(kind)
                 await asyncio.sleep(0.05)
             window.show_page("containers")
+            pages_gap = max_gap_ms(since)
+            opened = time.perf_counter()
             await inspect_once()
+            inspector_gap = max_gap_ms(opened)
             await wait_for(lambda r=int(rows): window.containers.model.rowCount() == r, what="rows")
             await asyncio.sleep(0.2)  # deferred deletes and the inspector's pools wind down
-            gc.collect()
+            gap = max(churn_gap, max_gap_ms(since))
+            gc.collect()  # a stall of its own, measured by nobody: after the gaps are taken
             with open("/proc/self/statm") as statm:
                 rss = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             out = {
@@ -138,10 +153,21 @@ def child(uri: str) -> None:
                 "thread_names": sorted(t.name for t in threading.enumerate()),
                 "fds": len(os.listdir("/proc/self/fd")),
                 "widgets": len(QApplication.allWidgets()),
-                "gap_ms": max_gap_ms(since),
+                "py_objects": len(gc.get_objects()),
+                "gap_ms": gap,
+                "gap_churn_ms": churn_gap,  # the driver's churn arriving as events
+                "gap_pages_ms": pages_gap,  # switching through every page
+                "gap_inspector_ms": inspector_gap,  # opening, following, closing it
             }
             print("M " + json.dumps(out), flush=True)
+            if int(cycle) == 1:
+                baseline_types = object_types()
             since = time.perf_counter()
+
+        gc.collect()
+        grown = object_types()
+        grown.subtract(baseline_types)
+        print("TYPES " + json.dumps([kv for kv in grown.most_common(12) if kv[1] > 0]), flush=True)
 
     with loop:
         loop.run_until_complete(main())
@@ -223,6 +249,7 @@ def main() -> int:
     bed.start_service()
     registry = None
     proc = None
+    grown: list[str] = []
     try:
         registry = start_registry(base, bed)
         bed.cli("run", "-d", "--name", KEEPER, TEST_IMAGE, "sh", "-c", TICKER)
@@ -253,12 +280,16 @@ def main() -> int:
             f = figures[-1]
             print(
                 f"cycle {n:4d}  rss {f['rss_mb']:7.1f} MB  threads {f['threads']:3d}  "
-                f"fds {f['fds']:4d}  widgets {f['widgets']:5d}  gap {f['gap_ms']:6.0f} ms",
+                f"fds {f['fds']:4d}  widgets {f['widgets']:5d}  objects {f['py_objects']:7d}  "
+                f"gap {f['gap_ms']:4.0f} ms (churn {f['gap_churn_ms']:4.0f}, "
+                f"pages {f['gap_pages_ms']:4.0f}, "
+                f"inspector {f['gap_inspector_ms']:4.0f})",
                 file=sys.stderr,
                 flush=True,
             )
         wall = time.monotonic() - started
         proc.stdin.close()
+        grown = [line[6:] for line in proc.stdout if line.startswith("TYPES ")]
         proc.wait(30)
     finally:
         if proc is not None and proc.poll() is None:
@@ -269,6 +300,8 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
     summarize(figures, wall)
+    if grown:
+        print(f"object types grown since cycle 1 (type, count): {json.loads(grown[0])}")
     return 0
 
 
@@ -284,7 +317,7 @@ def summarize(figures: list[dict], wall: float) -> None:
         f"{slope_mb_per_100([(f['cycle'], f['rss_mb']) for f in half]):+.2f} MB/100 cycles "
         f"(whole run {slope_mb_per_100([(f['cycle'], f['rss_mb']) for f in figures[1:]]):+.2f})"
     )
-    for key in ("threads", "fds", "widgets"):
+    for key in ("threads", "fds", "widgets", "py_objects"):
         values = [f[key] for f in figures[1:]] or [base[key]]
         verdict = "back to baseline" if last[key] <= base[key] else "ABOVE baseline"
         print(
@@ -294,7 +327,14 @@ def summarize(figures: list[dict], wall: float) -> None:
     if last["thread_names"] != base["thread_names"]:
         extra = sorted(set(last["thread_names"]) - set(base["thread_names"]))
         print(f"threads at the end but not at cycle 1: {extra}")
-    print(f"longest GUI-thread gap in any cycle: {max(f['gap_ms'] for f in figures[1:]):.0f} ms")
+    gaps = figures[1:] or figures
+    print(
+        f"longest GUI-thread gap in any cycle: {max(f['gap_ms'] for f in gaps):.0f} ms "
+        f"(churn arriving {max(f['gap_churn_ms'] for f in gaps):.0f} ms, "
+        f"switching pages {max(f['gap_pages_ms'] for f in gaps):.0f} ms, "
+        f"the inspector {max(f['gap_inspector_ms'] for f in gaps):.0f} ms; median cycle "
+        f"{sorted(f['gap_ms'] for f in gaps)[len(gaps) // 2]:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

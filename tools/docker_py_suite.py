@@ -105,13 +105,16 @@ def ensure_tests(work: Path, python: Path) -> Path:
     return tree
 
 
-def run_pytest(python: Path, tree: Path, host: str, report: Path, timeout: int) -> dict:
+def run_pytest(
+    python: Path, tree: Path, host: str, report: Path, timeout: int, select: str = ""
+) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "CONTAINER"))}
     env |= {"DOCKER_HOST": host, "DOCKER_TEST_API_VERSION": "1.41", "HOME": str(report.parent)}
     started = time.monotonic()
     subprocess.run(
         [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--timeout={timeout}"]
         + [f"--junitxml={report}", "-o", "junit_family=xunit2"]
+        + (["-k", select] if select else [])
         + [f"tests/integration/{name}" for name in FILES],
         cwd=tree,
         env=env,
@@ -169,6 +172,7 @@ def main() -> int:
     parser.add_argument("--work", default="/tmp/pdc-docker-py", help="venv, tests, Podman store")
     parser.add_argument("--only", default=",".join(SETUPS), help="comma-separated setups")
     parser.add_argument("--timeout", type=int, default=60, help="per-test timeout, seconds")
+    parser.add_argument("-k", dest="select", default="", help="pytest -k expression")
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -188,8 +192,12 @@ def main() -> int:
             reset_store(bed, cache)
             print(f"{setup}: running docker-py {DOCKER_PY} integration tests…", file=sys.stderr)
             report = run / f"{setup}.xml"
+
+            def tests_at(host: str, report: Path = report) -> dict:
+                return run_pytest(python, tree, host, report, args.timeout, args.select)
+
             if setup == "direct":
-                results[setup] = run_pytest(python, tree, bed.uri, report, args.timeout)
+                results[setup] = tests_at(bed.uri)
             elif setup.startswith("proxy-"):
                 upstream = bed.uri if setup == "proxy-unix" else sshd.uri(bed.socket_path)
                 proxy = ProxyThread(
@@ -208,16 +216,14 @@ def main() -> int:
                         if time.monotonic() > deadline:
                             raise RuntimeError(f"{setup}: {proxy.status().last_error}")
                         time.sleep(0.05)
-                    results[setup] = run_pytest(python, tree, proxy.endpoint, report, args.timeout)
+                    results[setup] = tests_at(proxy.endpoint)
                 finally:
                     proxy.stop()
             elif setup == "ssh-L":
                 local = run / "ssh-L.sock"
                 forward = ssh_forward(sshd, bed.socket_path, local)
                 try:
-                    results[setup] = run_pytest(
-                        python, tree, f"unix://{local}", report, args.timeout
-                    )
+                    results[setup] = tests_at(f"unix://{local}")
                 finally:
                     forward.terminate()
                     forward.wait(10)
