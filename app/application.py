@@ -347,12 +347,26 @@ class Application:
         self.window.go_to_page(page)
 
     def _shell_from_welcome(self) -> None:
+        """A shell in the one running container; with several, how to choose; with none,
+        what to do first."""
         self._leave_welcome_for("containers")
-        self.window.post_message(
-            "info",
-            "Right-click a running container and choose Open Terminal: a shell opens in "
-            "its inspector.",
-        )
+        session = self.manager.session
+        items = session.items("containers").values() if session is not None else ()
+        running = [c for c in items if c.state == "running" and not c.is_infra]
+        if len(running) == 1:
+            self.open_terminal(running[0].id)
+        elif running:
+            self.window.post_message(
+                "info",
+                "Right-click a running container and choose Open Terminal: a shell opens "
+                "in its inspector.",
+            )
+        else:
+            self.window.post_message(
+                "info",
+                "No container is running yet: run one (Run… on the toolbar), then choose "
+                "Open Terminal on it.",
+            )
 
     def _wire_transfers(self) -> None:
         """Pull, push, registries and the transfers panel (issue 13)."""

@@ -45,7 +45,7 @@ TASKS = (
     (
         "shell_requested",
         "Open a shell…",
-        "Pick a running container: its inspector gives you a shell, logs and stats.",
+        "A shell in your running container, in its inspector beside its logs and stats.",
     ),
     (
         "docker_socket_requested",

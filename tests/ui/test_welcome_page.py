@@ -221,3 +221,19 @@ def test_cancel_stops_waiting_for_a_hello_that_does_not_exit(qtbot, application,
     finally:
         podman.cli("rm", "-af", "-t", "0", check=False)
         podman.cli("rmi", "--ignore", image)
+
+
+def test_open_a_shell_opens_a_terminal_in_the_one_running_container(qtbot, application, podman):
+    app = application
+    podman.cli("run", "-d", "--name", "only-one", TEST_IMAGE, "sleep", "600")
+    app.welcome_on_first_start()
+    _connect(qtbot, app, podman.uri)
+    _ready(qtbot, app)
+    qtbot.waitUntil(lambda: len(app.manager.session.items("containers")) == 1, timeout=10_000)
+    page = app.welcome_page
+    qtbot.mouseClick(page.task_buttons["shell_requested"], Qt.MouseButton.LeftButton)
+    assert not app.window.welcome_showing()
+    qtbot.waitUntil(lambda: bool(app.inspectors.windows), timeout=10_000)
+    (inspector,) = app.inspectors.windows
+    qtbot.waitUntil(lambda: inspector.tabs.currentWidget() is inspector.terminal, timeout=10_000)
+    inspector.close()
