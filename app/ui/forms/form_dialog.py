@@ -159,7 +159,8 @@ class FormDialog(QDialog):
         self.action_button.clicked.connect(self.submit)
         self.close_button.clicked.connect(self.reject)
         outer.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
+        # Positional, not activated=: docs/architecture.md, "Connecting signals".
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
 
     # -- fields --------------------------------------------------------------------------
 

@@ -111,9 +111,11 @@ class ContainerInspector(QMainWindow):
         actions.transition_started.connect(self._on_transition_started)
         actions.transition_ended.connect(self._on_transition_ended)
         actions.failed.connect(self._on_failed)
-        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        # Slots passed positionally, never as activated=: PySide6 6.11 leaks the Connection
+        # a keyword connection makes (docs/architecture.md, "Connecting signals").
+        QShortcut(QKeySequence.StandardKey.Close, self, self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
 
     # -- layout --------------------------------------------------------------------------
 
