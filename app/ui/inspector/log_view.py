@@ -130,12 +130,17 @@ class LogLinesModel(QAbstractListModel):
         body = ansi.without_escapes(line[2])
         return f"{stamp} {body}" if stamp else body
 
-    def _width(self, line: Line) -> int:
-        """Characters shown (escapes left out)."""
-        stamp = self.stamp(line)
-        text = line[2]
-        body = len(ansi.without_escapes(text)) if "\x1b" in text else len(text)
-        return len(stamp) + 1 + body if stamp else body
+    def _row_counts(self, lines: Iterable[Line]) -> Iterable[int]:
+        """The rows each line takes while wrapping: its characters shown (escapes left
+        out) over the columns, rounded up. A loop of its own: it runs over every line."""
+        columns, stamp, without_escapes = self.columns, self.stamp, ansi.without_escapes
+        for line in lines:
+            text = line[2]
+            width = len(without_escapes(text)) if "\x1b" in text else len(text)
+            shown = stamp(line)
+            if shown:
+                width += len(shown) + 1
+            yield max(1, -(-width // columns))
 
     # -- rows and lines ------------------------------------------------------------------
 
@@ -171,9 +176,6 @@ class LogLinesModel(QAbstractListModel):
             return text
         return None
 
-    def _rows(self, line: Line) -> int:
-        return max(1, math.ceil(self._width(line) / self.columns))
-
     # -- changes -------------------------------------------------------------------------
 
     def append(self, lines: Sequence[Line]) -> None:
@@ -182,7 +184,7 @@ class LogLinesModel(QAbstractListModel):
         self._measure(lines)
         first = self.rowCount()
         if self.columns:
-            starts = list(itertools.accumulate((self._rows(x) for x in lines), initial=self._end))
+            starts = list(itertools.accumulate(self._row_counts(lines), initial=self._end))
             added = starts[-1] - self._end
         else:
             added = len(lines)
@@ -197,7 +199,7 @@ class LogLinesModel(QAbstractListModel):
         if not lines:
             return
         self._measure(lines)
-        added = sum(self._rows(x) for x in lines) if self.columns else len(lines)
+        added = sum(self._row_counts(lines)) if self.columns else len(lines)
         self.beginInsertRows(QModelIndex(), 0, added - 1)
         self.lines[:0] = lines
         if self.columns:
@@ -247,7 +249,7 @@ class LogLinesModel(QAbstractListModel):
         if not self.columns:
             self._starts, self._base, self._end = [], 0, 0
             return
-        starts = list(itertools.accumulate((self._rows(x) for x in self.lines), initial=0))
+        starts = list(itertools.accumulate(self._row_counts(self.lines), initial=0))
         self._starts, self._base, self._end = starts[:-1], 0, starts[-1]
 
     def _measure(self, lines: Iterable[Line]) -> None:
