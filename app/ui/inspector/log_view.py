@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -129,6 +129,16 @@ class LogLinesModel(QAbstractListModel):
         stamp = self.stamp(line)
         body = ansi.without_escapes(line[2])
         return f"{stamp} {body}" if stamp else body
+
+    def plain_lines(self) -> Iterator[str]:
+        """Every line as text (see ``plain``): a loop of its own, for a search runs it
+        over every line."""
+        stamp, without_escapes = self.stamp, ansi.without_escapes
+        for line in self.lines:
+            text = line[2]
+            body = without_escapes(text) if "\x1b" in text else text
+            shown = stamp(line)
+            yield f"{shown} {body}" if shown else body
 
     def _row_counts(self, lines: Iterable[Line]) -> Iterable[int]:
         """The rows each line takes while wrapping: its characters shown (escapes left

@@ -303,8 +303,7 @@ class LogsTab(QWidget):
         self._flush()
 
     def plain_text(self) -> str:
-        model = self.view.model()
-        return "\n".join(model.plain(line) for line in range(len(model.lines)))
+        return "\n".join(self.view.model().plain_lines())
 
     def kept_lines(self) -> list[LogLine]:
         """The lines the view keeps (its own notes left out)."""
@@ -376,9 +375,8 @@ class LogsTab(QWidget):
         current = self._current_match()
         self._matches = []
         if needle:
-            model = self.view.model()
-            for row in range(len(model.lines)):
-                text = model.plain(row).lower()
+            for row, line in enumerate(self.view.model().plain_lines()):
+                text = line.lower()
                 at = text.find(needle)
                 while at >= 0 and len(self._matches) < MAX_MATCHES:
                     self._matches.append((row, at))
