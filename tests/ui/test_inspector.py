@@ -464,15 +464,16 @@ def test_cli_inspect_of_a_missing_container_is_one_line_and_exit_1(podman):
 def test_the_log_view_wraps_long_lines_into_rows_and_copies_whole_lines(qtbot):
     """The log view keeps lines as rows (no text document): wrapping maps a long line
     to several rows, trimming and copying work on whole lines."""
-    from app.ui.inspector.log_view import LogView, ShownLine
+    from app.engine.streams.records import STDERR, STDOUT
+    from app.ui.inspector.log_view import LogView
 
     view = LogView()
     qtbot.addWidget(view)
     view.resize(400, 300)
     view.show()
     model = view.model()
-    model.append([ShownLine("out", "", f"short {i}") for i in range(3)])
-    model.append([ShownLine("err", "12:00:00", "x" * 500)])
+    model.append([(STDOUT, "", f"short {i}") for i in range(3)])
+    model.append([(STDERR, "12:00:00", "x" * 500)])  # unreadable as a time: shown as is
     assert model.rowCount() == 4
     view.set_wrapping(True)
     columns = view.columns()

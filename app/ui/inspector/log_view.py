@@ -1,15 +1,19 @@
-"""A log view that keeps lines, not a text document: a list model of short tuples, and a
-delegate that paints only the rows on screen (with their ANSI colours and search marks).
+"""A log view that keeps lines, not a text document: a list model over the very row
+tuples the Logs tab keeps, and a delegate that paints only the rows on screen (with
+their ANSI colours and search marks).
 
 A QPlainTextEdit holding 100,000 lines costs ~1.4 KB per line in blocks, layouts and
-formats (RSS 243 MB in bench/logs_bench.py); a row here is a tuple of shared strings,
-~0.2 KB. Appending is an insert of rows at the end and trimming a removal at the top,
-so a flood costs what is painted, not what is kept. The view is a one-column
-QTableView with fixed row heights: a QListView lays out every row again on each
-scroll to the bottom (~800 ms at 100,000 rows here), a fixed-height table never does.
-Wrapping keeps the heights fixed too: a wrapped line is shown as several rows (one per
-screen line), mapped by prefix sums. Selection is by whole lines (Ctrl+C copies them
-as text), as in most log viewers.
+formats (RSS 243 MB in bench/logs_bench.py). Here a line is one ``(stream, timestamp,
+text)`` tuple shared with the tab's store; what is shown of it is worked out when it is
+painted: the stamp from a small cache keyed by the second, the kind from the stream.
+Only a line that starts inside a colour (one run on from the line before) gets a tuple
+of its own with that style as a fourth item. Appending is an insert of rows at the end
+and trimming a removal at the top, so a flood costs what is painted, not what is kept.
+The view is a one-column QTableView with fixed row heights: a QListView lays out every
+row again on each scroll to the bottom (~800 ms at 100,000 rows here), a fixed-height
+table never does. Wrapping keeps the heights fixed too: a wrapped line is shown as
+several rows (one per screen line), mapped by prefix sums. Selection is by whole lines
+(Ctrl+C copies them as text), as in most log viewers.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -49,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine.streams.records import STDERR, parse_rfc3339_ns
 from app.ui.inspector import ansi
 from app.ui.inspector.search_marks import CURRENT_MATCH, MATCH
 
@@ -57,26 +63,21 @@ MUTED_COLOR = "#8a8a8a"
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class ShownLine(NamedTuple):
-    """One line as shown: ``kind`` is "out", "err" or "note"; ``style`` the ANSI style in
-    force at the line's start (a colour may run on from the line before)."""
+NOTICE = -1  # the stream of the view's own notes
+# A line: (stream, timestamp, text), or (stream, timestamp, text, style) when it starts in
+# an ANSI style other than plain (a colour may run on from the line before).
+Line = tuple
 
-    kind: str
-    stamp: str
-    text: str
-    style: ansi.Style = ansi.PLAIN
 
-    def plain(self) -> str:
-        body = ansi.without_escapes(self.text)
-        return f"{self.stamp} {body}" if self.stamp else body
+def kind_of(line: Line) -> str:
+    """The line's kind: "out", "err" or "note" (the view's own)."""
+    stream = line[0]
+    return "note" if stream == NOTICE else "err" if stream == STDERR else "out"
 
-    def width(self) -> int:
-        """Characters shown (escapes left out)."""
-        return (
-            len(self.plain())
-            if "\x1b" in self.text
-            else (len(self.stamp) + 1 + len(self.text) if self.stamp else len(self.text))
-        )
+
+def style_of(line: Line) -> ansi.Style:
+    """The ANSI style in force at the line's start."""
+    return line[3] if len(line) > 3 else ansi.PLAIN
 
 
 class LogLinesModel(QAbstractListModel):
@@ -85,7 +86,10 @@ class LogLinesModel(QAbstractListModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.lines: list[ShownLine] = []
+        self.lines: list[Line] = []
+        self.show_stamps = True
+        self._stamps: dict[str, str] = {}
+        self._last: tuple[str, str] = ("", "")  # the last (timestamp, shown): runs share one
         self.widest = 0  # characters of the longest line, for the horizontal extent
         self.columns = 0  # wrapping at this many characters; 0: not wrapping
         # While wrapping: the first row of each line, counted from a base that trimming
@@ -93,6 +97,60 @@ class LogLinesModel(QAbstractListModel):
         self._starts: list[int] = []
         self._base = 0
         self._end = 0
+
+    # -- what a line shows ---------------------------------------------------------------
+
+    def stamp(self, line: Line) -> str:
+        """The line's timestamp as shown ("" when hidden or when it has none)."""
+        timestamp = line[1]
+        if not (timestamp and self.show_stamps):
+            return ""
+        last = self._last
+        if timestamp is last[0]:
+            return last[1]
+        # Shown to the second: lines of one second share one entry (the fraction is what
+        # makes each timestamp unique, and parsing each costs ~7 µs).
+        zone = timestamp[-6:] if timestamp[-6:-5] in ("+", "-") else timestamp[-1:]
+        key = timestamp[:19] + zone
+        shown = self._stamps.get(key)
+        if shown is None:
+            ns = parse_rfc3339_ns(timestamp)
+            moment = datetime.fromtimestamp(ns / 1e9) if ns else None
+            shown = moment.strftime("%Y-%m-%d %H:%M:%S") if moment else timestamp
+            if len(self._stamps) > 10_000:
+                self._stamps.clear()
+            self._stamps[key] = shown
+        self._last = (timestamp, shown)
+        return shown
+
+    def plain(self, line_no: int) -> str:
+        """Line ``line_no`` as text: its stamp as shown, its text without escapes."""
+        line = self.lines[line_no]
+        stamp = self.stamp(line)
+        body = ansi.without_escapes(line[2])
+        return f"{stamp} {body}" if stamp else body
+
+    def plain_lines(self) -> Iterator[str]:
+        """Every line as text (see ``plain``): a loop of its own, for a search runs it
+        over every line."""
+        stamp, without_escapes = self.stamp, ansi.without_escapes
+        for line in self.lines:
+            text = line[2]
+            body = without_escapes(text) if "\x1b" in text else text
+            shown = stamp(line)
+            yield f"{shown} {body}" if shown else body
+
+    def _row_counts(self, lines: Iterable[Line]) -> Iterable[int]:
+        """The rows each line takes while wrapping: its characters shown (escapes left
+        out) over the columns, rounded up. A loop of its own: it runs over every line."""
+        columns, stamp, without_escapes = self.columns, self.stamp, ansi.without_escapes
+        for line in lines:
+            text = line[2]
+            width = len(without_escapes(text)) if "\x1b" in text else len(text)
+            shown = stamp(line)
+            if shown:
+                width += len(shown) + 1
+            yield max(1, -(-width // columns))
 
     # -- rows and lines ------------------------------------------------------------------
 
@@ -122,24 +180,21 @@ class LogLinesModel(QAbstractListModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             line, part = self.locate(index.row())
-            text = self.lines[line].plain()
+            text = self.plain(line)
             if self.columns:
                 return text[part * self.columns : (part + 1) * self.columns]
             return text
         return None
 
-    def _rows(self, line: ShownLine) -> int:
-        return max(1, math.ceil(line.width() / self.columns))
-
     # -- changes -------------------------------------------------------------------------
 
-    def append(self, lines: Sequence[ShownLine]) -> None:
+    def append(self, lines: Sequence[Line]) -> None:
         if not lines:
             return
         self._measure(lines)
         first = self.rowCount()
         if self.columns:
-            starts = list(itertools.accumulate((self._rows(x) for x in lines), initial=self._end))
+            starts = list(itertools.accumulate(self._row_counts(lines), initial=self._end))
             added = starts[-1] - self._end
         else:
             added = len(lines)
@@ -150,11 +205,11 @@ class LogLinesModel(QAbstractListModel):
             self._end = starts[-1]
         self.endInsertRows()
 
-    def prepend(self, lines: Sequence[ShownLine]) -> None:
+    def prepend(self, lines: Sequence[Line]) -> None:
         if not lines:
             return
         self._measure(lines)
-        added = sum(self._rows(x) for x in lines) if self.columns else len(lines)
+        added = sum(self._row_counts(lines)) if self.columns else len(lines)
         self.beginInsertRows(QModelIndex(), 0, added - 1)
         self.lines[:0] = lines
         if self.columns:
@@ -174,6 +229,15 @@ class LogLinesModel(QAbstractListModel):
             del self._starts[:extra]
         self.endRemoveRows()
         return extra
+
+    def set_show_stamps(self, on: bool) -> None:
+        """Show timestamps (or not); the lines stay, their rows are counted again."""
+        if on == self.show_stamps:
+            return
+        self.beginResetModel()
+        self.show_stamps = on
+        self._restart()
+        self.endResetModel()
 
     def clear(self) -> None:
         self.beginResetModel()
@@ -195,12 +259,13 @@ class LogLinesModel(QAbstractListModel):
         if not self.columns:
             self._starts, self._base, self._end = [], 0, 0
             return
-        starts = list(itertools.accumulate((self._rows(x) for x in self.lines), initial=0))
+        starts = list(itertools.accumulate(self._row_counts(self.lines), initial=0))
         self._starts, self._base, self._end = starts[:-1], 0, starts[-1]
 
-    def _measure(self, lines: Iterable[ShownLine]) -> None:
-        # Escapes make a line look longer than it shows: a little too wide is harmless.
-        longest = max(len(line.stamp) + len(line.text) + 1 for line in lines)
+    def _measure(self, lines: Iterable[Line]) -> None:
+        # Escapes make a line look longer than it shows, and a timestamp as written is
+        # longer than as shown: a little too wide is harmless.
+        longest = max(len(line[1]) + len(line[2]) + 1 for line in lines)
         self.widest = max(self.widest, longest)
 
 
@@ -218,6 +283,7 @@ class LineDelegate(QStyledItemDelegate):
         model = view.model()
         line_no, part = model.locate(index.row())
         line = model.lines[line_no]
+        stamp, text, style, kind = model.stamp(line), line[2], style_of(line), kind_of(line)
         rect = option.rect
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -226,16 +292,16 @@ class LineDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipRect(rect)
         shift = part * model.columns  # the columns shown on the rows above
-        base = STDERR_COLOR if line.kind == "err" else MUTED_COLOR if line.kind == "note" else None
+        base = STDERR_COLOR if kind == "err" else MUTED_COLOR if kind == "note" else None
         runs: list[tuple[str, ansi.Style, str | None]] = []
-        if line.stamp:
-            runs.append((line.stamp + " ", ansi.PLAIN, MUTED_COLOR))
-        if ansi.has_escape(line.text):
-            parsed, _end = ansi.parse(line.text, line.style)
-            runs.extend((text, style, base) for text, style in parsed)
+        if stamp:
+            runs.append((stamp + " ", ansi.PLAIN, MUTED_COLOR))
+        if ansi.has_escape(text):
+            parsed, _end = ansi.parse(text, style)
+            runs.extend((part_text, part_style, base) for part_text, part_style in parsed)
         else:
-            runs.append((line.text, line.style, base))
-        self._marks(painter, rect, line, line_no, shift)
+            runs.append((text, style, base))
+        self._marks(painter, rect, line_no, shift)
         default = (palette.highlightedText() if selected else palette.text()).color()
         col = 0
         for text, style, run_base in runs:
@@ -277,11 +343,11 @@ class LineDelegate(QStyledItemDelegate):
         painter.drawText(QPointF(x, rect.top() + view.ascent), text)
         return end
 
-    def _marks(self, painter: QPainter, rect: QRect, line: ShownLine, line_no: int, shift: int):
+    def _marks(self, painter: QPainter, rect: QRect, line_no: int, shift: int) -> None:
         needle = self.view.needle
         if not needle:
             return
-        plain = line.plain().lower()
+        plain = self.view.model().plain(line_no).lower()
         current = self.view.current_match
         at = plain.find(needle)
         while at >= 0:
@@ -384,7 +450,7 @@ class LogView(QTableView):
     def selected_text(self) -> str:
         model = self.model()
         lines = sorted({model.locate(i.row())[0] for i in self.selectionModel().selectedRows()})
-        return "\n".join(model.lines[line].plain() for line in lines)
+        return "\n".join(model.plain(line) for line in lines)
 
     def copy(self) -> None:
         text = self.selected_text()

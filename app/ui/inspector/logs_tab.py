@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -43,13 +42,12 @@ from app.engine.streams.records import (
     LogLine,
     Record,
     StreamState,
-    parse_rfc3339_ns,
     to_row,
 )
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
-from app.ui.inspector.log_view import MUTED_COLOR, LogView, ShownLine
+from app.ui.inspector.log_view import MUTED_COLOR, NOTICE, Line, LogView
 
 _log = log.get("ui")
 
@@ -61,7 +59,6 @@ MAX_MATCHES = 5000
 # every line shown costs Qt layout and, later, compaction of the whole document.
 MAX_PER_FLUSH = 400
 MAX_PENDING = 50_000  # about six seconds of showing at that pace
-NOTICE = -1  # the stream of the view's own notes
 Row = tuple[int, str, str]  # (stream, timestamp, text): see records.to_row
 Match = tuple[int, int]  # (row, column) in the view's lines
 
@@ -84,7 +81,7 @@ class LogsTab(QWidget):
         self._store: deque[Row] = deque(maxlen=MAX_LINES)
         self._skipped = 0
         self._ansi_state: dict[int, ansi.Style] = {}
-        self._stamps: dict[str, str] = {}
+        self._timestamps: dict[str, str] = {}  # recent ones, to share (see _decoded)
         self._matches: list[Match] = []
         self._match_index = -1  # the current match, the one the count names
         self._tasks = TaskSet("logs tab", _log)
@@ -237,7 +234,7 @@ class LogsTab(QWidget):
                 count = min(len(queue), 100)
                 shown += count
                 taken = [pop() for _ in range(count)]
-                self._append(taken if rows else [to_row(x) for x in taken])
+                self._append(taken if rows else self._decoded(taken))
         self._trim()
         if at_bottom:
             self.view.scrollToBottom()
@@ -260,37 +257,38 @@ class LogsTab(QWidget):
         self._store.extend(lines)
         self.view.model().append(self._shown(lines))
 
-    def _shown(self, lines: Iterable[Row]) -> list[ShownLine]:
-        """The rows as the view shows them: the chosen streams, stamps as chosen, and
-        the ANSI style each line starts in (a colour may run on from the line before)."""
-        show_stamps = self.timestamps.isChecked()
+    def _decoded(self, records: list[Record]) -> list[Row]:
+        """The records as rows, the lines of one timestamp sharing one string: Podman
+        4.3 writes whole seconds (docs/podman-notes.md, "Container logs"), so in a flood
+        thousands of lines carry the same one, and a copy each would be ~70 bytes a line."""
+        shared = self._timestamps
+        rows = []
+        for record in records:
+            stream, timestamp, text = to_row(record)
+            same = shared.get(timestamp)
+            if same is None:
+                if len(shared) > 1000:
+                    shared.clear()
+                same = shared[timestamp] = timestamp
+            rows.append((stream, same, text))
+        return rows
+
+    def _shown(self, lines: Iterable[Row]) -> list[Line]:
+        """The rows the view shows: those of the chosen streams, the very tuples kept
+        (the view works out stamps when it paints), but for a line that starts inside a
+        colour run on from the line before, which carries that style as a fourth item."""
         which = self.streams.currentIndex()  # 0 both, 1 stdout, 2 stderr
-        shown = []
+        shown: list[Line] = []
         states = self._ansi_state
-        for stream, timestamp, text in lines:
+        plain = ansi.PLAIN
+        for row in lines:
+            stream, _timestamp, text = row
             if which and stream != NOTICE and (stream == STDERR) != (which == 2):
                 continue
-            stamp = self._stamp(timestamp) if show_stamps and timestamp else ""
-            kind = "note" if stream == NOTICE else "err" if stream == STDERR else "out"
-            style = states.get(stream, ansi.PLAIN)
+            style = states.get(stream, plain)
             if "\x1b" in text:
                 states[stream] = ansi.parse(text, style)[1]
-            shown.append(ShownLine(kind, stamp, text, style))
-        return shown
-
-    def _stamp(self, timestamp: str) -> str:
-        # Shown to the second: lines of one second share one entry (the fraction is
-        # what makes each timestamp unique, and parsing each costs ~7 µs).
-        zone = timestamp[-6:] if timestamp[-6:-5] in ("+", "-") else timestamp[-1:]
-        key = timestamp[:19] + zone
-        shown = self._stamps.get(key)
-        if shown is None:
-            ns = parse_rfc3339_ns(timestamp)
-            moment = datetime.fromtimestamp(ns / 1e9) if ns else None
-            shown = moment.strftime("%Y-%m-%d %H:%M:%S") if moment else timestamp
-            if len(self._stamps) > 10_000:
-                self._stamps.clear()
-            self._stamps[key] = shown
+            shown.append(row if style is plain or style == plain else (*row, style))
         return shown
 
     def rerender(self) -> None:
@@ -299,20 +297,21 @@ class LogsTab(QWidget):
         self._store.clear()
         self._ansi_state.clear()
         self.view.model().clear()
+        self.view.model().set_show_stamps(self.timestamps.isChecked())
         self._matches = []
         self._replay.extendleft(reversed(kept))
         self._flush()
 
     def plain_text(self) -> str:
-        return "\n".join(line.plain() for line in self.view.model().lines)
+        return "\n".join(self.view.model().plain_lines())
 
     def kept_lines(self) -> list[LogLine]:
         """The lines the view keeps (its own notes left out)."""
         return [LogLine(*row) for row in self._store if row[0] != NOTICE]
 
     def last_line(self) -> str:
-        lines = self.view.model().lines
-        return lines[-1].plain() if lines else ""
+        model = self.view.model()
+        return model.plain(len(model.lines) - 1) if model.lines else ""
 
     @property
     def line_count(self) -> int:
@@ -376,8 +375,8 @@ class LogsTab(QWidget):
         current = self._current_match()
         self._matches = []
         if needle:
-            for row, line in enumerate(self.view.model().lines):
-                text = line.plain().lower()
+            for row, line in enumerate(self.view.model().plain_lines()):
+                text = line.lower()
                 at = text.find(needle)
                 while at >= 0 and len(self._matches) < MAX_MATCHES:
                     self._matches.append((row, at))
@@ -478,7 +477,7 @@ class LogsTab(QWidget):
         if match is None:
             return self.view.selected_text()
         row, col = match
-        return self.view.model().lines[row].plain()[col : col + len(self.search.text())]
+        return self.view.model().plain(row)[col : col + len(self.search.text())]
 
     # -- saving --------------------------------------------------------------------------
 
