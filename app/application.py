@@ -11,6 +11,7 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
@@ -48,39 +49,29 @@ from app.support.concurrency import SUBPROCESS_WORKERS, Pool, TaskSet
 from app.support.display import missing_display
 from app.support.responsiveness import prepare_qt_environment, tune_for_gui
 from app.ui import accessibility, icons, theme
-from app.ui.cleanup_dialog import CleanupDialog
 from app.ui.connection_button import add_connection_toolbar
-from app.ui.create_secret_dialog import CreateSecretDialog
-from app.ui.create_volume_dialog import CreateVolumeDialog
-from app.ui.docker_socket_panel import DockerSocketPanel
-from app.ui.docker_socket_section import DockerSocketSection
-from app.ui.inspector.container_inspector import ContainerInspector
-from app.ui.kube_play_dialog import KubePlayDialog
-from app.ui.kube_yaml_viewer import KubeYamlViewer
-from app.ui.machine_actions import ManageMachinesDialog
 from app.ui.machine_menu import MachineMenu, MachineSwitcher
 from app.ui.main_window import MainWindow
-from app.ui.network_connect_dialog import NetworkConnectDialog
-from app.ui.pod_create_dialog import PodCreateDialog
 from app.ui.proxy_prompts import DialogPrompts
-from app.ui.pull_dialog import PullDialog
-from app.ui.push_dialog import PushDialog
-from app.ui.registry_login import LoginDialog, RegistriesDialog
-from app.ui.remote_connection_dialog import RemoteConnectionDialog
-from app.ui.run_dialog import RunDialog
-from app.ui.secret_details_dialog import SecretDetailsDialog
-from app.ui.settings_dialog import SettingsDialog
-from app.ui.startup_section import StartupSection
 from app.ui.system_page import SystemPage
 from app.ui.transfers_panel import TransfersPanel
 from app.ui.tray import Tray
 from app.ui.tray_menu import TrayMenu
-from app.ui.tray_settings_section import TraySettingsSection
-from app.ui.volume_details_dialog import VolumeDetailsDialog
-from app.ui.volume_transfer_dialog import VolumeTransferDialog
 from app.ui.welcome_page import WelcomePage
-from app.ui.welcome_settings_section import WelcomeSettingsSection
 from app.ui.window_in_tray import WindowInTray
+
+if TYPE_CHECKING:  # windows and dialogs are imported when first opened (launch time)
+    from app.ui.docker_socket_panel import DockerSocketPanel
+    from app.ui.inspector.container_inspector import ContainerInspector
+    from app.ui.kube_play_dialog import KubePlayDialog
+    from app.ui.kube_yaml_viewer import KubeYamlViewer
+    from app.ui.machine_actions import ManageMachinesDialog
+    from app.ui.network_connect_dialog import NetworkConnectDialog
+    from app.ui.pod_create_dialog import PodCreateDialog
+    from app.ui.pull_dialog import PullDialog
+    from app.ui.registry_login import LoginDialog, RegistriesDialog
+    from app.ui.run_dialog import RunDialog
+    from app.ui.settings_dialog import SettingsDialog
 
 _log = log.get("app")
 EXEC_HANG_UP_WAIT_S = 2.0  # at exit, for open terminals' shells to be ended
@@ -138,12 +129,7 @@ class Application:
         w.quit_requested.connect(self.quit)
         w.about_requested.connect(self._about)
         w.log_requested.connect(self._open_log)
-        self.inspectors = InspectorManager(
-            m,
-            lambda session, ref: ContainerInspector(
-                session, ref, self.resource_actions, operations=self.operations
-            ),
-        )
+        self.inspectors = InspectorManager(m, self._make_inspector)
         w.inspect_requested.connect(self.inspectors.open)
         w.terminal_requested.connect(self.open_terminal)
         self.launches = LaunchRequests(
@@ -161,7 +147,15 @@ class Application:
         self.window.views["networks"].use_controller(self.network_actions, self.spawn)
         self.window.views["containers"].connect_network_requested.connect(self.connect_to_network)
 
+    def _make_inspector(self, session: Session, ref: str) -> ContainerInspector:
+        # Imported when the first inspector opens: the terminal and its pyte come with it.
+        from app.ui.inspector.container_inspector import ContainerInspector
+
+        return ContainerInspector(session, ref, self.resource_actions, operations=self.operations)
+
     def connect_to_network(self, container_id: str) -> NetworkConnectDialog:
+        from app.ui.network_connect_dialog import NetworkConnectDialog
+
         dialog = NetworkConnectDialog(
             self.network_actions, self.spawn, self.window, container_id=container_id
         )
@@ -179,18 +173,24 @@ class Application:
         self.window.views["containers"].kube_requested.connect(self.show_kube)
 
     def create_pod(self) -> PodCreateDialog:
+        from app.ui.pod_create_dialog import PodCreateDialog
+
         dialog = PodCreateDialog(self.pods, self.spawn, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
     def play_kube(self, tear_down: bool = False) -> KubePlayDialog:
+        from app.ui.kube_play_dialog import KubePlayDialog
+
         dialog = KubePlayDialog(self.pods, self.spawn, self.window, tear_down=tear_down)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
     def show_kube(self, names: list) -> KubeYamlViewer:
+        from app.ui.kube_yaml_viewer import KubeYamlViewer
+
         viewer = KubeYamlViewer(self.pods, names, self.spawn, self.window)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
@@ -220,9 +220,13 @@ class Application:
         return dialog
 
     def create_secret(self) -> QDialog:
+        from app.ui.create_secret_dialog import CreateSecretDialog
+
         return self._open(CreateSecretDialog(self.secret_actions, self.spawn, self.window))
 
     async def show_secret(self, key: str) -> None:
+        from app.ui.secret_details_dialog import SecretDetailsDialog
+
         try:
             details = await self.secret_actions.details(key)
         except PodmanError as exc:
@@ -231,9 +235,13 @@ class Application:
         self._open(SecretDetailsDialog(details, self.window))
 
     def create_volume(self) -> QDialog:
+        from app.ui.create_volume_dialog import CreateVolumeDialog
+
         return self._open(CreateVolumeDialog(self.volume_actions, self.spawn, self.window))
 
     async def show_volume(self, name: str) -> None:
+        from app.ui.volume_details_dialog import VolumeDetailsDialog
+
         try:
             details = await self.volume_actions.details(name)
         except PodmanError as exc:
@@ -245,12 +253,16 @@ class Application:
         self._open(dialog)
 
     def transfer_volume(self, name: str, exporting: bool, size: int | None = None) -> QDialog:
+        from app.ui.volume_transfer_dialog import VolumeTransferDialog
+
         dialog = VolumeTransferDialog(
             self.volume_actions, name, exporting, self.spawn, self.window, size_hint=size
         )
         return self._open(dialog)
 
     def show_cleanup(self) -> QDialog:
+        from app.ui.cleanup_dialog import CleanupDialog
+
         dialog = CleanupDialog(self.cleanup, self.spawn, self.window)
         dialog.finished.connect(lambda _r: self.system_page.refresh())
         self._open(dialog)
@@ -407,10 +419,14 @@ class Application:
         return dialog
 
     def show_pull(self, reference: str = "") -> PullDialog:
+        from app.ui.pull_dialog import PullDialog
+
         self.window_in_tray.show_window()
         return self._transfer_dialog(PullDialog(self.transfers, self.spawn, self.window, reference))
 
     def show_push(self, image: str, names: list) -> PullDialog:
+        from app.ui.push_dialog import PushDialog
+
         return self._transfer_dialog(
             PushDialog(self.transfers, self.spawn, image, names, self.window)
         )
@@ -418,6 +434,8 @@ class Application:
     def show_login(
         self, registry: str = "", then: Callable[[], object] | None = None
     ) -> LoginDialog:
+        from app.ui.registry_login import LoginDialog
+
         dialog = LoginDialog(self.transfers, self.spawn, self.window, registry)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if then is not None:
@@ -426,6 +444,8 @@ class Application:
         return dialog
 
     def show_registries(self) -> RegistriesDialog:
+        from app.ui.registry_login import RegistriesDialog
+
         dialog = RegistriesDialog(self.transfers, self.spawn, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.login_requested.connect(lambda registry: self.show_login(registry))
@@ -489,6 +509,12 @@ class Application:
             self.spawn(self.manager.act(action))
 
     def settings_dialog(self) -> SettingsDialog:
+        from app.ui.docker_socket_section import DockerSocketSection
+        from app.ui.settings_dialog import SettingsDialog
+        from app.ui.startup_section import StartupSection
+        from app.ui.tray_settings_section import TraySettingsSection
+        from app.ui.welcome_settings_section import WelcomeSettingsSection
+
         dialog = SettingsDialog(self.settings, self.window)
         dialog.add_section(DockerSocketSection(dialog))
         dialog.add_section(TraySettingsSection(dialog, self.tray is not None))
@@ -509,18 +535,24 @@ class Application:
             self.spawn(self.manager.open_initial(self.manager.requested))
 
     def show_docker_socket(self) -> None:
+        from app.ui.docker_socket_panel import DockerSocketPanel
+
         if self._docker_panel is None:
             self._docker_panel = DockerSocketPanel(self.manager, self.window)
         self._docker_panel.show()
         self._docker_panel.raise_()
 
     def add_remote(self) -> None:
+        from app.ui.remote_connection_dialog import RemoteConnectionDialog
+
         dialog = RemoteConnectionDialog(self.remotes, self.spawn, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
     def open_run_dialog(self, image: str = "") -> RunDialog:
         """The Run dialog, its image set to ``image`` (the Images page's Run… gives it)."""
+        from app.ui.run_dialog import RunDialog
+
         return self._show_run_dialog(RunDialog(self.runner, self.spawn, image, None, self.window))
 
     def duplicate_container(self, container_id: str) -> None:
@@ -528,6 +560,8 @@ class Application:
         self.spawn(self._duplicate(container_id))
 
     async def _duplicate(self, container_id: str) -> None:
+        from app.ui.run_dialog import RunDialog
+
         try:
             spec = await self.runner.spec_of(container_id)
         except PodmanError as exc:
@@ -553,6 +587,8 @@ class Application:
         self.open_run_dialog()
 
     def manage_machines(self) -> None:
+        from app.ui.machine_actions import ManageMachinesDialog
+
         if self._manage_dialog is None:
             self._manage_dialog = ManageMachinesDialog(
                 self.manager, self.machines, self.remotes, self.spawn, self.window
