@@ -19,7 +19,10 @@ import pytest
 
 from app import APP_ID
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux installer")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="the Linux installer: Linux only (macOS and Windows installers cannot run here)",
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "installer" / "linux"

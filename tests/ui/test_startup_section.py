@@ -26,7 +26,10 @@ def _dialog(qtbot, tmp_path):
     return autostart, dialog
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG autostart")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="XDG autostart: Linux only (macOS and Windows get theirs from their installers)",
+)
 def test_start_at_login_writes_and_removes_the_autostart_entry(qtbot, tmp_path):
     autostart, dialog = _dialog(qtbot, tmp_path)
     box = dialog.findChild(QCheckBox, "startAtLogin")
