@@ -10,7 +10,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHeaderView,
@@ -33,7 +32,6 @@ from app.engine.errors import PodmanError
 from app.models.humanize import size as human_size
 from app.support.concurrency import Cancelled
 from app.ui import confirmation
-from app.ui.forms.fit import grow_to_fit
 from app.ui.forms.form_dialog import FormDialog
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -100,14 +98,6 @@ class CleanupDialog(FormDialog):
         self.refresh()
 
     # -- the plan --------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        super().refresh()
-        grow_to_fit(self)  # a reason or note that wraps gets its lines
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        grow_to_fit(self)
 
     def replan(self) -> None:
         if not self.busy and not self._planning:

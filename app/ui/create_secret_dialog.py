@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from app.controllers.secret_actions import SecretActions
 from app.engine.errors import PodmanError
-from app.ui.forms.fit import grow_to_fit
 from app.ui.forms.form_dialog import Field, FormDialog
 
 
@@ -109,14 +108,6 @@ class CreateSecretDialog(FormDialog):
         self._update_source()
         self.from_text.toggled.connect(self._update_source)
         self.refresh()
-
-    def refresh(self) -> None:
-        super().refresh()
-        grow_to_fit(self)  # a reason or note that wraps gets its lines
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        grow_to_fit(self)
 
     def _composite(self, label: str, box: QWidget, inner: QLineEdit, check) -> Field:
         """A row whose field is ``inner`` with a button beside it (``box``)."""

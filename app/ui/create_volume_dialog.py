@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from app.controllers.volume_actions import VolumeActions
 from app.engine.dto import VolumeDetails
-from app.ui.forms.fit import grow_to_fit
 from app.ui.forms.form_dialog import FormDialog
 from app.ui.forms.key_value_table import KeyValueTable
 
@@ -56,14 +55,6 @@ class CreateVolumeDialog(FormDialog):
         self.labels = KeyValueTable("Labels", "Label", "Value", self)
         self.labels_field = self._table_field("&Labels:", self.labels)
         self.refresh()
-
-    def refresh(self) -> None:
-        super().refresh()
-        grow_to_fit(self)  # a reason or note that wraps gets its lines
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        grow_to_fit(self)
 
     def _table_field(self, label: str, table: KeyValueTable):  # -> Field
         field = self.add_field(label, table, table.problem)

@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.controllers.volume_actions import VolumeActions
 from app.models.humanize import size as human_size
 from app.support.concurrency import Cancelled
 from app.ui import confirmation
-from app.ui.forms.fit import grow_to_fit
 from app.ui.forms.form_dialog import FormDialog
 
 TAR_FILTER = "Tar archives (*.tar);;All files (*)"
@@ -78,14 +77,6 @@ class VolumeTransferDialog(FormDialog):
         note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.body.addWidget(note)
         self.refresh()
-
-    def refresh(self) -> None:
-        super().refresh()
-        grow_to_fit(self)  # a reason or note that wraps gets its lines
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        grow_to_fit(self)
 
     def _path_problem(self) -> str:
         return "" if self.path.text().strip() else "Choose a file."

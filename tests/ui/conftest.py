@@ -8,9 +8,12 @@ import asyncio
 import pytest
 
 from app.controllers.connection_manager import ConnectionManager
+from app.controllers.inspector_manager import InspectorManager
 from app.controllers.machine_controller import MachineController
 from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
+from app.models.connection_state import ConnectionState
+from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.main_window import MainWindow
 
 
@@ -54,3 +57,31 @@ def application(qtbot, qloop, tmp_path):
     qtbot.addWidget(app.window)
     yield app
     app.shutdown()
+
+
+@pytest.fixture
+def connections(qtbot, qloop, tmp_path):
+    """A connection manager and an inspector manager on it, as the app wires them."""
+    manager = ConnectionManager(Settings(tmp_path / "settings.ini"))
+    actions = ResourceActions(lambda: manager.session)
+    inspectors = InspectorManager(
+        manager, lambda session, ref: ContainerInspector(session, ref, actions)
+    )
+    yield manager, inspectors
+    inspectors.close_all()
+    manager.shutdown()
+
+
+def connect_and_wait(qtbot, manager, connection):
+    """Open ``connection`` and wait for its session to be connected."""
+    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
+        spawn(manager.open(connection))
+    session = opened.args[0]
+    if session.state is not ConnectionState.CONNECTED:
+        with qtbot.waitSignal(
+            session.state_changed,
+            timeout=20_000,
+            check_params_cb=lambda state, _why: state is ConnectionState.CONNECTED,
+        ):
+            pass
+    return session

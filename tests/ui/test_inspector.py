@@ -11,49 +11,18 @@ import time
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from app.controllers.connection_manager import ConnectionManager
-from app.controllers.inspector_manager import InspectorManager
-from app.controllers.resource_actions import ResourceActions
-from app.controllers.settings import Settings
 from app.engine.connection import Connection
 from app.engine.errors import Conflict
 from app.engine.streams.records import STDERR
 from app.engine.top import top
-from app.models.connection_state import ConnectionState
 from app.models.container_status import ContainerStatus
-from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.inspector.summary_tab import MASK
 from tests.bed.heartbeat import GuiHeartbeat, ReferenceHeartbeat
 from tests.bed.podman import TEST_IMAGE
+from tests.ui.conftest import connect_and_wait as _connect
 from tests.ui.conftest import spawn
 
 TICKER = "i=0; while true; do i=$((i+1)); echo tick $i; echo warn $i >&2; sleep 0.2; done"
-
-
-@pytest.fixture
-def connections(qtbot, qloop, tmp_path):
-    manager = ConnectionManager(Settings(tmp_path / "settings.ini"))
-    actions = ResourceActions(lambda: manager.session)
-    inspectors = InspectorManager(
-        manager, lambda session, ref: ContainerInspector(session, ref, actions)
-    )
-    yield manager, inspectors
-    inspectors.close_all()
-    manager.shutdown()
-
-
-def _connect(qtbot, manager, connection):
-    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
-        spawn(manager.open(connection))
-    session = opened.args[0]
-    if session.state is not ConnectionState.CONNECTED:
-        with qtbot.waitSignal(
-            session.state_changed,
-            timeout=20_000,
-            check_params_cb=lambda state, _why: state is ConnectionState.CONNECTED,
-        ):
-            pass
-    return session
 
 
 def _open(qtbot, inspectors, ref):

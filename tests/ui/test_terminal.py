@@ -2,47 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.controllers.connection_manager import ConnectionManager
-from app.controllers.inspector_manager import InspectorManager
-from app.controllers.resource_actions import ResourceActions
-from app.controllers.settings import Settings
 from app.engine.connection import Connection
 from app.engine.exec_session import inspect_exec
-from app.models.connection_state import ConnectionState
 from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.inspector.terminal_tab import TerminalPage
 from tests.bed.podman import TEST_IMAGE
-from tests.ui.conftest import spawn
-
-
-@pytest.fixture
-def connections(qtbot, qloop, tmp_path):
-    manager = ConnectionManager(Settings(tmp_path / "settings.ini"))
-    actions = ResourceActions(lambda: manager.session)
-    inspectors = InspectorManager(
-        manager, lambda session, ref: ContainerInspector(session, ref, actions)
-    )
-    yield manager, inspectors
-    inspectors.close_all()
-    manager.shutdown()
-
-
-def _connect(qtbot, manager, connection):
-    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
-        spawn(manager.open(connection))
-    session = opened.args[0]
-    if session.state is not ConnectionState.CONNECTED:
-        with qtbot.waitSignal(
-            session.state_changed,
-            timeout=20_000,
-            check_params_cb=lambda state, _why: state is ConnectionState.CONNECTED,
-        ):
-            pass
-    return session
+from tests.ui.conftest import connect_and_wait as _connect
 
 
 def _terminal(qtbot, inspectors, name: str) -> tuple[ContainerInspector, TerminalPage]:

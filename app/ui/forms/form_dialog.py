@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.errors import PodmanError
 from app.support.concurrency import Cancelled
+from app.ui.forms.fit import grow_to_fit
 
 Check = Callable[[], str]
 ERROR_STYLE = "color: #d1453b;"
@@ -246,6 +247,7 @@ class FormDialog(QDialog):
         if command is not None and command != self._command:
             self._command = command
             self.preview.setPlainText(shown_command(command))
+        self._fit()
 
     def touch_all(self) -> None:
         """Show every field's reason (after a failed submit, or for a form opened filled)."""
@@ -314,6 +316,18 @@ class FormDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        self._fit()
+
+    def _fit(self) -> None:
+        # A reason, note or error that wraps needs more height than the layout's minimum
+        # gives a top-level window (app/ui/forms/fit.py). Before it is shown its width is
+        # not final yet: showEvent fits it then.
+        if self.isVisible():
+            grow_to_fit(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        grow_to_fit(self)
 
     async def _perform(self) -> None:
         self._busy = True
