@@ -251,17 +251,25 @@ class ExecSession:
         that stay), found by the exec's host pid in the container's process table."""
         try:
             pids = terminal_pids(self.endpoint, self.container, self.exec_id)
-            for signal in ("HUP", "KILL"):
-                if not pids:
+            for signal, grace in (("HUP", 1.0), ("KILL", 5.0)):
+                if pids:
+                    signal_processes(self.endpoint, self.container, signal, pids)
+                if self._ended_within(grace):
                     return
-                signal_processes(self.endpoint, self.container, signal, pids)
-                for _ in range(10):
-                    if not inspect_exec(self.endpoint, self.exec_id).get("Running"):
-                        return
-                    self._closed.wait(0.1)  # set: a plain 0.1 s pause on this thread
                 pids = terminal_pids(self.endpoint, self.container, self.exec_id)
         except PodmanError as exc:  # the container stopped or went: so did the process
             _log.debug("exec %s: hang-up: %s", self.exec_id[:12], exc)
+
+    def _ended_within(self, grace: float) -> bool:
+        """Whether Podman says the exec ended within ``grace`` seconds. It says so only
+        after conmon has reaped the process, which on a busy host lags the signal."""
+        deadline = time.monotonic() + grace
+        while True:
+            if not inspect_exec(self.endpoint, self.exec_id).get("Running"):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)  # the writer thread, never the GUI thread
 
     def _shut(self) -> None:
         sock = self._sock
