@@ -254,7 +254,7 @@ def _ping_at(connection: Connection, uri: str) -> int:
     from app.engine.client import Client
     from app.engine.errors import PodmanError
 
-    client = Client(uri)
+    client = Client(uri, timeout=10.0)  # a headless check answers promptly or says why
     try:
         info = client.connect_check()
     except PodmanError as exc:

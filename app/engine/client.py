@@ -26,7 +26,7 @@ from app.engine.dto import (
     parse_version,
 )
 from app.engine.endpoint import Endpoint
-from app.engine.errors import ConnectionLost, NotFound, PodmanError, PodmanTooOld
+from app.engine.errors import ConnectionLost, NotFound, NotPodman, PodmanError, PodmanTooOld
 from app.engine.http_api import LIBPOD_PREFIX, request
 from app.engine.podman_adapter import make_podman_client, translated_errors
 
@@ -108,8 +108,15 @@ class Client:
         return VersionInfo.from_api(self._get_json("/version", compatible=True))
 
     def connect_check(self) -> VersionInfo:
-        """version() plus check_version(): raises PodmanTooOld below Podman 4.0."""
-        info = self.version()
+        """version() plus check_version(): raises PodmanTooOld below Podman 4.0, and
+        NotPodman when something else answers at the address."""
+        try:
+            info = self.version()
+        except NotFound as exc:  # every Podman serves /version: this is some other server
+            raise NotPodman(
+                f"Something answered at {self.endpoint}, but not the Podman API "
+                f"(HTTP {exc.status} for /version)."
+            ) from exc
         check_version(info)
         return info
 

@@ -80,6 +80,11 @@ class AuthRequired(ApiError):
     default_status = 401
 
 
+class NotPodman(PodmanError):
+    """Something answered at the endpoint, but not the Podman API (a web server on the
+    port, a proxy): every Podman serves /version."""
+
+
 class PodmanTooOld(PodmanError):
     """The service speaks an API older than the app needs."""
 

@@ -7,6 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -76,6 +79,21 @@ def test_unreachable_connection_is_one_line_and_exit_1(tmp_path):
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "nothing is listening" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_web_server_that_is_not_podman_is_named_so(tmp_path):
+    """A real HTTP server (Python's own, serving an empty folder) on loopback TCP: it
+    answers 404 to /version, which every Podman serves."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            proc = run_app("ping", "--connection", f"tcp://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+    assert proc.returncode == 1
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "but not the Podman API" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_unknown_connection_name_is_a_bad_argument():
