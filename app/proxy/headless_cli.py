@@ -62,11 +62,22 @@ def add_proxy_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--wait",
-        type=float,
+        type=wait_seconds,
         default=10.0,
         metavar="SECONDS",
         help="how long a client waits for a lost upstream before getting HTTP 502 (default 10)",
     )
+
+
+def wait_seconds(text: str) -> float:
+    """``--wait``: a number of seconds from 0 to an hour (argparse says why otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be from 0 to 3600 seconds, not {text}")
+    return value
 
 
 def run_proxy_command(args: argparse.Namespace) -> int:

@@ -33,7 +33,20 @@ def test_version():
     assert proc.stdout.strip() == f"podman-desktop-companion {__version__}"
 
 
-@pytest.mark.parametrize("args", [["--bogus"], ["connections", "--nope"], ["frobnicate"]])
+PROXY = ["proxy", "--listen", "unix:///nonexistent/x.sock", "--upstream", "unix:///y.sock"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus"],
+        ["connections", "--nope"],
+        ["frobnicate"],
+        [*PROXY, "--wait", "-5"],
+        [*PROXY, "--wait", "nan"],
+        [*PROXY, "--wait", "soon"],
+    ],
+)
 def test_bad_argument_is_one_line_and_exit_2(args):
     proc = run_app(*args)
     assert proc.returncode == 2
