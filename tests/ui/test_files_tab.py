@@ -9,7 +9,7 @@ import hashlib
 import os
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
@@ -20,7 +20,9 @@ from app.controllers.resource_actions import ResourceActions
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
 from app.engine.file_records import BY_ARCHIVE, BY_STAT, DIR, LINK
+from app.models import humanize
 from app.models.connection_state import ConnectionState
+from app.models.file_list_model import ENTRY_ROLE
 from app.ui.inspector.container_inspector import ContainerInspector
 from app.ui.inspector.files_tab import FilesTab
 from tests.bed.podman import TEST_IMAGE
@@ -67,16 +69,19 @@ def _go(qtbot, tab: FilesTab, path: str):
     return listed.args[0]
 
 
-def _row(tab: FilesTab, name: str):
-    for i in range(tab.table.topLevelItemCount()):
-        item = tab.table.topLevelItem(i)
-        if item.text(0) == name:
-            return item
-    raise AssertionError(f"{name} is not listed: {_names(tab)}")
+def _row(tab: FilesTab, name: str) -> QModelIndex:
+    row = tab.model.row_of(name)
+    if row < 0:
+        raise AssertionError(f"{name} is not listed: {_names(tab)}")
+    return tab.model.index(row, 0)
+
+
+def _cell(tab: FilesTab, name: str, column: int) -> str:
+    return _row(tab, name).siblingAtColumn(column).data()
 
 
 def _names(tab: FilesTab) -> list[str]:
-    return [tab.table.topLevelItem(i).text(0) for i in range(tab.table.topLevelItemCount())]
+    return [tab.model.index(i, 0).data() for i in range(tab.model.rowCount())]
 
 
 def _drag_and_drop(tab: FilesTab, mime: QMimeData) -> bool:
@@ -118,22 +123,22 @@ def test_lists_bin_and_navigates_by_keyboard(qtbot, podman, inspect):
     entries = {entry.name: entry for entry in listing.entries}
     assert entries["busybox"].kind == "file" and entries["busybox"].size > 100_000
     assert entries["sh"].kind == LINK and entries["sh"].target == "busybox"
-    assert _row(tab, "sh").text(5) == "busybox"  # the link target column
+    assert _cell(tab, "sh", 5) == "busybox"  # the link target column
 
     # Up, then into "data" with Enter on its row, then into "sub dir" the same way.
     with qtbot.waitSignal(tab.listed, timeout=15_000):
         tab.up_button.click()
     assert tab.path == "/"
     tab.table.setFocus()
-    tab.table.setCurrentItem(_row(tab, "data"))
+    tab.table.setCurrentIndex(_row(tab, "data"))
     with qtbot.waitSignal(tab.listed, timeout=15_000):
         qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert tab.path == "/data" and set(_names(tab)) == {"a b.txt", "sub dir"}
-    assert _row(tab, "sub dir").data(0, Qt.ItemDataRole.UserRole).kind == DIR
+    assert _row(tab, "sub dir").data(ENTRY_ROLE).kind == DIR
     assert _names(tab)[0] == "sub dir"  # folders first
     # The first row (a folder: folders come first) is current, and the table kept the
     # focus, so Enter again goes on down.
-    assert tab.table.currentItem().text(0) == "sub dir"
+    assert tab.table.currentIndex().data() == "sub dir"
     with qtbot.waitSignal(tab.listed, timeout=15_000):
         qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert tab.path == "/data/sub dir" and not tab.table.isVisible()
@@ -151,7 +156,7 @@ def test_lists_bin_and_navigates_by_keyboard(qtbot, podman, inspect):
 
     # A file's path typed in shows its folder with the file current.
     listing = _go(qtbot, tab, "/bin/busybox")
-    assert listing.path == "/bin" and tab.table.currentItem().text(0) == "busybox"
+    assert listing.path == "/bin" and tab.table.currentIndex().data() == "busybox"
 
     with qtbot.waitSignal(tab.list_failed, timeout=15_000) as failed:
         tab.go("/no/such")
@@ -171,7 +176,7 @@ def test_download_is_byte_identical_to_podman_cp(qtbot, podman, inspect, tmp_pat
     tab = inspect("files2")
     _go(qtbot, tab, "/srv")
 
-    entry = _row(tab, "big.bin").data(0, Qt.ItemDataRole.UserRole)
+    entry = _row(tab, "big.bin").data(ENTRY_ROLE)
     target = tmp_path / "got" / "big.bin"
     target.parent.mkdir()
     progress = []
@@ -185,7 +190,7 @@ def test_download_is_byte_identical_to_podman_cp(qtbot, podman, inspect, tmp_pat
     assert progress and progress[-1].total == 20 * 1024 * 1024
     assert "Downloaded big.bin" in tab.status.text()
 
-    folder = _row(tab, "tree").data(0, Qt.ItemDataRole.UserRole)
+    folder = _row(tab, "tree").data(ENTRY_ROLE)
     operation = _wait_transfer(qtbot, tab.download(folder, str(tmp_path / "got" / "tree")))
     assert operation.state is OperationState.DONE, operation.error
     podman.cli("cp", "files2:/srv/tree", str(tmp_path / "cp-tree"))
@@ -200,7 +205,7 @@ def test_download_is_byte_identical_to_podman_cp(qtbot, podman, inspect, tmp_pat
 
     # Cancel from the tab while a large download runs: nothing partial stays behind.
     (tmp_path / "cancel").mkdir()
-    zeros = _row(tab, "zeros").data(0, Qt.ItemDataRole.UserRole)
+    zeros = _row(tab, "zeros").data(ENTRY_ROLE)
     operation = tab.download(zeros, str(tmp_path / "cancel" / "zeros"))
     assert tab.cancel_button.isVisible()
     operation.progress.connect(lambda _p: tab.cancel_button.click())
@@ -258,6 +263,34 @@ def test_stopped_container_is_listed_through_the_archive(qtbot, podman, inspect)
     assert entries["sh"].size == len("busybox") and entries["busybox"].kind == "file"
 
 
+def test_a_big_folder_sorts_and_selects_by_row(qtbot, podman, inspect):
+    """5,000 entries: every one listed, sorted by the header, and the keyboard's row kept
+    across a re-sort; Download is offered for one selected row only."""
+    podman.cli("run", "-d", "--name", "files6", TEST_IMAGE, "sleep", "600")
+    podman.cli(
+        "exec", "files6", "sh", "-c",
+        "mkdir /many && cd /many && seq -w 1 5000 | xargs touch"
+        " && head -c 3000 /bin/busybox > 0042 && mkdir zdir",
+    )  # fmt: skip
+    tab = inspect("files6")
+    _go(qtbot, tab, "/many")
+    names = _names(tab)
+    assert len(names) == 5001 and names[:2] == ["zdir", "0001"]  # folders first
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(_row(tab, "0042"))
+    assert [e.name for e in tab.selected_entries()] == ["0042"]
+    assert tab.download_button.isEnabled()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert [e.name for e in tab.selected_entries()] == ["0042", "0043"]
+    assert not tab.download_button.isEnabled()  # one at a time
+
+    header = tab.table.header()
+    header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # as a click on "Size" twice
+    assert _names(tab)[:2] == ["zdir", "0042"]  # the only file with bytes, after folders
+    assert tab.table.currentIndex().data() == "0043"  # the keyboard's row kept
+    assert _cell(tab, "0042", 1) == humanize.size(3000) and _cell(tab, "zdir", 1) == ""
+
+
 def test_files_tab_accepts_only_local_files(qtbot, podman, inspect):
     podman.cli("run", "-d", "--name", "files5", TEST_IMAGE, "sleep", "600")
     tab = inspect("files5")
@@ -287,7 +320,7 @@ def test_files_over_ssh_through_the_proxy(qtbot, podman, sshd, inspect, tmp_path
     operation = _wait_transfer(qtbot, tab.upload([str(payload)]))
     assert operation.state is OperationState.DONE, operation.error
     qtbot.waitUntil(lambda: "payload.bin" in _names(tab), timeout=10_000)
-    entry = _row(tab, "payload.bin").data(0, Qt.ItemDataRole.UserRole)
+    entry = _row(tab, "payload.bin").data(ENTRY_ROLE)
     operation = _wait_transfer(qtbot, tab.download(entry, str(tmp_path / "back.bin")))
     assert operation.state is OperationState.DONE, operation.error
     assert _sha(tmp_path / "back.bin") == _sha(payload)

@@ -13,10 +13,9 @@ Signals:
 from __future__ import annotations
 
 import posixpath
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,8 +28,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStyle,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +48,7 @@ from app.engine.file_records import (
     parent,
 )
 from app.models import humanize
+from app.models.file_list_model import ENTRY_ROLE, FileListModel
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui import confirmation
@@ -57,7 +56,6 @@ from app.ui.confirmation import Confirmation
 
 _log = log.get("ui")
 
-COLUMNS = ("Name", "Size", "Mode", "Owner", "Modified", "Link target")
 STOPPED_NOTE = (
     "The container is not running, so its files are listed through the archive: slower for"
     " big folders. Start it to list them with its own tools."
@@ -71,7 +69,6 @@ _INFO_STYLE = (
     "QLabel { background: rgba(59, 130, 196, 0.12); border: 1px solid rgba(59, 130, 196, 0.5);"
     " border-radius: 4px; padding: 3px 6px; }"
 )
-_ENTRY = Qt.ItemDataRole.UserRole
 
 
 def sort_key(column: int, entry: FileEntry):
@@ -152,12 +149,13 @@ class FilesTab(QWidget):
         self.note.hide()
         layout.addWidget(self.note)
 
-        self.table = QTreeWidget(self)
+        self.model = FileListModel(self._entry_icon, self)
+        self.table = QTreeView(self)
         self.table.setObjectName("filesTable")
         self.table.setAccessibleName("Files in the folder")
-        self.table.setColumnCount(len(COLUMNS))
-        self.table.setHeaderLabels(list(COLUMNS))
+        self.table.setModel(self.model)
         self.table.setRootIsDecorated(False)
+        self.table.setItemsExpandable(False)
         self.table.setUniformRowHeights(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -219,8 +217,8 @@ class FilesTab(QWidget):
         self.up_button.clicked.connect(self.go_up)
         self.refresh_button.clicked.connect(self.refresh)
         self.path_edit.returnPressed.connect(lambda: self.go(self.path_edit.text()))
-        self.table.itemActivated.connect(self._on_activated)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.activated.connect(self._on_activated)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.upload_button.clicked.connect(self.ask_upload_files)
         self.upload_folder_button.clicked.connect(self.ask_upload_folder)
@@ -312,15 +310,15 @@ class FilesTab(QWidget):
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._fill()
-        chosen = self._select_after and self._find(self._select_after)
+        chosen = self.model.row_of(self._select_after) if self._select_after else -1
         self._select_after = ""
-        if chosen:
-            self.table.setCurrentItem(chosen)
-            self.table.scrollToItem(chosen)
-        elif self.table.topLevelItemCount():
+        if chosen >= 0:
+            self.table.setCurrentIndex(self.model.index(chosen, 0))
+            self.table.scrollTo(self.model.index(chosen, 0))
+        elif self.model.rowCount():
             # current for the keyboard, not selected: nothing is downloaded by accident
             no_select = QItemSelectionModel.SelectionFlag.NoUpdate
-            self.table.setCurrentItem(self.table.topLevelItem(0), 0, no_select)
+            self.table.selectionModel().setCurrentIndex(self.model.index(0, 0), no_select)
         self.empty.setText("This folder is empty." if not listing.entries else "")
         self.empty.setVisible(not listing.entries)
         self.table.setVisible(bool(listing.entries))
@@ -333,27 +331,21 @@ class FilesTab(QWidget):
         if self.listing is None:
             return
         header = self.table.header()
-        current = self.table.currentItem()
-        keep = current.data(0, _ENTRY).name if current is not None else ""
+        current = self.table.currentIndex()
+        keep = self.model.entry(current.row()).name if current.isValid() else ""
         entries = sorted_entries(
             self.listing.entries, header.sortIndicatorSection(), header.sortIndicatorOrder()
         )
-        self.table.clear()
-        self.table.addTopLevelItems([self._row(entry) for entry in entries])
-        again = keep and self._find(keep)
-        if again:  # a re-sort keeps the row the keyboard was on
-            self.table.setCurrentItem(again, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
-
-    def _find(self, name: str) -> QTreeWidgetItem | None:
-        for index in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(index)
-            if item.data(0, _ENTRY).name == name:
-                return item
-        return None
+        self.model.set_entries(entries)
+        again = self.model.row_of(keep) if keep else -1
+        if again >= 0:  # a re-sort keeps the row the keyboard was on
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(again, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
 
     def _show_error(self, path: str, text: str) -> None:
         self.listing = None
-        self.table.clear()
+        self.model.set_entries(())
         self.table.hide()
         self.note.hide()
         self.empty.setText(f"Cannot list {path}.\n{text}")
@@ -369,49 +361,30 @@ class FilesTab(QWidget):
             icon = self._icons[which] = self.style().standardIcon(which)
         return icon
 
-    def _row(self, entry: FileEntry) -> QTreeWidgetItem:
+    def _entry_icon(self, entry: FileEntry) -> QIcon:
         if entry.kind == DIR:
-            icon = QStyle.StandardPixmap.SP_DirIcon
-        elif entry.kind == LINK:
-            icon = (
-                QStyle.StandardPixmap.SP_DirLinkIcon
-                if entry.target_is_dir
-                else QStyle.StandardPixmap.SP_FileLinkIcon
-            )
-        else:
-            icon = QStyle.StandardPixmap.SP_FileIcon
-        modified = datetime.fromtimestamp(entry.modified) if entry.modified else None
-        size = "" if entry.kind == DIR else humanize.size(entry.size)
-        texts = (
-            entry.name,
-            size,
-            entry.mode,
-            entry.owner,
-            modified.strftime("%Y-%m-%d %H:%M") if modified else "",
-            entry.target,
-        )
-        row = QTreeWidgetItem(list(texts))
-        row.setIcon(0, self._icon(icon))
-        row.setData(0, _ENTRY, entry)
-        row.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        kind = {DIR: "folder", LINK: "link"}.get(entry.kind, "file")
-        row.setToolTip(0, f"{entry.name} ({kind}{' to ' + entry.target if entry.target else ''})")
-        return row
+            return self._icon(QStyle.StandardPixmap.SP_DirIcon)
+        if entry.kind == LINK:
+            if entry.target_is_dir:
+                return self._icon(QStyle.StandardPixmap.SP_DirLinkIcon)
+            return self._icon(QStyle.StandardPixmap.SP_FileLinkIcon)
+        return self._icon(QStyle.StandardPixmap.SP_FileIcon)
 
-    def _on_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        entry: FileEntry | None = item.data(0, _ENTRY)
+    def _on_activated(self, index: QModelIndex) -> None:
+        entry: FileEntry | None = index.data(ENTRY_ROLE) if index.isValid() else None
         if entry is not None and entry.opens_as_directory:
             self.go(join(self.path, entry.name))
 
     def selected_entries(self) -> list[FileEntry]:
-        return [item.data(0, _ENTRY) for item in self.table.selectedItems()]
+        rows = self.table.selectionModel().selectedRows()
+        return [self.model.entry(index.row()) for index in sorted(rows, key=QModelIndex.row)]
 
     def _context_menu(self, position) -> None:
-        item = self.table.itemAt(position)
+        index = self.table.indexAt(position)
         menu = QMenu(self)
-        entry = item.data(0, _ENTRY) if item is not None else None
+        entry = index.data(ENTRY_ROLE) if index.isValid() else None
         if entry is not None and entry.opens_as_directory:
-            menu.addAction("Open", lambda: self._on_activated(item))
+            menu.addAction("Open", lambda: self._on_activated(index))
         if entry is not None:
             menu.addAction("Download…", self.ask_download)
             menu.addAction("Download as .tar…", lambda: self.ask_download(as_tar=True))
