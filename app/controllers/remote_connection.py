@@ -60,6 +60,7 @@ class RemoteConnectionController(QObject):
         self._cli_factory = cli_factory
         self._pool = pool
         self._known_hosts = known_hosts  # None: ~/.ssh/known_hosts, as OpenSSH
+        self.committing = False  # Podman's list is being written: an add ends soon
 
     @staticmethod
     def validate(name: str, uri: str, identity: str) -> str:
@@ -80,10 +81,15 @@ class RemoteConnectionController(QObject):
                 raise NotAdded("The host key was not trusted; nothing was added.")
             await self._pool.run(trust_host_key, check, self._known_hosts)
         self.progress.emit("Adding the connection…")
+        # From here on the add is not abandoned (it takes a moment): a cancelled wait
+        # would leave a connection in Podman's list that the window says was not added.
+        self.committing = True
         try:
             warning = await self._pool.run(add_connection, self._cli_factory(), name, uri, identity)
         except CommandFailed as exc:
             raise NotAdded(f"podman system connection add failed: {exc.message}") from None
+        finally:
+            self.committing = False
         _log.info("added connection %s (%s)", name, uri)
         self.added.emit(name, warning)
         return warning

@@ -46,6 +46,7 @@ class RemoteConnectionDialog(QDialog):
         self.setWindowTitle("Add Remote Connection")
         self._remotes = remotes
         self._spawn = spawn
+        self._task: asyncio.Future | None = None
         self.name = QLineEdit(self)
         self.name.setObjectName("remoteName")
         self.uri = QLineEdit(self)
@@ -114,8 +115,18 @@ class RemoteConnectionDialog(QDialog):
         if problem:
             self._say(problem, error=True)
             return
-        self.buttons.setEnabled(False)
-        self._spawn(self._add(name, uri, identity))
+        self._set_busy(True)
+        self._task = self._spawn(self._add(name, uri, identity))
+
+    def _set_busy(self, busy: bool) -> None:
+        # Cancel stays: a host that never answers must not hold the dialog open.
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
+        for field in (self.name, self.uri, self.identity):
+            field.setReadOnly(busy)
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     async def _add(self, name: str, uri: str, identity: str) -> None:
         self._remotes.progress.connect(self._say)
@@ -126,7 +137,7 @@ class RemoteConnectionDialog(QDialog):
             return
         finally:
             self._remotes.progress.disconnect(self._say)
-            self.buttons.setEnabled(True)
+            self._set_busy(False)
         self.added.emit(name, warning)
         if warning:
             # Not QMessageBox.warning(): a nested event loop inside a task breaks qasync.
@@ -142,9 +153,15 @@ class RemoteConnectionDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        # Not while an add runs (its buttons are disabled then): it reports back here.
-        if self.buttons.isEnabled():
-            super().reject()
+        """Cancel: while the host is being checked, stop waiting for it (nothing was added
+        yet); while Podman's list is written (a moment), let that finish first."""
+        if self.busy:
+            if self._remotes.committing:
+                self._say("Finishing the add…")
+                return
+            assert self._task is not None
+            self._task.cancel()
+        super().reject()
 
     async def confirm_host_key(self, info: HostKeyInfo) -> bool:
         """Ask whether to trust the key; a window-modal box, awaited (not a nested loop)."""
@@ -163,7 +180,9 @@ class RemoteConnectionDialog(QDialog):
         answered = asyncio.get_event_loop().create_future()
         box.finished.connect(lambda _r: answered.done() or answered.set_result(None))
         box.open()
-        await answered
-        trusted = box.clickedButton() is trust
-        box.deleteLater()
-        return trusted
+        try:
+            await answered
+            return box.clickedButton() is trust
+        finally:  # answered, or the add was cancelled with the question open
+            box.close()
+            box.deleteLater()

@@ -5,10 +5,11 @@ test, set default, remove."""
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.controllers.connection_manager import ConnectionManager
 from app.controllers.machine_controller import MachineController
@@ -162,3 +163,28 @@ def test_manager_refreshes_its_list_after_an_add(qtbot, qloop, cli, tmp_path, mo
         spawn(manager.refresh_discovery())
     assert changed.args[0].by_name("later") is not None
     manager.shutdown()
+
+
+def test_cancel_while_a_silent_host_is_checked_closes_and_adds_nothing(qtbot, qloop, cli, remotes):
+    """A real listener that accepts and never speaks SSH: the host-key check waits on it,
+    and Cancel must not."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        port = silent.getsockname()[1]
+        dialog = RemoteConnectionDialog(remotes, spawn)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.name.setText("silent")
+        dialog.uri.setText(f"ssh://core@127.0.0.1:{port}/run/podman/podman.sock")
+        dialog.buttons.accepted.emit()
+        assert dialog.busy
+        qtbot.waitUntil(lambda: dialog.status.text() == "Checking the host key…", timeout=2_000)
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+        cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel.isEnabled()
+        with qtbot.waitSignal(dialog.rejected, timeout=2_000):
+            cancel.click()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=2_000)
+        assert not dialog.isVisible() and "silent" not in _names(cli)
+    finally:
+        silent.close()  # the abandoned check ends on the closed connection
