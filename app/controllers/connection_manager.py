@@ -258,7 +258,10 @@ class ConnectionManager(QObject):
         )
 
     def _private_address(self, connection: Connection) -> str:
-        digest = hashlib.sha1(connection.uri.encode()).hexdigest()[:10]
+        # By name as well: two names for one address (a switch between them) each need
+        # a listener of their own while the other's is still open.
+        key = f"{connection.name}\0{connection.uri}"
+        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
         return f"unix://{paths.runtime_dir() / f'proxy-{digest}.sock'}"
 
     def _ssh_runner(self, connection: Connection, listen: str) -> ProxyRunner:

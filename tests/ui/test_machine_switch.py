@@ -76,6 +76,20 @@ def test_switching_between_a_unix_and_an_ssh_connection_replaces_the_rows(
     assert manager.settings.last_connection == "local-podman"
 
 
+def test_two_names_for_one_ssh_address_switch_between_each_other(qtbot, manager, podman, sshd):
+    """Each connection's proxy listens at its own address: the second one's must not
+    find the first one's still listening (two names for one host: root and a user)."""
+    podman.cli("create", "--name", "there", TEST_IMAGE, "true")
+    uri = sshd.uri(podman.socket_path)
+    one = Connection("box", uri, identity=str(sshd.client_key), is_machine=True)
+    other = Connection("box-again", uri, identity=str(sshd.client_key), is_machine=True)
+    first = _switch(qtbot, manager, one)
+    second = _switch(qtbot, manager, other)
+    assert _names(second) == {"there"} and manager.session is second
+    assert second.endpoint_uri != first.endpoint_uri
+    assert _names(_switch(qtbot, manager, one)) == {"there"}
+
+
 def test_a_failed_switch_keeps_the_previous_connection_and_says_why(
     qtbot, manager, podman, sshd, tmp_path
 ):
