@@ -72,9 +72,9 @@ class ContainersView(ResourceView):
         self.group_by_pod.setChecked(settings.group_containers_by_pod)
         self.grouping.set_on(self.group_by_pod.isChecked())
         self.group_by_pod.toggled.connect(self._on_group_by_pod)
-        self.top.addWidget(self.scope)
-        self.top.addWidget(self.group_by_pod)
-        self.top.addWidget(self.show_infra)
+        self.add_beside(self.scope)
+        self.add_beside(self.group_by_pod)
+        self.add_beside(self.show_infra)
         self._scopes: list[tuple[str, str]] = []
         self.model.count_changed.connect(self._refresh_scopes)
         self.model.dataChanged.connect(lambda *_: self._refresh_scopes())

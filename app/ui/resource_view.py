@@ -114,7 +114,13 @@ class ResourceView(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.toolbar, 1)
         self.top = top
+        # Controls beside the toolbar (add_beside) move down to a row of their own when
+        # the page is too narrow for both, so the toolbar keeps its actions in view.
+        self.below = QHBoxLayout()
+        self.below.setContentsMargins(6, 0, 0, 0)
+        self._beside: list[QWidget] = []
         layout.addLayout(top)
+        layout.addLayout(self.below)
         layout.addWidget(self.body, 1)
 
         self.tree.selectionModel().selectionChanged.connect(self.update_actions)
@@ -147,6 +153,34 @@ class ResourceView(QWidget):
         self.toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return action
 
+    def add_beside(self, widget: QWidget) -> None:
+        """A control shown beside the toolbar (or under it on a narrow page)."""
+        self._beside.append(widget)
+        self.top.addWidget(widget)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_beside()
+
+    def _place_beside(self) -> None:
+        if not self._beside:
+            return
+        spacing = max(self.top.spacing(), 0)
+        needed = self.toolbar.sizeHint().width() + sum(
+            w.sizeHint().width() + spacing for w in self._beside if not w.isHidden()
+        )
+        under = needed > self.width()
+        if under == (self.below.count() > 0):
+            return
+        for widget in self._beside:
+            (self.top if under else self.below).removeWidget(widget)
+            (self.below if under else self.top).addWidget(widget)
+        if under:
+            self.below.addStretch(1)
+        else:
+            stretch = self.below.takeAt(0)
+            del stretch
+
     def update_actions(self) -> None:
         """Enable what the selection and the connection allow."""
 
@@ -154,8 +188,7 @@ class ResourceView(QWidget):
         """Tab goes through the toolbar, the controls beside it, then the list (or what
         stands in for it when empty)."""
         toolbar = [self.toolbar.widgetForAction(a) for a in self.toolbar.actions()]
-        beside = [self.top.itemAt(i).widget() for i in range(1, self.top.count())]
-        controls = [w for w in (*toolbar, *beside) if w is not None and w.focusPolicy()]
+        controls = [w for w in (*toolbar, *self._beside) if w is not None and w.focusPolicy()]
         return [*controls, self.tree, self.empty]
 
     def focus_list(self) -> None:

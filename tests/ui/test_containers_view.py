@@ -293,6 +293,33 @@ def test_empty_state_says_how_to_run_a_container(qtbot, podman, shell):
     assert "podman run -d -p 8080:80 docker.io/library/nginx" in view.empty.text()
 
 
+def test_on_a_narrow_page_the_toggles_move_under_the_toolbar(qtbot, podman, shell):
+    """With the transfers panel open the page narrows: the toolbar keeps every action in
+    view and the pod toggles take a row of their own (they overflowed behind »)."""
+    manager, window = shell
+    open_and_wait(qtbot, manager, podman.uri)
+    view = window.containers
+    toggles = [view.group_by_pod, view.show_infra]
+    window.resize(1400, 600)
+    qtbot.waitUntil(lambda: view.below.count() == 0)
+    assert all(view.top.indexOf(t) > 0 for t in toggles)
+    # Room for the toolbar's actions, not for the toggles beside them as well.
+    actions = view.toolbar.sizeHint().width()
+    window.resize(window.width() - view.width() + actions + 40, 600)
+    qtbot.waitUntil(lambda: view.below.count() > 0)
+    assert all(view.below.indexOf(t) >= 0 and view.top.indexOf(t) < 0 for t in toggles)
+    qtbot.waitUntil(lambda: view.toolbar.width() >= actions)  # no » overflow
+    order = view.focus_order()
+    assert (
+        order.index(view.toolbar.widgetForAction(view.remove))
+        < order.index(view.group_by_pod)
+        < order.index(view.tree)
+    )
+    window.resize(1400, 600)
+    qtbot.waitUntil(lambda: view.below.count() == 0)
+    assert all(view.top.indexOf(t) > 0 for t in toggles)
+
+
 def test_keyboard_delete_asks_first_and_f5_ctrl_f_are_wired(qtbot, podman, shell):
     manager, window = shell
     cid = run(podman, "by-keyboard")
