@@ -40,9 +40,8 @@ from app.engine.errors import PodmanError
 from app.engine.streams.records import (
     STDERR,
     LogLine,
-    Record,
     StreamState,
-    to_row,
+    split_timestamp,
 )
 from app.support import log
 from app.support.concurrency import TaskSet
@@ -73,15 +72,17 @@ class LogsTab(QWidget):
         self.controller = controller
         controller.records_waiting.connect(self._wake)
         controller.state_changed.connect(self._on_state)
-        # Records from the stream, decoded when shown. Bounded: in a flood the oldest
-        # are skipped (and counted) so the view stays close to what is written now.
-        self._pending: deque[Record] = deque(maxlen=MAX_PENDING)
+        # Lines from the stream as the controller packed them, [streams, lines, first
+        # not taken], decoded when shown. Bounded: in a flood the oldest are skipped (and
+        # counted) so the view stays close to what is written now.
+        self._pending: deque[list] = deque()
+        self._waiting = 0  # lines in ``_pending``
         self._replay: deque[Row] = deque()  # kept rows to show again (rerender)
         self.received = 0  # lines that came from the stream
         self._store: deque[Row] = deque(maxlen=MAX_LINES)
         self._skipped = 0
         self._ansi_state: dict[int, ansi.Style] = {}
-        self._timestamps: dict[str, str] = {}  # recent ones, to share (see _decoded)
+        self._timestamps: dict[str, str] = {}  # recent ones, to share (see _take_pending)
         self._matches: list[Match] = []
         self._match_index = -1  # the current match, the one the count names
         self._tasks = TaskSet("logs tab", _log)
@@ -204,12 +205,52 @@ class LogsTab(QWidget):
             self._flush_timer.start(FLUSH_MS)
 
     def _take_inbox(self) -> None:
-        """Move what the controller queued into ``_pending``."""
+        """Move what the controller queued into ``_pending``, skipping the oldest lines
+        beyond MAX_PENDING."""
         pending = self._pending
-        for records in self.controller.take():
-            self.received += len(records)
-            self._skipped += max(0, len(pending) + len(records) - MAX_PENDING)
-            pending.extend(records)
+        for streams, lines in self.controller.take():
+            pending.append([streams, lines, 0])
+            self.received += len(streams)
+            self._waiting += len(streams)
+        while self._waiting > MAX_PENDING:
+            head = pending[0]
+            left = len(head[0]) - head[2]
+            extra = self._waiting - MAX_PENDING
+            gone = min(left, extra)
+            self._skipped += gone
+            self._waiting -= gone
+            if gone == left:
+                pending.popleft()
+            else:
+                head[2] += gone
+
+    def _take_pending(self, count: int) -> list[Row]:
+        """Up to ``count`` waiting lines, decoded into rows (from the oldest batch)."""
+        head = self._pending[0]
+        streams, lines, start = head
+        if isinstance(lines, bytes):
+            # Decoded once it is next: one call for the batch (~400 lines) is cheaper
+            # than one a line, and the lines skipped before never are.
+            lines = head[1] = lines.decode("utf-8", "replace").split("\n")
+        stop = min(len(streams), start + count)
+        head[2] = stop
+        if stop == len(streams):
+            self._pending.popleft()
+        self._waiting -= stop - start
+        # The lines of one timestamp share one string: Podman 4.3 writes whole seconds
+        # (docs/podman-notes.md, "Container logs"), so in a flood thousands of lines
+        # carry the same one, and a copy each would be ~70 bytes a line.
+        shared = self._timestamps
+        rows = []
+        for stream, line in zip(streams[start:stop], lines[start:stop], strict=True):
+            timestamp, text = split_timestamp(line)
+            same = shared.get(timestamp)
+            if same is None:
+                if len(shared) > 1000:
+                    shared.clear()
+                same = shared[timestamp] = timestamp
+            rows.append((stream, same, text.rstrip("\r")))
+        return rows
 
     # -- the view ------------------------------------------------------------------------
 
@@ -231,10 +272,12 @@ class LogsTab(QWidget):
             limit = MAX_LINES if rows else MAX_PER_FLUSH
             pop = queue.popleft
             while queue and shown < limit and time.perf_counter() < deadline:
-                count = min(len(queue), 100)
-                shown += count
-                taken = [pop() for _ in range(count)]
-                self._append(taken if rows else self._decoded(taken))
+                if rows:
+                    taken = [pop() for _ in range(min(len(queue), 100))]
+                else:
+                    taken = self._take_pending(100)
+                shown += len(taken)
+                self._append(taken)
         self._trim()
         if at_bottom:
             self.view.scrollToBottom()
@@ -256,22 +299,6 @@ class LogsTab(QWidget):
     def _append(self, lines: list[Row]) -> None:
         self._store.extend(lines)
         self.view.model().append(self._shown(lines))
-
-    def _decoded(self, records: list[Record]) -> list[Row]:
-        """The records as rows, the lines of one timestamp sharing one string: Podman
-        4.3 writes whole seconds (docs/podman-notes.md, "Container logs"), so in a flood
-        thousands of lines carry the same one, and a copy each would be ~70 bytes a line."""
-        shared = self._timestamps
-        rows = []
-        for record in records:
-            stream, timestamp, text = to_row(record)
-            same = shared.get(timestamp)
-            if same is None:
-                if len(shared) > 1000:
-                    shared.clear()
-                same = shared[timestamp] = timestamp
-            rows.append((stream, same, text))
-        return rows
 
     def _shown(self, lines: Iterable[Row]) -> list[Line]:
         """The rows the view shows: those of the chosen streams, the very tuples kept
