@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -46,7 +45,8 @@ from app.engine.streams.records import (
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
-from app.ui.inspector.log_view import MUTED_COLOR, NOTICE, Line, LogView
+from app.ui.inspector.log_lines import NOTICE, LineStore, Row
+from app.ui.inspector.log_view import MUTED_COLOR, LogView
 
 _log = log.get("ui")
 
@@ -58,7 +58,6 @@ MAX_MATCHES = 5000
 # every line shown costs Qt layout and, later, compaction of the whole document.
 MAX_PER_FLUSH = 400
 MAX_PENDING = 50_000  # about six seconds of showing at that pace
-Row = tuple[int, str, str]  # (stream, timestamp, text): see records.to_row
 Match = tuple[int, int]  # (row, column) in the view's lines
 
 
@@ -77,11 +76,8 @@ class LogsTab(QWidget):
         # counted) so the view stays close to what is written now.
         self._pending: deque[list] = deque()
         self._waiting = 0  # lines in ``_pending``
-        self._replay: deque[Row] = deque()  # kept rows to show again (rerender)
         self.received = 0  # lines that came from the stream
-        self._store: deque[Row] = deque(maxlen=MAX_LINES)
         self._skipped = 0
-        self._ansi_state: dict[int, ansi.Style] = {}
         self._timestamps: dict[str, str] = {}  # recent ones, to share (see _take_pending)
         self._matches: list[Match] = []
         self._match_index = -1  # the current match, the one the count names
@@ -257,7 +253,7 @@ class LogsTab(QWidget):
     def _flush(self) -> None:
         if not self._closed:
             self._take_inbox()
-        if not (self._pending or self._replay or self._skipped):
+        if not (self._pending or self._skipped):
             return
         deadline = time.perf_counter() + BUDGET_S
         at_bottom = self.view.at_bottom()
@@ -266,79 +262,58 @@ class LogsTab(QWidget):
             self._skipped = 0
             self._append([note])
         shown = 0
-        for queue, rows in ((self._replay, True), (self._pending, False)):
-            # Kept rows shown again need no decoding and nothing is skipped among them:
-            # only the time budget limits them.
-            limit = MAX_LINES if rows else MAX_PER_FLUSH
-            pop = queue.popleft
-            while queue and shown < limit and time.perf_counter() < deadline:
-                if rows:
-                    taken = [pop() for _ in range(min(len(queue), 100))]
-                else:
-                    taken = self._take_pending(100)
-                shown += len(taken)
-                self._append(taken)
+        while self._pending and shown < MAX_PER_FLUSH and time.perf_counter() < deadline:
+            taken = self._take_pending(100)
+            shown += len(taken)
+            self._append(taken)
         self._trim()
         if at_bottom:
             self.view.scrollToBottom()
-        if self._pending or self._replay or self.controller.waiting:
+        if self._pending or self.controller.waiting:
             # Keep going at the same pace: in a flood the window stays mostly idle, and
             # whatever cannot be shown in time is skipped (see above), never queued up.
             self._flush_timer.start(FLUSH_MS)
         self.flushed.emit()
-        waiting = self._pending or self._replay
-        if self.search.text() and not waiting and not self._search_timer.isActive():
+        if self.search.text() and not self._pending and not self._search_timer.isActive():
             self._search_timer.start()
 
     def _trim(self) -> None:
-        """Keep the view at MAX_LINES lines, dropping the oldest (matches move up)."""
+        """Keep MAX_LINES lines, of every stream, dropping the oldest (matches move up)."""
         gone = self.view.model().trim(MAX_LINES)
         if gone:
             self._shift_matches(-gone)
 
-    def _append(self, lines: list[Row]) -> None:
-        self._store.extend(lines)
-        self.view.model().append(self._shown(lines))
-
-    def _shown(self, lines: Iterable[Row]) -> list[Line]:
-        """The rows the view shows: those of the chosen streams, the very tuples kept
-        (the view works out stamps when it paints), but for a line that starts inside a
-        colour run on from the line before, which carries that style as a fourth item."""
-        which = self.streams.currentIndex()  # 0 both, 1 stdout, 2 stderr
-        shown: list[Line] = []
-        states = self._ansi_state
-        plain = ansi.PLAIN
-        for row in lines:
-            stream, _timestamp, text = row
-            if which and stream != NOTICE and (stream == STDERR) != (which == 2):
-                continue
-            style = states.get(stream, plain)
-            if "\x1b" in text:
-                states[stream] = ansi.parse(text, style)[1]
-            shown.append(row if style is plain or style == plain else (*row, style))
-        return shown
+    def _append(self, rows: list[Row]) -> None:
+        self.view.model().append(rows)
 
     def rerender(self) -> None:
-        """Show the kept lines again (timestamps or streams changed), in batches."""
-        kept = list(self._store)
-        self._store.clear()
-        self._ansi_state.clear()
-        self.view.model().clear()
-        self.view.model().set_show_stamps(self.timestamps.isChecked())
+        """Show the kept lines again: timestamps or the streams shown changed."""
+        model = self.view.model()
+        model.set_show_stamps(self.timestamps.isChecked())
+        model.set_streams(self.streams.currentIndex())
         self._matches = []
-        self._replay.extendleft(reversed(kept))
-        self._flush()
+        self._match_index = -1
+        self._highlight()
+        self._update_match_label()
+        if self.search.text():
+            self._search_timer.start()
+        self.view.scrollToBottom()
+        self.flushed.emit()
 
     def plain_text(self) -> str:
         return "\n".join(self.view.model().plain_lines())
 
     def kept_lines(self) -> list[LogLine]:
-        """The lines the view keeps (its own notes left out)."""
-        return [LogLine(*row) for row in self._store if row[0] != NOTICE]
+        """The lines the view keeps, shown or not (its own notes left out)."""
+        return [LogLine(*row) for row in self._store.rows() if row[0] != NOTICE]
+
+    @property
+    def _store(self) -> LineStore:
+        return self.view.model().store
 
     def last_line(self) -> str:
         model = self.view.model()
-        return model.plain(len(model.lines) - 1) if model.lines else ""
+        return model.plain(model.count() - 1) if model.count() else ""
 
     @property
     def line_count(self) -> int:
@@ -349,16 +324,16 @@ class LogsTab(QWidget):
 
     async def load_earlier(self) -> int:
         """Prepend the FIRST_LINES lines before the first one shown; returns how many."""
-        first = next((line for line in self._store if line[1]), None)
+        first = next((stamp for stamp in self._store.stamps if stamp), None)
         room = MAX_LINES - len(self._store)
         if first is None or room <= 0 or self._earlier_exhausted:
             return 0
-        shown_at_first = sum(1 for line in self._store if line[1] == first[1])
+        shown_at_first = self._store.stamps.count(first)
         want = min(FIRST_LINES, room)
         self.earlier_button.setEnabled(False)
         self.earlier_button.setText("Loading…")
         try:
-            got = await self.controller.read_earlier(first[1], shown_at_first, want)
+            got = await self.controller.read_earlier(first, shown_at_first, want)
         except PodmanError as exc:
             _log.warning("loading earlier logs of %s failed: %s", self.container_id, exc)
             self.status.setText(f"Could not load earlier lines: {exc}")
@@ -375,18 +350,14 @@ class LogsTab(QWidget):
             self._prepend([tuple(line) for line in got])
         return len(got)
 
-    def _prepend(self, lines: list[Row]) -> None:
+    def _prepend(self, rows: list[Row]) -> None:
         # The line at the top of the view stays there: the earlier ones come above it.
         top = self.view.top_line()
-        saved = dict(self._ansi_state)
-        self._ansi_state.clear()
-        shown = self._shown(lines)
-        self._ansi_state = saved
-        self.view.model().prepend(shown)
-        self._store.extendleft(reversed(lines))
-        self._shift_matches(len(shown))
+        model = self.view.model()
+        shown = model.prepend(rows)
+        self._shift_matches(shown)
         if top >= 0:
-            index = self.view.model().index(self.view.model().first_row(top + len(shown)), 0)
+            index = model.index(model.first_row(top + shown), 0)
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
         self.flushed.emit()
 
@@ -523,7 +494,7 @@ class LogsTab(QWidget):
         lines = [
             f"{f'{line[1]} ' if line[1] else ''}"
             f"{'stderr' if line[0] == STDERR else 'stdout'} {ansi.without_escapes(line[2])}\n"
-            for line in self._store
+            for line in self._store.rows()
             if line[0] != NOTICE
         ]
         try:
