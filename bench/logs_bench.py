@@ -9,7 +9,9 @@ inspector window on its Logs tab, offscreen, as the app runs it. While the flood
   schedstat), plus the most CPU the GUI thread spent between any two beats;
 - the worst gap of an idle 10 ms heartbeat in a process of its own, the same seconds
   (what the machine does to any program; tests/bed/heartbeat.py);
-- what arrived (MB), how long the flood took to reach the window, the app's CPU, its RSS.
+- what arrived (MB), how long the flood took to reach the window, the app's CPU, its
+  peak RSS (``rss_mb``, the figure of issue 16), its RSS with the window open before the
+  flood (``rss_open_mb``) and once the flood is shown (``rss_end_mb``, Linux only).
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ def child(uri: str, shot: str = "") -> None:
                 raise TimeoutError("timed out")
             await asyncio.sleep(0.02)
 
+    def rss_now_mb() -> float:
+        with open("/proc/self/status") as status:  # Linux: the bench's machine
+            kb = next(line.split()[1] for line in status if line.startswith("VmRSS:"))
+        return int(kb) / 1024
+
     async def main() -> dict:
         subprocess.run(["podman", "rm", "-f", "-t", "0", "flood"], capture_output=True)
         subprocess.run(
@@ -87,6 +94,7 @@ def child(uri: str, shot: str = "") -> None:
         logs = window.logs
         tune_for_gui()  # as the app does once started
         cpu0 = time.process_time()
+        rss_open = rss_now_mb()  # the flood begins ~3 s after the container starts
         heart = GuiHeartbeat()
         with ReferenceHeartbeat() as machine:
             heart.start()
@@ -109,6 +117,8 @@ def child(uri: str, shot: str = "") -> None:
             "idle_process_worst_ms": (machine.worst or 0) * 1000,
             "app_cpu_pct": 100 * (time.process_time() - cpu0) / (heart.elapsed),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_open_mb": rss_open,
+            "rss_end_mb": rss_now_mb(),
         }
 
     with loop:
