@@ -12,7 +12,7 @@ import tracemalloc
 from app.controllers.container_logs import ContainerLogs, pack
 from app.engine.streams.records import STDERR, STDOUT
 from app.ui.inspector import ansi
-from app.ui.inspector.log_lines import NOTICE
+from app.ui.inspector.log_lines import COMPACT_AT, NOTICE
 from app.ui.inspector.log_view import BOTH, STDERR_ONLY, STDOUT_ONLY, LogView
 from app.ui.inspector.logs_tab import MAX_LINES, MAX_PENDING, LogsTab
 
@@ -41,8 +41,10 @@ def test_a_million_lines_keep_the_configured_number_and_memory_stays_bounded(qtb
             blocks.append(sys.getallocatedblocks())
     store = model.store
     assert len(store) == MAX_LINES and model.rowCount() == MAX_LINES
-    assert len(store.streams) == len(store.stamps) == len(store.styles) == MAX_LINES
+    # The columns are cut every COMPACT_AT forgotten lines, not on each trim.
+    assert MAX_LINES <= store.held < MAX_LINES + COMPACT_AT
     assert store.base == 1_000_000 - MAX_LINES  # the oldest went, the newest stayed
+    assert store.block_count == MAX_LINES // batch  # the texts' strings went with them
     assert model.plain(0).endswith("line 0900000 of the flood")
     assert model.plain(MAX_LINES - 1).endswith("line 0999999 of the flood")
     # Nine times the kept lines went through after the first 100,000: the objects kept
@@ -50,20 +52,25 @@ def test_a_million_lines_keep_the_configured_number_and_memory_stays_bounded(qtb
     assert max(blocks[1:]) - blocks[1] < 5_000, blocks
 
 
-def test_a_kept_line_costs_its_text_and_a_few_bytes(qtbot):
+def test_a_kept_line_costs_little_more_than_its_characters(qtbot):
     view = LogView()
     qtbot.addWidget(view)
-    texts = [f"line {i:07d} of the flood" for i in range(50_000)]  # made before measuring
+    model = view.model()
+    text = "0123456789012345678901234567890123456789"  # the flood's 40 characters
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        view.model().append([(STDOUT, STAMP, text) for text in texts])
+        for first in range(0, 50_000, 100):  # as a flood adds them, ~100 at a time
+            model.append([(STDOUT, STAMP, f"{text}{i}") for i in range(first, first + 100)])
         kept = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    # A tuple a line was 64 bytes besides its text (which exists already here); the
-    # columns take a byte of stream, two of style and two pointers (~19 with slack).
-    assert kept / len(texts) < 32, kept / len(texts)
+    assert model.store.text(49_999) == f"{text}49999"
+    # A tuple and a string a line were ~150 bytes besides the characters; the columns
+    # take a byte of stream, two of style, 8 of timestamp and 16 of where the text is.
+    per_line = kept / 50_000 - len(text) - 5
+    assert per_line < 40, per_line
+    print(f"{per_line:.1f} bytes a line besides its characters")
 
 
 def test_the_streams_shown_trimming_prepending_and_wrapping_agree(qtbot):
@@ -82,9 +89,11 @@ def test_the_streams_shown_trimming_prepending_and_wrapping_agree(qtbot):
     assert model.line(0)[2] == "line 0000015 of the flood"
     assert model.prepend(_rows(-3, 3)) == 1  # -3 is on stderr
     assert model.line(0)[2] == "line -000003 of the flood"
+    assert model.store.block_count == 4  # one for each append (the first keeps 16 lines)
     model.set_streams(STDOUT_ONLY)
     assert all(line[0] != STDERR for line in model.lines())
-    assert model.count() == len(model.store) - sum(1 for s in model.store.streams if s == STDERR)
+    store = model.store
+    assert model.count() == sum(1 for i in range(len(store)) if store.stream(i) != STDERR)
     view.set_wrapping(True)
     model.append([(STDOUT, "", "x" * 500)])
     columns = view.columns()

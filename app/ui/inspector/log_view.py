@@ -81,6 +81,10 @@ def style_of(line: Line) -> ansi.Style:
 # Which streams are shown: both, stdout (and a TTY's merged one), stderr. The view's own
 # notes always are.
 BOTH, STDOUT_ONLY, STDERR_ONLY = 0, 1, 2
+_SHOWN = {  # the streams of the lines shown (as LineStore keeps them)
+    STDOUT_ONLY: frozenset(stream for stream in range(256) if stream != STDERR),
+    STDERR_ONLY: frozenset((STDERR, NOTICE_BYTE)),
+}
 
 
 class LogLinesModel(QAbstractListModel):
@@ -131,19 +135,18 @@ class LogLinesModel(QAbstractListModel):
         over every line."""
         store = self.store
         if self._shown is None:
-            return zip(store.stamps, store.texts, strict=True)
-        base, stamps, texts = store.base, store.stamps, store.texts
-        return ((stamps[n - base], texts[n - base]) for n in self._shown)
+            return zip(store.stamps(), store.texts(), strict=True)
+        return self._texts_of(self._shown)
 
-    def _passes(self, start: int, stop: int | None = None) -> array[int]:
+    def _texts_of(self, numbers: Iterable[int]) -> Iterator[tuple[str, str]]:
+        """(timestamp, text) of the store's lines ``numbers``."""
+        store = self.store
+        base, stamp, text = store.base, store.stamp, store.text
+        return ((stamp(n - base), text(n - base)) for n in numbers)
+
+    def _passes(self, start: int = 0, stop: int | None = None) -> array[int]:
         """The numbers of the store's lines ``start:stop`` that are shown."""
-        streams, base = self.store.streams, self.store.base
-        indices = range(start, len(streams) if stop is None else stop)
-        if self.which == STDERR_ONLY:
-            shown = (i for i in indices if streams[i] in (STDERR, NOTICE_BYTE))
-        else:
-            shown = (i for i in indices if streams[i] != STDERR)
-        return array("q", (base + i for i in shown))
+        return self.store.numbers_of(_SHOWN[self.which], start, stop)
 
     # -- what a line shows ---------------------------------------------------------------
 
@@ -247,8 +250,7 @@ class LogLinesModel(QAbstractListModel):
         else:
             numbers = self._passes(start)
             added_lines = len(numbers)
-            base = store.base
-            texts = ((store.stamps[n - base], store.texts[n - base]) for n in numbers)
+            texts = self._texts_of(numbers)
         if not added_lines:
             return 0
         self._measure(rows)
@@ -283,8 +285,7 @@ class LogLinesModel(QAbstractListModel):
         elif numbers is None:
             added = sum(self._row_counts((row[1], row[2]) for row in rows))
         else:
-            base, stamps, texts = store.base, store.stamps, store.texts
-            added = sum(self._row_counts((stamps[n - base], texts[n - base]) for n in numbers))
+            added = sum(self._row_counts(self._texts_of(numbers)))
         self.beginInsertRows(QModelIndex(), 0, added - 1)
         if numbers is not None and self._shown is not None:
             self._shown[:0] = numbers

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from operator import countOf
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -324,11 +325,11 @@ class LogsTab(QWidget):
 
     async def load_earlier(self) -> int:
         """Prepend the FIRST_LINES lines before the first one shown; returns how many."""
-        first = next((stamp for stamp in self._store.stamps if stamp), None)
+        first = next((stamp for stamp in self._store.stamps() if stamp), None)
         room = MAX_LINES - len(self._store)
         if first is None or room <= 0 or self._earlier_exhausted:
             return 0
-        shown_at_first = self._store.stamps.count(first)
+        shown_at_first = countOf(self._store.stamps(), first)
         want = min(FIRST_LINES, room)
         self.earlier_button.setEnabled(False)
         self.earlier_button.setText("Loading…")
