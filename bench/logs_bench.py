@@ -6,7 +6,8 @@ inspector window on its Logs tab, offscreen, as the app runs it. While the flood
 
 - the gaps between 10 ms heartbeats on the GUI thread (worst and p99), split for the
   worst one into the GUI thread's own CPU time and its time waiting for a CPU (Linux
-  schedstat), plus the most CPU the GUI thread spent between any two beats;
+  schedstat), plus the most CPU the GUI thread spent between any two beats (and the
+  mean of the five largest such amounts, ``own_top5_ms``, steadier than the one largest);
 - the worst gap of an idle 10 ms heartbeat in a process of its own, the same seconds
   (what the machine does to any program; tests/bed/heartbeat.py);
 - what arrived (MB), how long the flood took to reach the window, the app's CPU, its
@@ -114,6 +115,7 @@ def child(uri: str, shot: str = "") -> None:
             "worst_cpu_wait_ms": worst[2] * 1000,
             "p99_ms": walls[int(0.99 * (len(walls) - 1))] * 1000,
             "most_own_ms": max(g[1] for g in gaps) * 1000,
+            "own_top5_ms": statistics.mean(sorted(g[1] for g in gaps)[-5:]) * 1000,
             "idle_process_worst_ms": (machine.worst or 0) * 1000,
             "app_cpu_pct": 100 * (time.process_time() - cpu0) / (heart.elapsed),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
