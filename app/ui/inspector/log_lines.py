@@ -22,9 +22,11 @@ from app.ui.inspector import ansi
 
 NOTICE = -1  # the stream of the view's own notes
 NOTICE_BYTE = 255  # how a note's stream is kept in the one byte a line
-# At most this many distinct starting styles are kept; a line that would start in yet
-# another starts plain (its own escapes still colour it).
-MAX_STYLES = 65_535
+# At most this many distinct starting styles are kept (the palette is not trimmed with
+# the lines: a few hundred bytes a style); a line that would start in yet another starts
+# plain, its own escapes still colouring it. Only a log leaving thousands of different
+# 24-bit colours open at its lines' ends would meet it.
+MAX_STYLES = 4096
 COMPACT_AT = 8192  # forgotten lines whose entries are cut from the columns at once
 
 Row = tuple[int, str, str]  # (stream, timestamp, text) as the tab decodes them
