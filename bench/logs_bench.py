@@ -6,10 +6,13 @@ inspector window on its Logs tab, offscreen, as the app runs it. While the flood
 
 - the gaps between 10 ms heartbeats on the GUI thread (worst and p99), split for the
   worst one into the GUI thread's own CPU time and its time waiting for a CPU (Linux
-  schedstat), plus the most CPU the GUI thread spent between any two beats;
+  schedstat), plus the most CPU the GUI thread spent between any two beats (and the
+  mean of the five largest such amounts, ``own_top5_ms``, steadier than the one largest);
 - the worst gap of an idle 10 ms heartbeat in a process of its own, the same seconds
   (what the machine does to any program; tests/bed/heartbeat.py);
-- what arrived (MB), how long the flood took to reach the window, the app's CPU, its RSS.
+- what arrived (MB), how long the flood took to reach the window, the app's CPU, its
+  peak RSS (``rss_mb``, the figure of issue 16), its RSS with the window open before the
+  flood (``rss_open_mb``) and once the flood is shown (``rss_end_mb``, Linux only).
 """
 
 from __future__ import annotations
@@ -71,6 +74,11 @@ def child(uri: str, shot: str = "") -> None:
                 raise TimeoutError("timed out")
             await asyncio.sleep(0.02)
 
+    def rss_now_mb() -> float:
+        with open("/proc/self/status") as status:  # Linux: the bench's machine
+            kb = next(line.split()[1] for line in status if line.startswith("VmRSS:"))
+        return int(kb) / 1024
+
     async def main() -> dict:
         subprocess.run(["podman", "rm", "-f", "-t", "0", "flood"], capture_output=True)
         subprocess.run(
@@ -87,6 +95,7 @@ def child(uri: str, shot: str = "") -> None:
         logs = window.logs
         tune_for_gui()  # as the app does once started
         cpu0 = time.process_time()
+        rss_open = rss_now_mb()  # the flood begins ~3 s after the container starts
         heart = GuiHeartbeat()
         with ReferenceHeartbeat() as machine:
             heart.start()
@@ -106,9 +115,12 @@ def child(uri: str, shot: str = "") -> None:
             "worst_cpu_wait_ms": worst[2] * 1000,
             "p99_ms": walls[int(0.99 * (len(walls) - 1))] * 1000,
             "most_own_ms": max(g[1] for g in gaps) * 1000,
+            "own_top5_ms": statistics.mean(sorted(g[1] for g in gaps)[-5:]) * 1000,
             "idle_process_worst_ms": (machine.worst or 0) * 1000,
             "app_cpu_pct": 100 * (time.process_time() - cpu0) / (heart.elapsed),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_open_mb": rss_open,
+            "rss_end_mb": rss_now_mb(),
         }
 
     with loop:

@@ -1,14 +1,16 @@
-"""A log view that keeps lines, not a text document: a list model over the very row
-tuples the Logs tab keeps, and a delegate that paints only the rows on screen (with
-their ANSI colours and search marks).
+"""A log view that keeps lines, not a text document: a list model over the lines the
+Logs tab keeps, and a delegate that paints only the rows on screen (with their ANSI
+colours and search marks).
 
 A QPlainTextEdit holding 100,000 lines costs ~1.4 KB per line in blocks, layouts and
-formats (RSS 243 MB in bench/logs_bench.py). Here a line is one ``(stream, timestamp,
-text)`` tuple shared with the tab's store; what is shown of it is worked out when it is
-painted: the stamp from a small cache keyed by the second, the kind from the stream.
-Only a line that starts inside a colour (one run on from the line before) gets a tuple
-of its own with that style as a fourth item. Appending is an insert of rows at the end
-and trimming a removal at the top, so a flood costs what is painted, not what is kept.
+formats (RSS 243 MB in bench/logs_bench.py). Here the lines are kept in columns
+(app/ui/inspector/log_lines.py), one store for the tab and the view; what is shown of a
+line is worked out when it is painted: the stamp from a small cache keyed by the
+second, the kind from the stream, its starting colour from the store's palette. While
+one stream is chosen the model keeps the numbers of that stream's lines, so choosing
+another is a pass over the kept lines, not a copy of them. Appending is an insert of
+rows at the end and trimming a removal at the top, so a flood costs what is painted,
+not what is kept.
 The view is a one-column QTableView with fixed row heights: a QListView lays out every
 row again on each scroll to the bottom (~800 ms at 100,000 rows here), a fixed-height
 table never does. Wrapping keeps the heights fixed too: a wrapped line is shown as
@@ -21,6 +23,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -56,17 +59,12 @@ from PySide6.QtWidgets import (
 
 from app.engine.streams.records import STDERR, parse_rfc3339_ns
 from app.ui.inspector import ansi
+from app.ui.inspector.log_lines import NOTICE, NOTICE_BYTE, Line, LineStore, Row
 from app.ui.inspector.search_marks import CURRENT_MATCH, MATCH
 
 STDERR_COLOR = "#d9534f"
 MUTED_COLOR = "#8a8a8a"
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-NOTICE = -1  # the stream of the view's own notes
-# A line: (stream, timestamp, text), or (stream, timestamp, text, style) when it starts in
-# an ANSI style other than plain (a colour may run on from the line before).
-Line = tuple
 
 
 def kind_of(line: Line) -> str:
@@ -80,29 +78,83 @@ def style_of(line: Line) -> ansi.Style:
     return line[3] if len(line) > 3 else ansi.PLAIN
 
 
+# Which streams are shown: both, stdout (and a TTY's merged one), stderr. The view's own
+# notes always are.
+BOTH, STDOUT_ONLY, STDERR_ONLY = 0, 1, 2
+_SHOWN = {  # the streams of the lines shown (as LineStore keeps them)
+    STDOUT_ONLY: frozenset(stream for stream in range(256) if stream != STDERR),
+    STDERR_ONLY: frozenset((STDERR, NOTICE_BYTE)),
+}
+
+
 class LogLinesModel(QAbstractListModel):
     """The shown lines, oldest first, as rows: one per line, or (wrapping at ``columns``)
-    one per screen line of each. Lines are appended, prepended and trimmed in ranges."""
+    one per screen line of each. It keeps every line in ``store`` (whichever streams are
+    shown) and, while one stream is chosen, the numbers of the lines shown. Lines are
+    appended, prepended and trimmed in ranges."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.lines: list[Line] = []
+        self.store = LineStore()
         self.show_stamps = True
+        self.which = BOTH
+        # While one stream is chosen: the store's numbers (LineStore.base) of the lines
+        # shown; None while both are (the shown lines are the store's).
+        self._shown: array[int] | None = None
         self._stamps: dict[str, str] = {}
         self._last: tuple[str, str] = ("", "")  # the last (timestamp, shown): runs share one
         self.widest = 0  # characters of the longest line, for the horizontal extent
         self.columns = 0  # wrapping at this many characters; 0: not wrapping
         # While wrapping: the first row of each line, counted from a base that trimming
         # moves (so a trim does not renumber every line), and the rows after the last.
-        self._starts: list[int] = []
+        self._starts = array("q")
         self._base = 0
         self._end = 0
+
+    # -- the shown lines -----------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many lines are shown."""
+        return len(self.store) if self._shown is None else len(self._shown)
+
+    def line(self, line_no: int) -> Line:
+        """Shown line ``line_no``."""
+        if self._shown is None:
+            return self.store[line_no]
+        return self.store[self._shown[line_no] - self.store.base]
+
+    def lines(self) -> Iterator[Line]:
+        """The shown lines, oldest first."""
+        if self._shown is None:
+            return iter(self.store)
+        store, base = self.store, self.store.base
+        return (store[number - base] for number in self._shown)
+
+    def _texts(self) -> Iterator[tuple[str, str]]:
+        """(timestamp, text) of each shown line: a loop of its own, for a search runs it
+        over every line."""
+        store = self.store
+        if self._shown is None:
+            return zip(store.stamps(), store.texts(), strict=True)
+        return self._texts_of(self._shown)
+
+    def _texts_of(self, numbers: Iterable[int]) -> Iterator[tuple[str, str]]:
+        """(timestamp, text) of the store's lines ``numbers``."""
+        store = self.store
+        base, stamp, text = store.base, store.stamp, store.text
+        return ((stamp(n - base), text(n - base)) for n in numbers)
+
+    def _passes(self, start: int = 0, stop: int | None = None) -> array[int]:
+        """The numbers of the store's lines ``start:stop`` that are shown."""
+        return self.store.numbers_of(_SHOWN[self.which], start, stop)
 
     # -- what a line shows ---------------------------------------------------------------
 
     def stamp(self, line: Line) -> str:
         """The line's timestamp as shown ("" when hidden or when it has none)."""
-        timestamp = line[1]
+        return self._stamp(line[1])
+
+    def _stamp(self, timestamp: str) -> str:
         if not (timestamp and self.show_stamps):
             return ""
         last = self._last
@@ -124,30 +176,27 @@ class LogLinesModel(QAbstractListModel):
         return shown
 
     def plain(self, line_no: int) -> str:
-        """Line ``line_no`` as text: its stamp as shown, its text without escapes."""
-        line = self.lines[line_no]
+        """Shown line ``line_no`` as text: its stamp as shown, its text without escapes."""
+        line = self.line(line_no)
         stamp = self.stamp(line)
         body = ansi.without_escapes(line[2])
         return f"{stamp} {body}" if stamp else body
 
     def plain_lines(self) -> Iterator[str]:
-        """Every line as text (see ``plain``): a loop of its own, for a search runs it
-        over every line."""
-        stamp, without_escapes = self.stamp, ansi.without_escapes
-        for line in self.lines:
-            text = line[2]
+        """Every shown line as text (see ``plain``)."""
+        stamp, without_escapes = self._stamp, ansi.without_escapes
+        for timestamp, text in self._texts():
             body = without_escapes(text) if "\x1b" in text else text
-            shown = stamp(line)
+            shown = stamp(timestamp)
             yield f"{shown} {body}" if shown else body
 
-    def _row_counts(self, lines: Iterable[Line]) -> Iterable[int]:
-        """The rows each line takes while wrapping: its characters shown (escapes left
-        out) over the columns, rounded up. A loop of its own: it runs over every line."""
-        columns, stamp, without_escapes = self.columns, self.stamp, ansi.without_escapes
-        for line in lines:
-            text = line[2]
+    def _row_counts(self, texts: Iterable[tuple[str, str]]) -> Iterable[int]:
+        """The rows each line, (timestamp, text), takes while wrapping: its characters
+        shown (escapes left out) over the columns, rounded up."""
+        columns, stamp, without_escapes = self.columns, self._stamp, ansi.without_escapes
+        for timestamp, text in texts:
             width = len(without_escapes(text)) if "\x1b" in text else len(text)
-            shown = stamp(line)
+            shown = stamp(timestamp)
             if shown:
                 width += len(shown) + 1
             yield max(1, -(-width // columns))
@@ -157,7 +206,7 @@ class LogLinesModel(QAbstractListModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         if parent.isValid():
             return 0
-        return self._end - self._base if self.columns else len(self.lines)
+        return self._end - self._base if self.columns else self.count()
 
     def locate(self, row: int) -> tuple[int, int]:
         """(line, screen line within it) shown at ``row``."""
@@ -188,47 +237,84 @@ class LogLinesModel(QAbstractListModel):
 
     # -- changes -------------------------------------------------------------------------
 
-    def append(self, lines: Sequence[Line]) -> None:
-        if not lines:
-            return
-        self._measure(lines)
+    def append(self, rows: Sequence[Row]) -> int:
+        """Keep ``rows`` after the last line; returns how many of them are shown."""
+        if not rows:
+            return 0
+        store = self.store
+        start = len(store)
+        store.extend(rows)
+        if self._shown is None:
+            added_lines = len(rows)
+            texts: Iterable[tuple[str, str]] = ((row[1], row[2]) for row in rows)
+        else:
+            numbers = self._passes(start)
+            added_lines = len(numbers)
+            texts = self._texts_of(numbers)
+        if not added_lines:
+            return 0
+        self._measure(rows)
         first = self.rowCount()
         if self.columns:
-            starts = list(itertools.accumulate(self._row_counts(lines), initial=self._end))
+            starts = array("q", itertools.accumulate(self._row_counts(texts), initial=self._end))
             added = starts[-1] - self._end
         else:
-            added = len(lines)
+            added = added_lines
         self.beginInsertRows(QModelIndex(), first, first + added - 1)
-        self.lines.extend(lines)
+        if self._shown is not None:
+            self._shown.extend(numbers)
         if self.columns:
             self._starts.extend(starts[:-1])
             self._end = starts[-1]
         self.endInsertRows()
+        return added_lines
 
-    def prepend(self, lines: Sequence[Line]) -> None:
-        if not lines:
-            return
-        self._measure(lines)
-        added = sum(self._row_counts(lines)) if self.columns else len(lines)
+    def prepend(self, rows: list[Row]) -> int:
+        """Keep ``rows`` before the first line; returns how many of them are shown."""
+        if not rows:
+            return 0
+        store = self.store
+        store.prepend(rows)
+        numbers = None if self._shown is None else self._passes(0, len(rows))
+        added_lines = len(rows) if numbers is None else len(numbers)
+        if not added_lines:
+            return 0
+        self._measure(rows)
+        if not self.columns:
+            added = added_lines
+        elif numbers is None:
+            added = sum(self._row_counts((row[1], row[2]) for row in rows))
+        else:
+            added = sum(self._row_counts(self._texts_of(numbers)))
         self.beginInsertRows(QModelIndex(), 0, added - 1)
-        self.lines[:0] = lines
+        if numbers is not None and self._shown is not None:
+            self._shown[:0] = numbers
         if self.columns:
             self._restart()
         self.endInsertRows()
+        return added_lines
 
     def trim(self, keep: int) -> int:
-        """Drop the oldest lines beyond ``keep``; returns how many went."""
-        extra = len(self.lines) - keep
+        """Forget the oldest lines beyond ``keep`` (shown or not); returns how many
+        shown lines went."""
+        store = self.store
+        extra = len(store) - keep
         if extra <= 0:
             return 0
-        rows = self.first_row(extra)
-        self.beginRemoveRows(QModelIndex(), 0, rows - 1)
-        del self.lines[:extra]
-        if self.columns:
-            self._base = self._starts[extra]
-            del self._starts[:extra]
-        self.endRemoveRows()
-        return extra
+        shown = self._shown
+        gone = extra if shown is None else bisect.bisect_left(shown, store.base + extra)
+        if gone:
+            rows = self.first_row(gone)
+            self.beginRemoveRows(QModelIndex(), 0, rows - 1)
+        store.drop_first(extra)
+        if gone:
+            if self._shown is not None:
+                del self._shown[:gone]
+            if self.columns:
+                self._base = self._starts[gone]
+                del self._starts[:gone]
+            self.endRemoveRows()
+        return gone
 
     def set_show_stamps(self, on: bool) -> None:
         """Show timestamps (or not); the lines stay, their rows are counted again."""
@@ -239,11 +325,22 @@ class LogLinesModel(QAbstractListModel):
         self._restart()
         self.endResetModel()
 
+    def set_streams(self, which: int) -> None:
+        """Show both streams (BOTH), or only STDOUT_ONLY or STDERR_ONLY's lines."""
+        if which == self.which:
+            return
+        self.beginResetModel()
+        self.which = which
+        self._shown = None if which == BOTH else self._passes(0)
+        self._restart()
+        self.endResetModel()
+
     def clear(self) -> None:
         self.beginResetModel()
-        self.lines = []
+        self.store.clear()
+        self._shown = None if self.which == BOTH else array("q")
         self.widest = 0
-        self._starts, self._base, self._end = [], 0, 0
+        self._starts, self._base, self._end = array("q"), 0, 0
         self.endResetModel()
 
     def set_columns(self, columns: int) -> None:
@@ -257,15 +354,16 @@ class LogLinesModel(QAbstractListModel):
 
     def _restart(self) -> None:
         if not self.columns:
-            self._starts, self._base, self._end = [], 0, 0
+            self._starts, self._base, self._end = array("q"), 0, 0
             return
-        starts = list(itertools.accumulate(self._row_counts(self.lines), initial=0))
+        starts = array("q", itertools.accumulate(self._row_counts(self._texts()), initial=0))
         self._starts, self._base, self._end = starts[:-1], 0, starts[-1]
 
-    def _measure(self, lines: Iterable[Line]) -> None:
+    def _measure(self, rows: Iterable[Row]) -> None:
         # Escapes make a line look longer than it shows, and a timestamp as written is
-        # longer than as shown: a little too wide is harmless.
-        longest = max(len(line[1]) + len(line[2]) + 1 for line in lines)
+        # longer than as shown: a little too wide is harmless. (Lines of a stream not
+        # shown count too: harmless, and the width does not jump when it is shown.)
+        longest = max(len(row[1]) + len(row[2]) + 1 for row in rows)
         self.widest = max(self.widest, longest)
 
 
@@ -282,7 +380,7 @@ class LineDelegate(QStyledItemDelegate):
         view = self.view
         model = view.model()
         line_no, part = model.locate(index.row())
-        line = model.lines[line_no]
+        line = model.line(line_no)
         stamp, text, style, kind = model.stamp(line), line[2], style_of(line), kind_of(line)
         rect = option.rect
         palette = option.palette

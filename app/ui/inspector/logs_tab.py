@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable
+from operator import countOf
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -40,14 +40,14 @@ from app.engine.errors import PodmanError
 from app.engine.streams.records import (
     STDERR,
     LogLine,
-    Record,
     StreamState,
-    to_row,
+    split_timestamp,
 )
 from app.support import log
 from app.support.concurrency import TaskSet
 from app.ui.inspector import ansi
-from app.ui.inspector.log_view import MUTED_COLOR, NOTICE, Line, LogView
+from app.ui.inspector.log_lines import NOTICE, LineStore, Row
+from app.ui.inspector.log_view import MUTED_COLOR, LogView
 
 _log = log.get("ui")
 
@@ -59,7 +59,6 @@ MAX_MATCHES = 5000
 # every line shown costs Qt layout and, later, compaction of the whole document.
 MAX_PER_FLUSH = 400
 MAX_PENDING = 50_000  # about six seconds of showing at that pace
-Row = tuple[int, str, str]  # (stream, timestamp, text): see records.to_row
 Match = tuple[int, int]  # (row, column) in the view's lines
 
 
@@ -73,15 +72,14 @@ class LogsTab(QWidget):
         self.controller = controller
         controller.records_waiting.connect(self._wake)
         controller.state_changed.connect(self._on_state)
-        # Records from the stream, decoded when shown. Bounded: in a flood the oldest
-        # are skipped (and counted) so the view stays close to what is written now.
-        self._pending: deque[Record] = deque(maxlen=MAX_PENDING)
-        self._replay: deque[Row] = deque()  # kept rows to show again (rerender)
+        # Lines from the stream as the controller packed them, [streams, lines, first
+        # not taken], decoded when shown. Bounded: in a flood the oldest are skipped (and
+        # counted) so the view stays close to what is written now.
+        self._pending: deque[list] = deque()
+        self._waiting = 0  # lines in ``_pending``
         self.received = 0  # lines that came from the stream
-        self._store: deque[Row] = deque(maxlen=MAX_LINES)
         self._skipped = 0
-        self._ansi_state: dict[int, ansi.Style] = {}
-        self._timestamps: dict[str, str] = {}  # recent ones, to share (see _decoded)
+        self._timestamps: dict[str, str] = {}  # recent ones, to share (see _take_pending)
         self._matches: list[Match] = []
         self._match_index = -1  # the current match, the one the count names
         self._tasks = TaskSet("logs tab", _log)
@@ -204,19 +202,59 @@ class LogsTab(QWidget):
             self._flush_timer.start(FLUSH_MS)
 
     def _take_inbox(self) -> None:
-        """Move what the controller queued into ``_pending``."""
+        """Move what the controller queued into ``_pending``, skipping the oldest lines
+        beyond MAX_PENDING."""
         pending = self._pending
-        for records in self.controller.take():
-            self.received += len(records)
-            self._skipped += max(0, len(pending) + len(records) - MAX_PENDING)
-            pending.extend(records)
+        for streams, lines in self.controller.take():
+            pending.append([streams, lines, 0])
+            self.received += len(streams)
+            self._waiting += len(streams)
+        while self._waiting > MAX_PENDING:
+            head = pending[0]
+            left = len(head[0]) - head[2]
+            extra = self._waiting - MAX_PENDING
+            gone = min(left, extra)
+            self._skipped += gone
+            self._waiting -= gone
+            if gone == left:
+                pending.popleft()
+            else:
+                head[2] += gone
+
+    def _take_pending(self, count: int) -> list[Row]:
+        """Up to ``count`` waiting lines, decoded into rows (from the oldest batch)."""
+        head = self._pending[0]
+        streams, lines, start = head
+        if isinstance(lines, bytes):
+            # Decoded once it is next: one call for the batch (~400 lines) is cheaper
+            # than one a line, and the lines skipped before never are.
+            lines = head[1] = lines.decode("utf-8", "replace").split("\n")
+        stop = min(len(streams), start + count)
+        head[2] = stop
+        if stop == len(streams):
+            self._pending.popleft()
+        self._waiting -= stop - start
+        # The lines of one timestamp share one string: Podman 4.3 writes whole seconds
+        # (docs/podman-notes.md, "Container logs"), so in a flood thousands of lines
+        # carry the same one, and a copy each would be ~70 bytes a line.
+        shared = self._timestamps
+        rows = []
+        for stream, line in zip(streams[start:stop], lines[start:stop], strict=True):
+            timestamp, text = split_timestamp(line)
+            same = shared.get(timestamp)
+            if same is None:
+                if len(shared) > 1000:
+                    shared.clear()
+                same = shared[timestamp] = timestamp
+            rows.append((stream, same, text.rstrip("\r")))
+        return rows
 
     # -- the view ------------------------------------------------------------------------
 
     def _flush(self) -> None:
         if not self._closed:
             self._take_inbox()
-        if not (self._pending or self._replay or self._skipped):
+        if not (self._pending or self._skipped):
             return
         deadline = time.perf_counter() + BUDGET_S
         at_bottom = self.view.at_bottom()
@@ -225,93 +263,58 @@ class LogsTab(QWidget):
             self._skipped = 0
             self._append([note])
         shown = 0
-        for queue, rows in ((self._replay, True), (self._pending, False)):
-            # Kept rows shown again need no decoding and nothing is skipped among them:
-            # only the time budget limits them.
-            limit = MAX_LINES if rows else MAX_PER_FLUSH
-            pop = queue.popleft
-            while queue and shown < limit and time.perf_counter() < deadline:
-                count = min(len(queue), 100)
-                shown += count
-                taken = [pop() for _ in range(count)]
-                self._append(taken if rows else self._decoded(taken))
+        while self._pending and shown < MAX_PER_FLUSH and time.perf_counter() < deadline:
+            taken = self._take_pending(100)
+            shown += len(taken)
+            self._append(taken)
         self._trim()
         if at_bottom:
             self.view.scrollToBottom()
-        if self._pending or self._replay or self.controller.waiting:
+        if self._pending or self.controller.waiting:
             # Keep going at the same pace: in a flood the window stays mostly idle, and
             # whatever cannot be shown in time is skipped (see above), never queued up.
             self._flush_timer.start(FLUSH_MS)
         self.flushed.emit()
-        waiting = self._pending or self._replay
-        if self.search.text() and not waiting and not self._search_timer.isActive():
+        if self.search.text() and not self._pending and not self._search_timer.isActive():
             self._search_timer.start()
 
     def _trim(self) -> None:
-        """Keep the view at MAX_LINES lines, dropping the oldest (matches move up)."""
+        """Keep MAX_LINES lines, of every stream, dropping the oldest (matches move up)."""
         gone = self.view.model().trim(MAX_LINES)
         if gone:
             self._shift_matches(-gone)
 
-    def _append(self, lines: list[Row]) -> None:
-        self._store.extend(lines)
-        self.view.model().append(self._shown(lines))
-
-    def _decoded(self, records: list[Record]) -> list[Row]:
-        """The records as rows, the lines of one timestamp sharing one string: Podman
-        4.3 writes whole seconds (docs/podman-notes.md, "Container logs"), so in a flood
-        thousands of lines carry the same one, and a copy each would be ~70 bytes a line."""
-        shared = self._timestamps
-        rows = []
-        for record in records:
-            stream, timestamp, text = to_row(record)
-            same = shared.get(timestamp)
-            if same is None:
-                if len(shared) > 1000:
-                    shared.clear()
-                same = shared[timestamp] = timestamp
-            rows.append((stream, same, text))
-        return rows
-
-    def _shown(self, lines: Iterable[Row]) -> list[Line]:
-        """The rows the view shows: those of the chosen streams, the very tuples kept
-        (the view works out stamps when it paints), but for a line that starts inside a
-        colour run on from the line before, which carries that style as a fourth item."""
-        which = self.streams.currentIndex()  # 0 both, 1 stdout, 2 stderr
-        shown: list[Line] = []
-        states = self._ansi_state
-        plain = ansi.PLAIN
-        for row in lines:
-            stream, _timestamp, text = row
-            if which and stream != NOTICE and (stream == STDERR) != (which == 2):
-                continue
-            style = states.get(stream, plain)
-            if "\x1b" in text:
-                states[stream] = ansi.parse(text, style)[1]
-            shown.append(row if style is plain or style == plain else (*row, style))
-        return shown
+    def _append(self, rows: list[Row]) -> None:
+        self.view.model().append(rows)
 
     def rerender(self) -> None:
-        """Show the kept lines again (timestamps or streams changed), in batches."""
-        kept = list(self._store)
-        self._store.clear()
-        self._ansi_state.clear()
-        self.view.model().clear()
-        self.view.model().set_show_stamps(self.timestamps.isChecked())
+        """Show the kept lines again: timestamps or the streams shown changed."""
+        model = self.view.model()
+        model.set_show_stamps(self.timestamps.isChecked())
+        model.set_streams(self.streams.currentIndex())
         self._matches = []
-        self._replay.extendleft(reversed(kept))
-        self._flush()
+        self._match_index = -1
+        self._highlight()
+        self._update_match_label()
+        if self.search.text():
+            self._search_timer.start()
+        self.view.scrollToBottom()
+        self.flushed.emit()
 
     def plain_text(self) -> str:
         return "\n".join(self.view.model().plain_lines())
 
     def kept_lines(self) -> list[LogLine]:
-        """The lines the view keeps (its own notes left out)."""
-        return [LogLine(*row) for row in self._store if row[0] != NOTICE]
+        """The lines the view keeps, shown or not (its own notes left out)."""
+        return [LogLine(*row) for row in self._store.rows() if row[0] != NOTICE]
+
+    @property
+    def _store(self) -> LineStore:
+        return self.view.model().store
 
     def last_line(self) -> str:
         model = self.view.model()
-        return model.plain(len(model.lines) - 1) if model.lines else ""
+        return model.plain(model.count() - 1) if model.count() else ""
 
     @property
     def line_count(self) -> int:
@@ -322,16 +325,16 @@ class LogsTab(QWidget):
 
     async def load_earlier(self) -> int:
         """Prepend the FIRST_LINES lines before the first one shown; returns how many."""
-        first = next((line for line in self._store if line[1]), None)
+        first = next((stamp for stamp in self._store.stamps() if stamp), None)
         room = MAX_LINES - len(self._store)
         if first is None or room <= 0 or self._earlier_exhausted:
             return 0
-        shown_at_first = sum(1 for line in self._store if line[1] == first[1])
+        shown_at_first = countOf(self._store.stamps(), first)
         want = min(FIRST_LINES, room)
         self.earlier_button.setEnabled(False)
         self.earlier_button.setText("Loading…")
         try:
-            got = await self.controller.read_earlier(first[1], shown_at_first, want)
+            got = await self.controller.read_earlier(first, shown_at_first, want)
         except PodmanError as exc:
             _log.warning("loading earlier logs of %s failed: %s", self.container_id, exc)
             self.status.setText(f"Could not load earlier lines: {exc}")
@@ -348,18 +351,14 @@ class LogsTab(QWidget):
             self._prepend([tuple(line) for line in got])
         return len(got)
 
-    def _prepend(self, lines: list[Row]) -> None:
+    def _prepend(self, rows: list[Row]) -> None:
         # The line at the top of the view stays there: the earlier ones come above it.
         top = self.view.top_line()
-        saved = dict(self._ansi_state)
-        self._ansi_state.clear()
-        shown = self._shown(lines)
-        self._ansi_state = saved
-        self.view.model().prepend(shown)
-        self._store.extendleft(reversed(lines))
-        self._shift_matches(len(shown))
+        model = self.view.model()
+        shown = model.prepend(rows)
+        self._shift_matches(shown)
         if top >= 0:
-            index = self.view.model().index(self.view.model().first_row(top + len(shown)), 0)
+            index = model.index(model.first_row(top + shown), 0)
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
         self.flushed.emit()
 
@@ -496,7 +495,7 @@ class LogsTab(QWidget):
         lines = [
             f"{f'{line[1]} ' if line[1] else ''}"
             f"{'stderr' if line[0] == STDERR else 'stdout'} {ansi.without_escapes(line[2])}\n"
-            for line in self._store
+            for line in self._store.rows()
             if line[0] != NOTICE
         ]
         try:

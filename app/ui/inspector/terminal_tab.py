@@ -12,6 +12,7 @@ Signals:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -30,7 +31,9 @@ from PySide6.QtWidgets import (
 from app.controllers.container_terminal import DEFAULT_SHELL, ContainerTerminal
 from app.support import log
 from app.support.concurrency import TaskSet
-from app.ui.terminal.widget import TerminalWidget
+
+if TYPE_CHECKING:
+    from app.ui.terminal.widget import TerminalWidget
 
 _log = log.get("ui")
 
@@ -43,8 +46,12 @@ class TerminalPage(QWidget):
 
     def __init__(self, controller: ContainerTerminal, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Imported with the first terminal: the widget and pyte (with wcwidth's tables)
+        # are ~12 MB of a process that, with the inspector on its logs, never needs them.
+        from app.ui.terminal.widget import TerminalWidget  # noqa: PLC0415
+
         self.controller = controller
-        self.view = TerminalWidget(self)
+        self.view: TerminalWidget = TerminalWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
