@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.controllers.proxy_runner import ProxyRunner
 from app.engine.client import Client
 from app.engine.connection import Connection
+from app.engine.container_events import row_after_event
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.reconcile import Diff, Reconciler
 from app.engine.streams.events import EventReader, PodmanEvent
@@ -122,6 +123,9 @@ class Session(QObject):
         # Keys a filtered fetch updated, with its number: a whole listing started before
         # it is older for those keys and must not put their old state back.
         self._touched: dict[str, dict[Any, int]] = {}
+        # The time of the newest event applied to each container's row: an older one,
+        # arriving out of order, is not applied over it.
+        self._event_ns: dict[str, int] = {}
         # Listings are numbered as they start; one that ends after a newer one has been
         # applied is stale (Podman answered before the newer state) and is dropped.
         self._started: dict[str, int] = {}
@@ -294,10 +298,41 @@ class Session(QObject):
             self._pending_ids[kind].add(event.id)
             if kind == "containers":
                 self._follow_pod(self.reconciler.known("containers").get(event.id))
+                self._apply_event(event)
         self._pending_kinds.update(EVENT_KINDS.get(event.type, ()))
         if event.type == "container" and event.action in IMAGE_CHANGING_ACTIONS:
             self._pending_kinds.add("images")
         self._schedule_flush()
+
+    def _apply_event(self, event: PodmanEvent) -> None:
+        """Show at once what a container event makes certain (app/engine/container_events.py);
+        the inspect fetched for the event fills in the rest and then wins, being newer.
+
+        The row counts as updated by a fetch numbered now, so a fetch or listing started
+        before the event (its answer older than the event) does not put the old state back.
+        """
+        kind = "containers"
+        row = self.reconciler.known(kind).get(event.id)
+        if row is None or event.time_nano < self._event_ns.get(event.id, 0):
+            return  # no row yet (the fetch adds it), or older than an event applied
+        lock = self._emitting.get(kind)
+        if lock is not None and lock.locked():
+            return  # a diff is being handed over in parts: the fetch follows it
+        after = row_after_event(row, event)
+        if after is row:
+            return
+        self._event_ns[event.id] = event.time_nano
+        number = self._started[kind] = self._started.get(kind, 0) + 1
+        self._touched.setdefault(kind, {})[event.id] = number
+        known = len(self.reconciler.known(kind))
+        if after is None:
+            self.reconciler.discard(kind, event.id)
+            self._event_ns.pop(event.id, None)
+            diff = Diff({}, [event.id], {}, known - 1)
+        else:
+            self.reconciler.upsert(kind, event.id, after)
+            diff = Diff({}, [], {event.id: after}, known - 1)
+        self.resources_changed.emit(kind, diff)
 
     def _follow_pod(self, container: Any) -> None:
         pod_id = getattr(container, "pod_id", "")
@@ -357,8 +392,15 @@ class Session(QObject):
         async with self._emitting.setdefault(kind, asyncio.Lock()):
             if self._closed or number < self._applied.get(kind, 0):
                 return  # a whole listing started later has already shown newer states
-            diff = self.reconciler.apply_some(kind, items, lambda v: v.id in ids, key=key)
             touched = self._touched.setdefault(kind, {})
+            # Rows an event updated after this fetch started keep the event's state: this
+            # answer may be older (an inspect sent before the event came).
+            newer = {k for k, n in touched.items() if n > number}
+            if newer:
+                items = [item for item in items if key(item) not in newer]
+            diff = self.reconciler.apply_some(
+                kind, items, lambda v: v.id in ids and key(v) not in newer, key=key
+            )
             for row in (*diff.added, *diff.changed, *diff.removed):
                 touched[row] = number
             if not diff.is_empty:
@@ -420,6 +462,9 @@ class Session(QObject):
                     self.listed_at[kind] = time.monotonic()
                     items = self._keep_newer(kind, number, items, key)
                     diff = self.reconciler.apply(kind, items, key=key)
+                    if kind == "containers":
+                        known = self.reconciler.known(kind)
+                        self._event_ns = {k: v for k, v in self._event_ns.items() if k in known}
                     first = kind not in self._listed
                     self._listed.add(kind)
                     changed = first or not diff.is_empty
@@ -457,6 +502,11 @@ class Session(QObject):
                     return False
             self.resources_changed.emit(kind, part)
         return True
+
+    @property
+    def fetching(self) -> bool:
+        """Whether rows named by events are still being fetched, or waiting to be."""
+        return bool(self._targeting or self._flush_scheduled or any(self._pending_ids.values()))
 
     def items(self, kind: str) -> dict:
         """The last known objects of one kind, by key."""
