@@ -123,9 +123,19 @@ class Session(QObject):
         # Keys a filtered fetch updated, with its number: a whole listing started before
         # it is older for those keys and must not put their old state back.
         self._touched: dict[str, dict[Any, int]] = {}
-        # The time of the newest event applied to each container's row: an older one,
-        # arriving out of order, is not applied over it.
-        self._event_ns: dict[str, int] = {}
+        # When what a container's row shows was true, on this machine's clock (ns): when
+        # the fetch that read it was sent, or when the event applied to it happened. An
+        # event from before that (events come late, in batches, and out of order) is
+        # older than the row and is not applied over it. Rows read by a whole listing
+        # count from when it was sent (_listed_ns).
+        self._read_ns: dict[str, int] = {}
+        self._listed_ns: dict[str, int] = {}
+        self._list_sent_ns: dict[tuple[str, int], int] = {}
+        # This machine's clock minus Podman's, to compare an event's time with ours: 0 on
+        # a local socket; for another host, the smallest gap seen between an event's time
+        # and its arrival (its clock's offset plus the shortest delivery), None until then.
+        self._same_clock = proxy is None and self.endpoint_uri.startswith("unix://")
+        self._clock_offset_ns: int | None = 0 if self._same_clock else None
         # Listings are numbered as they start; one that ends after a newer one has been
         # applied is stale (Podman answered before the newer state) and is dropped.
         self._started: dict[str, int] = {}
@@ -313,26 +323,39 @@ class Session(QObject):
         """
         kind = "containers"
         row = self.reconciler.known(kind).get(event.id)
-        if row is None or event.time_nano < self._event_ns.get(event.id, 0):
-            return  # no row yet (the fetch adds it), or older than an event applied
+        happened = self._local_ns(event)
+        if row is None or happened is None:
+            return  # no row yet (the fetch adds it), or no time to compare
+        if happened <= max(self._read_ns.get(event.id, 0), self._listed_ns.get(kind, 0)):
+            return  # the row was read after the event happened: it already says as much
         lock = self._emitting.get(kind)
         if lock is not None and lock.locked():
             return  # a diff is being handed over in parts: the fetch follows it
         after = row_after_event(row, event)
         if after is row:
             return
-        self._event_ns[event.id] = event.time_nano
+        self._read_ns[event.id] = happened
         number = self._started[kind] = self._started.get(kind, 0) + 1
         self._touched.setdefault(kind, {})[event.id] = number
         known = len(self.reconciler.known(kind))
         if after is None:
             self.reconciler.discard(kind, event.id)
-            self._event_ns.pop(event.id, None)
+            self._read_ns.pop(event.id, None)
             diff = Diff({}, [event.id], {}, known - 1)
         else:
             self.reconciler.upsert(kind, event.id, after)
             diff = Diff({}, [], {event.id: after}, known - 1)
         self.resources_changed.emit(kind, diff)
+
+    def _local_ns(self, event: PodmanEvent) -> int | None:
+        """When ``event`` happened, on this machine's clock (None: cannot tell)."""
+        if not event.time_nano:
+            return None
+        if not self._same_clock:
+            gap = time.time_ns() - event.time_nano
+            if self._clock_offset_ns is None or gap < self._clock_offset_ns:
+                self._clock_offset_ns = gap
+        return event.time_nano + (self._clock_offset_ns or 0)
 
     def _follow_pod(self, container: Any) -> None:
         pod_id = getattr(container, "pod_id", "")
@@ -369,6 +392,7 @@ class Session(QObject):
             "images": self._client.images_by_id,
         }[kind]
         number = self._started[kind] = self._started.get(kind, 0) + 1
+        sent_ns = time.time_ns()
         self._targeting.add(kind)
         try:
             if kind == "containers":
@@ -403,6 +427,9 @@ class Session(QObject):
             )
             for row in (*diff.added, *diff.changed, *diff.removed):
                 touched[row] = number
+            if kind == "containers":
+                for item in items:
+                    self._read_ns[item.id] = max(self._read_ns.get(item.id, 0), sent_ns)
             if not diff.is_empty:
                 await self._emit_parts(kind, diff)
         if kind == "containers":
@@ -431,6 +458,7 @@ class Session(QObject):
         fetches = {}
         for kind in kinds:
             number = self._started[kind] = self._started.get(kind, 0) + 1
+            self._list_sent_ns[(kind, number)] = time.time_ns()
             fetch = asyncio.ensure_future(self.call(getattr(self._client, kind)))
             fetches[kind] = (number, fetch)
         return fetches
@@ -459,12 +487,18 @@ class Session(QObject):
                         # the next event, which may never come.
                         continue
                     self._applied[kind] = number
+                    listed_ns = self._list_sent_ns.pop((kind, number), 0)
+                    self._list_sent_ns = {  # and forget the overtaken ones
+                        k: v for k, v in self._list_sent_ns.items() if k[0] != kind or k[1] > number
+                    }
+                    self._listed_ns[kind] = max(self._listed_ns.get(kind, 0), listed_ns)
                     self.listed_at[kind] = time.monotonic()
                     items = self._keep_newer(kind, number, items, key)
                     diff = self.reconciler.apply(kind, items, key=key)
-                    if kind == "containers":
-                        known = self.reconciler.known(kind)
-                        self._event_ns = {k: v for k, v in self._event_ns.items() if k in known}
+                    if kind == "containers":  # what the listing read is as new
+                        self._read_ns = {
+                            k: v for k, v in self._read_ns.items() if v > self._listed_ns[kind]
+                        }
                     first = kind not in self._listed
                     self._listed.add(kind)
                     changed = first or not diff.is_empty

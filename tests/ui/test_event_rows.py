@@ -4,6 +4,7 @@ that follows fills in the rest (issue 16: "event arrival → row painted")."""
 from __future__ import annotations
 
 import threading
+import time
 
 from app.engine.http_api import LIBPOD_PREFIX, request
 from tests.bed.podman import TEST_IMAGE
@@ -26,6 +27,7 @@ class RowStates:
         self.log: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         live.resources_changed.connect(self._on_changed)
+        live.event_received.connect(self._on_event)
         original = live.client.containers_by_id
 
         def counted(ids, *args, **kwargs):
@@ -35,6 +37,11 @@ class RowStates:
             return original(ids, *args, **kwargs)
 
         live.client.containers_by_id = counted
+
+    def _on_event(self, event) -> None:
+        if event.id == self.cid:
+            with self._lock:
+                self.log.append(("event", event.action))
 
     def _on_changed(self, kind, diff) -> None:
         if kind != "containers":
@@ -81,9 +88,11 @@ def test_stop_start_and_pause_show_podmans_state_and_never_run_ahead(qtbot, podm
     podman.cli("stop", "-t", "0", "web")
     qtbot.waitUntil(lambda: session.items("containers")[cid].state == "exited", timeout=WAIT)
     stop_log = rows.log[mark:]
-    # The row left "running" from the event itself, before the inspect was even sent.
-    assert stop_log[0] == ("row", "stopped"), stop_log
-    assert ("fetch", "") in stop_log
+    # The row left "running" as the `died` event came, from the event itself: Podman's
+    # "stopped" (its inspect waits for the cleanup, then says "exited").
+    died = stop_log.index(("event", "died"))
+    assert [entry for entry in stop_log[died:] if entry[0] == "row"][0] == ("row", "stopped")
+    assert ("fetch", "") in stop_log[died:]
     # Never ahead of Podman and never back: only forward along Podman's own order.
     shown = [state for what, state in stop_log if what == "row"]
     order = [STOP_ORDER.index(state) for state in shown]
@@ -128,3 +137,33 @@ def test_a_burst_of_events_costs_few_calls(qtbot, podman, session):
     # One fetch for the events that came together (the loop was busy with the CLI
     # here), one per batch at most: never one per event.
     assert 1 <= len(counter.calls) <= 3, (len(counter.calls), len(events))
+
+
+def test_an_event_older_than_the_row_is_not_applied(qtbot, podman, session):
+    from app.engine.streams.events import PodmanEvent
+
+    cid = podman.cli("run", "-d", "--name", "late", TEST_IMAGE, "sleep", "600").strip()
+    qtbot.waitUntil(lambda: session.items("containers").get(cid) is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: session.items("containers")[cid].state == "running", timeout=WAIT)
+    assert spawn_and_wait(qtbot, session.reconcile(("containers",)))
+    # A `died` from before that listing, arriving late (events come in batches, out of
+    # order): the listing already says what followed it.
+    before = time.time_ns() - 2_000_000_000
+    late = PodmanEvent("container", "died", cid, "late", {"containerExitCode": "1"}, before)
+    session._on_event(late)
+    assert session.items("containers")[cid].state == "running"
+    # One from now is applied at once.
+    now = PodmanEvent("container", "pause", cid, "late", {}, time.time_ns())
+    session._on_event(now)
+    assert session.items("containers")[cid].state == "paused"  # the test's claim, not Podman's
+    qtbot.waitUntil(lambda: not session.fetching, timeout=WAIT)
+    # The inspect that followed put Podman's word back: it is running.
+    assert session.items("containers")[cid].state == "running"
+
+
+def spawn_and_wait(qtbot, coro):
+    from tests.ui.conftest import spawn
+
+    task = spawn(coro)
+    qtbot.waitUntil(task.done, timeout=WAIT)
+    return task.result()
