@@ -204,7 +204,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
         out["reconcile_gap_ms"] = max_gap(t0, time.perf_counter())
         out["reconcile_s"] = time.perf_counter() - t0
         if mode == "events":
-            out["trials"] = await trials(manager.session, view, paints, wait_for, marks)
+            out["trials"] = await trials(manager.session, view, paints, wait_for, marks, max_gap)
         elif mode == "idle":
             heart.stop()
             await asyncio.sleep(3.0)
@@ -222,7 +222,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
     manager.shutdown()
 
 
-async def trials(session, view, paints, wait_for, marks) -> list[dict]:
+async def trials(session, view, paints, wait_for, marks, max_gap) -> list[dict]:
     import asyncio
 
     from app.engine.endpoint import Endpoint
@@ -285,6 +285,9 @@ async def trials(session, view, paints, wait_for, marks) -> list[dict]:
                 * 1000,
                 "model_ms": (t_state - t_app) * 1000,
                 "paint_ms": (paints[-1] - t_state) * 1000,
+                # the GUI thread's longest gap between 10 ms heartbeats meanwhile: close to
+                # paint_ms when the thread was not run at all (a loaded machine)
+                "stall_ms": max_gap(t_state, paints[-1]),
             }
         )
         await asyncio.sleep(0.3)  # let the fetches settle between trials
@@ -376,7 +379,7 @@ def report_events(events: list[dict]) -> None:
     parts = ", ".join(
         f"{name} p50 {pct([t[name + '_ms'] for t in events], 0.5):.0f} / "
         f"p95 {pct([t[name + '_ms'] for t in events], 0.95):.0f}"
-        for name in ("handoff", "model", "paint")
+        for name in ("handoff", "model", "paint", "stall")
     )
     print(f"  its parts (from the app's arrival, ms): {parts}")
     for verb in ("stop", "start"):
