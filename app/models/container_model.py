@@ -117,7 +117,7 @@ class ContainerModel(ResourceModel):
     # they hold what `podman ps` prints as STATUS, each part once.
     columns = (
         Column("name", "Name", lambda c: c.name, tooltip=lambda c: c.command, stretch=True),
-        Column("state", "State", lambda c: "", sort=lambda c: c.state, sample="Exited (137)"),
+        Column("state", "State", lambda c: "", sort=lambda c: c.state, sample="Stopped (137)"),
         Column(
             "status",
             "Since",
