@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 T_START = time.perf_counter()
+APP_ARRIVALS: list[tuple[float, str, str]] = []  # the child's: (time, id, action)
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -113,6 +114,25 @@ def child(mode: str, uri: str, seconds: float) -> None:
     from app.ui.main_window import MainWindow
 
     prepare_qt_environment()  # as the app does
+    # When the app's own events reader took each line off its socket (its thread), so
+    # latency counts from the event reaching the app, not a second stream's copy: each
+    # /events stream follows Podman's events file on its own and sees a line up to a
+    # few hundred ms apart from another stream.
+    from app.engine.streams import events as events_module
+
+    deliver = events_module.EventReader._deliver
+
+    def stamped(reader, line: bytes) -> None:
+        now = time.perf_counter()
+        try:
+            event = json.loads(line)
+            actor = event.get("Actor", {}).get("ID", "")
+            APP_ARRIVALS.append((now, actor, event.get("Action", "")))
+        except (ValueError, AttributeError):
+            pass
+        deliver(reader, line)
+
+    events_module.EventReader._deliver = stamped
     app = QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -150,7 +170,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
         target = marks.get("target")
         if target and "state" not in marks:
             item = view.model.item(target[0])
-            if item is not None and item.state == target[1]:
+            if item is not None and item.state in target[1]:
                 marks["state"] = time.perf_counter()
 
     view.model.rowsInserted.connect(on_rows)
@@ -184,7 +204,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
         out["reconcile_gap_ms"] = max_gap(t0, time.perf_counter())
         out["reconcile_s"] = time.perf_counter() - t0
         if mode == "events":
-            out["trials"] = await trials(manager.session, view, paints, wait_for, marks)
+            out["trials"] = await trials(manager.session, view, paints, wait_for, marks, max_gap)
         elif mode == "idle":
             heart.stop()
             await asyncio.sleep(3.0)
@@ -202,7 +222,7 @@ def child(mode: str, uri: str, seconds: float) -> None:
     manager.shutdown()
 
 
-async def trials(session, view, paints, wait_for, marks) -> list[dict]:
+async def trials(session, view, paints, wait_for, marks, max_gap) -> list[dict]:
     import asyncio
 
     from app.engine.endpoint import Endpoint
@@ -213,17 +233,21 @@ async def trials(session, view, paints, wait_for, marks) -> list[dict]:
     env = {**os.environ}
     loop = asyncio.get_event_loop()
     keys = {view.model.item(k).name: k for k in view.model.items()}
+    handed: list[tuple[float, str, str]] = []  # the event reaching the GUI thread
+    session.event_received.connect(lambda e: handed.append((time.perf_counter(), e.id, e.action)))
     results = []
-    for n in range(TRIALS):
+    for n in range(int(os.environ.get("PDC_BENCH_TRIALS", TRIALS))):
         name = TRIAL_NAMES[(n // 2) % len(TRIAL_NAMES)]
-        verb, want = ("stop", "exited") if n % 2 == 0 else ("start", "running")
+        # After `died` Podman says "stopped" until its cleanup ends, then "exited"
+        # (docs/podman-notes.md, "What a container event means"): either is the new state.
+        verb, want = ("stop", ("stopped", "exited")) if n % 2 == 0 else ("start", ("running",))
         # The event that changes the row: a stop sends "kill" first and "died" with the
         # new state (docs/podman-notes.md, "Events are hints"); latency counts from it.
         action = "died" if verb == "stop" else "start"
         key = keys[name]
         view.select_keys([key])
         view.tree.scrollTo(view.proxy.mapFromSource(view.model.index(view.model.row_of(key), 0)))
-        mark = len(arrivals)
+        mark, app_mark = len(arrivals), len(APP_ARRIVALS)
         marks.pop("state", None)
         marks["target"] = (key, want)
         t_cmd = time.perf_counter()
@@ -234,14 +258,36 @@ async def trials(session, view, paints, wait_for, marks) -> list[dict]:
             10,
         )
         t_event = next(t for t, i, x in arrivals[mark:] if (i, x) == (key, action))
+        await wait_for(
+            lambda k=key, m=app_mark, a=action: any(
+                (i, x) == (k, a) for _, i, x in APP_ARRIVALS[m:]
+            ),
+            10,
+        )
+        t_app = next(t for t, i, x in APP_ARRIVALS[app_mark:] if (i, x) == (key, action))
         await wait_for(lambda: "state" in marks, 10)
         t_state = marks["state"]
         await wait_for(lambda t=t_state: paints and paints[-1] >= t, 5)
         results.append(
             {
+                "verb": verb,
                 "cli": t_cli - t_cmd,
                 "podman_ms": (t_event - t_cli) * 1000,
                 "app_ms": (paints[-1] - t_event) * 1000,
+                "own_ms": (paints[-1] - t_app) * 1000,
+                "own_podman_ms": (t_app - t_cli) * 1000,
+                # the parts of own_ms: reader thread -> GUI thread, -> row's state in
+                # the model, -> painted
+                "handoff_ms": (
+                    next((t for t, i, x in reversed(handed) if (i, x) == (key, action)), t_app)
+                    - t_app
+                )
+                * 1000,
+                "model_ms": (t_state - t_app) * 1000,
+                "paint_ms": (paints[-1] - t_state) * 1000,
+                # the GUI thread's longest gap between 10 ms heartbeats meanwhile: close to
+                # paint_ms when the thread was not run at all (a loaded machine)
+                "stall_ms": max_gap(t_state, paints[-1]),
             }
         )
         await asyncio.sleep(0.3)  # let the fetches settle between trials
@@ -312,12 +358,60 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def report_events(events: list[dict]) -> None:
+    if os.environ.get("PDC_BENCH_TRIALS_JSON"):  # every trial's figures, to look into
+        Path(os.environ["PDC_BENCH_TRIALS_JSON"]).write_text(json.dumps(events, indent=1))
+    podman_ms = [t["podman_ms"] for t in events]
+    app_ms = [t["app_ms"] for t in events]
+    print(
+        f"event lag, CLI return -> bare /events ({len(events)} trials): "
+        f"p50 {pct(podman_ms, 0.5):.0f} ms, p95 {pct(podman_ms, 0.95):.0f} ms"
+    )
+    print(
+        f"app added latency, event -> row painted: "
+        f"p50 {pct(app_ms, 0.5):.0f} ms, p95 {pct(app_ms, 0.95):.0f} ms"
+    )
+    own = [t["own_ms"] for t in events]
+    print(
+        f"event reaching the app's own reader -> row painted: "
+        f"p50 {pct(own, 0.5):.0f} ms, p95 {pct(own, 0.95):.0f} ms"
+    )
+    parts = ", ".join(
+        f"{name} p50 {pct([t[name + '_ms'] for t in events], 0.5):.0f} / "
+        f"p95 {pct([t[name + '_ms'] for t in events], 0.95):.0f}"
+        for name in ("handoff", "model", "paint", "stall")
+    )
+    print(f"  its parts (from the app's arrival, ms): {parts}")
+    for verb in ("stop", "start"):
+        some = [t for t in events if t.get("verb") == verb]
+        if not some:
+            continue
+        ev = [t["own_podman_ms"] for t in some]
+        app = [t["own_ms"] for t in some]
+        row = [t["own_podman_ms"] + t["own_ms"] for t in some]
+        print(
+            f"  podman {verb} ({len(some)}): CLI return -> event p50 {pct(ev, 0.5):.0f} / "
+            f"p95 {pct(ev, 0.95):.0f} ms; event -> row p50 {pct(app, 0.5):.0f} / "
+            f"p95 {pct(app, 0.95):.0f} ms; CLI return -> row p50 {pct(row, 0.5):.0f} / "
+            f"p95 {pct(row, 0.95):.0f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default="/tmp/pdc-list-bench", help="kept Podman store")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--idle", type=float, default=60.0, help="idle seconds per run")
     parser.add_argument("--idle-runs", type=int, default=1)
+    parser.add_argument(
+        "--events-only", action="store_true", help="only the event trials (no launch, no idle)"
+    )
+    parser.add_argument("--trials", type=int, default=TRIALS, help="stop/start event trials")
+    parser.add_argument(
+        "--socket",
+        help="the service's socket (default: in --base); a second service on the "
+        "same store can run beside another bench's",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -325,10 +419,14 @@ def main() -> int:
         return 0
     bed = IsolatedPodman(Path(args.base))
     populate(bed, Path(args.base) / "cache")
-    bed.start_service()
+    bed.start_service(Path(args.socket) if args.socket else None)
     try:
         ensure_running(bed)
         env = {**bed.env, "XDG_CONFIG_HOME": str(Path(args.base) / "xdg")}
+        env["PDC_BENCH_TRIALS"] = str(args.trials)
+        if args.events_only:
+            report_events(run_child("events", bed.uri, env)["trials"])
+            return 0
         launches, cli_s = [], []
         for _ in range(args.runs):
             t0 = time.perf_counter()
@@ -359,17 +457,7 @@ def main() -> int:
             f"longest GUI stall, full reconcile:   {med('reconcile_gap_ms'):.1f} ms "
             f"(reconcile took {med('reconcile_s') * 1000:.0f} ms)"
         )
-        events = run_child("events", bed.uri, env)["trials"]
-        podman_ms = [t["podman_ms"] for t in events]
-        app_ms = [t["app_ms"] for t in events]
-        print(
-            f"event lag, CLI return -> bare /events ({len(events)} trials): "
-            f"p50 {pct(podman_ms, 0.5):.0f} ms, p95 {pct(podman_ms, 0.95):.0f} ms"
-        )
-        print(
-            f"app added latency, event -> row painted: "
-            f"p50 {pct(app_ms, 0.5):.0f} ms, p95 {pct(app_ms, 0.95):.0f} ms"
-        )
+        report_events(run_child("events", bed.uri, env)["trials"])
         service_pid = bed._service.pid if bed._service is not None else 0
         env["PDC_BENCH_SERVICE_PID"] = str(service_pid)
         # The service alone first, over the same time: what it costs with no client.

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.controllers.proxy_runner import ProxyRunner
 from app.engine.client import Client
 from app.engine.connection import Connection
+from app.engine.container_events import row_after_event
 from app.engine.errors import ConnectionLost, PodmanError, PodmanTooOld
 from app.engine.reconcile import Diff, Reconciler
 from app.engine.streams.events import EventReader, PodmanEvent
@@ -122,6 +123,19 @@ class Session(QObject):
         # Keys a filtered fetch updated, with its number: a whole listing started before
         # it is older for those keys and must not put their old state back.
         self._touched: dict[str, dict[Any, int]] = {}
+        # When what a container's row shows was true, on this machine's clock (ns): when
+        # the fetch that read it was sent, or when the event applied to it happened. An
+        # event from before that (events come late, in batches, and out of order) is
+        # older than the row and is not applied over it. Rows read by a whole listing
+        # count from when it was sent (_listed_ns).
+        self._read_ns: dict[str, int] = {}
+        self._listed_ns: dict[str, int] = {}
+        self._list_sent_ns: dict[tuple[str, int], int] = {}
+        # This machine's clock minus Podman's, to compare an event's time with ours: 0 on
+        # a local socket; for another host, the smallest gap seen between an event's time
+        # and its arrival (its clock's offset plus the shortest delivery), None until then.
+        self._same_clock = proxy is None and self.endpoint_uri.startswith("unix://")
+        self._clock_offset_ns: int | None = 0 if self._same_clock else None
         # Listings are numbered as they start; one that ends after a newer one has been
         # applied is stale (Podman answered before the newer state) and is dropped.
         self._started: dict[str, int] = {}
@@ -294,10 +308,54 @@ class Session(QObject):
             self._pending_ids[kind].add(event.id)
             if kind == "containers":
                 self._follow_pod(self.reconciler.known("containers").get(event.id))
+                self._apply_event(event)
         self._pending_kinds.update(EVENT_KINDS.get(event.type, ()))
         if event.type == "container" and event.action in IMAGE_CHANGING_ACTIONS:
             self._pending_kinds.add("images")
         self._schedule_flush()
+
+    def _apply_event(self, event: PodmanEvent) -> None:
+        """Show at once what a container event makes certain (app/engine/container_events.py);
+        the inspect fetched for the event fills in the rest and then wins, being newer.
+
+        The row counts as updated by a fetch numbered now, so a fetch or listing started
+        before the event (its answer older than the event) does not put the old state back.
+        """
+        kind = "containers"
+        row = self.reconciler.known(kind).get(event.id)
+        happened = self._local_ns(event)
+        if row is None or happened is None:
+            return  # no row yet (the fetch adds it), or no time to compare
+        if happened <= max(self._read_ns.get(event.id, 0), self._listed_ns.get(kind, 0)):
+            return  # the row was read after the event happened: it already says as much
+        lock = self._emitting.get(kind)
+        if lock is not None and lock.locked():
+            return  # a diff is being handed over in parts: the fetch follows it
+        after = row_after_event(row, event)
+        if after is row:
+            return
+        self._read_ns[event.id] = happened
+        number = self._started[kind] = self._started.get(kind, 0) + 1
+        self._touched.setdefault(kind, {})[event.id] = number
+        known = len(self.reconciler.known(kind))
+        if after is None:
+            self.reconciler.discard(kind, event.id)
+            self._read_ns.pop(event.id, None)
+            diff = Diff({}, [event.id], {}, known - 1)
+        else:
+            self.reconciler.upsert(kind, event.id, after)
+            diff = Diff({}, [], {event.id: after}, known - 1)
+        self.resources_changed.emit(kind, diff)
+
+    def _local_ns(self, event: PodmanEvent) -> int | None:
+        """When ``event`` happened, on this machine's clock (None: cannot tell)."""
+        if not event.time_nano:
+            return None
+        if not self._same_clock:
+            gap = time.time_ns() - event.time_nano
+            if self._clock_offset_ns is None or gap < self._clock_offset_ns:
+                self._clock_offset_ns = gap
+        return event.time_nano + (self._clock_offset_ns or 0)
 
     def _follow_pod(self, container: Any) -> None:
         pod_id = getattr(container, "pod_id", "")
@@ -334,6 +392,7 @@ class Session(QObject):
             "images": self._client.images_by_id,
         }[kind]
         number = self._started[kind] = self._started.get(kind, 0) + 1
+        sent_ns = time.time_ns()
         self._targeting.add(kind)
         try:
             if kind == "containers":
@@ -357,10 +416,20 @@ class Session(QObject):
         async with self._emitting.setdefault(kind, asyncio.Lock()):
             if self._closed or number < self._applied.get(kind, 0):
                 return  # a whole listing started later has already shown newer states
-            diff = self.reconciler.apply_some(kind, items, lambda v: v.id in ids, key=key)
             touched = self._touched.setdefault(kind, {})
+            # Rows an event updated after this fetch started keep the event's state: this
+            # answer may be older (an inspect sent before the event came).
+            newer = {k for k, n in touched.items() if n > number}
+            if newer:
+                items = [item for item in items if key(item) not in newer]
+            diff = self.reconciler.apply_some(
+                kind, items, lambda v: v.id in ids and key(v) not in newer, key=key
+            )
             for row in (*diff.added, *diff.changed, *diff.removed):
                 touched[row] = number
+            if kind == "containers":
+                for item in items:
+                    self._read_ns[item.id] = max(self._read_ns.get(item.id, 0), sent_ns)
             if not diff.is_empty:
                 await self._emit_parts(kind, diff)
         if kind == "containers":
@@ -389,6 +458,7 @@ class Session(QObject):
         fetches = {}
         for kind in kinds:
             number = self._started[kind] = self._started.get(kind, 0) + 1
+            self._list_sent_ns[(kind, number)] = time.time_ns()
             fetch = asyncio.ensure_future(self.call(getattr(self._client, kind)))
             fetches[kind] = (number, fetch)
         return fetches
@@ -417,9 +487,18 @@ class Session(QObject):
                         # the next event, which may never come.
                         continue
                     self._applied[kind] = number
+                    listed_ns = self._list_sent_ns.pop((kind, number), 0)
+                    self._list_sent_ns = {  # and forget the overtaken ones
+                        k: v for k, v in self._list_sent_ns.items() if k[0] != kind or k[1] > number
+                    }
+                    self._listed_ns[kind] = max(self._listed_ns.get(kind, 0), listed_ns)
                     self.listed_at[kind] = time.monotonic()
                     items = self._keep_newer(kind, number, items, key)
                     diff = self.reconciler.apply(kind, items, key=key)
+                    if kind == "containers":  # what the listing read is as new
+                        self._read_ns = {
+                            k: v for k, v in self._read_ns.items() if v > self._listed_ns[kind]
+                        }
                     first = kind not in self._listed
                     self._listed.add(kind)
                     changed = first or not diff.is_empty
@@ -457,6 +536,11 @@ class Session(QObject):
                     return False
             self.resources_changed.emit(kind, part)
         return True
+
+    @property
+    def fetching(self) -> bool:
+        """Whether rows named by events are still being fetched, or waiting to be."""
+        return bool(self._targeting or self._flush_scheduled or any(self._pending_ids.values()))
 
     def items(self, kind: str) -> dict:
         """The last known objects of one kind, by key."""

@@ -7,8 +7,6 @@ single dataChanged over the time-relative columns, nothing more.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -29,13 +27,6 @@ _EXIT_MEANINGS = {
     130: "it was interrupted (Ctrl+C)",
     137: "it was killed (SIGKILL), or ran out of memory",
     143: "it was asked to stop (SIGTERM)",
-}
-_EVENT_STATES = {
-    "start": "running",
-    "restart": "running",
-    "unpause": "running",
-    "pause": "paused",
-    "died": "exited",
 }
 
 
@@ -126,7 +117,7 @@ class ContainerModel(ResourceModel):
     # they hold what `podman ps` prints as STATUS, each part once.
     columns = (
         Column("name", "Name", lambda c: c.name, tooltip=lambda c: c.command, stretch=True),
-        Column("state", "State", lambda c: "", sort=lambda c: c.state, sample="Exited (137)"),
+        Column("state", "State", lambda c: "", sort=lambda c: c.state, sample="Stopped (137)"),
         Column(
             "status",
             "Since",
@@ -199,30 +190,6 @@ class ContainerModel(ResourceModel):
             if role == Qt.ItemDataRole.ForegroundRole and not self.stale:
                 return QGuiApplication.palette().color(QPalette.ColorRole.Link)
         return None
-
-    def apply_event(self, event: Any) -> None:
-        """Show a container event's new state at once, before the re-list confirms it.
-
-        Events are hints: the session's debounced re-list follows within a second and
-        its diff (against the last listing, not this row) puts the listed truth back.
-        """
-        if event.type != "container" or event.action not in _EVENT_STATES:
-            return
-        item = self.item(event.id)
-        state = _EVENT_STATES[event.action]
-        if item is None or item.state == state:
-            return
-        when = humanize.EPOCH + timedelta(microseconds=event.time_nano // 1000)
-        changes: dict[str, Any] = {"state": state, "status": ""}
-        if state == "running" and event.action != "unpause":
-            changes["started_at"] = when
-        elif state == "exited":
-            changes["exited_at"] = when
-            code = event.attributes.get("containerExitCode", "")
-            if str(code).lstrip("-").isdigit():
-                changes["exit_code"] = int(code)
-        self._items[event.id] = replace(item, **changes)
-        self._emit_rows([self.row_of(event.id)])
 
     def _on_count(self, count: int) -> None:
         if count and not self._tick.isActive():

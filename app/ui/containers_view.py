@@ -76,8 +76,11 @@ class ContainersView(ResourceView):
         self.add_beside(self.group_by_pod)
         self.add_beside(self.show_infra)
         self._scopes: list[tuple[str, str]] = []
+        # The rows the scopes were read from. A container's pod and compose project are
+        # fixed when it is created, so only rows coming or going change the scopes; a
+        # changed row (an event's new state) costs no scan of every row (~5 ms at 1,000).
+        self._scoped_keys: set = set()
         self.model.count_changed.connect(self._refresh_scopes)
-        self.model.dataChanged.connect(lambda *_: self._refresh_scopes())
         self._refresh_scopes()
         self._apply_predicate()
         self.tree.doubleClicked.connect(self._on_double_click)
@@ -253,8 +256,12 @@ class ContainersView(ResourceView):
 
     # -- scope: by pod or project, infra hidden --------------------------------------
 
-    def _refresh_scopes(self) -> None:
-        items = self.model.items().values()
+    def _refresh_scopes(self, *_args: object) -> None:
+        current_items = self.model.items()
+        if self._scopes and current_items.keys() == self._scoped_keys:
+            return
+        self._scoped_keys = set(current_items)
+        items = current_items.values()
         scopes = [("", "")]
         scopes += sorted({("pod", c.pod_name) for c in items if c.pod_name})
         scopes += sorted({("project", c.compose_project) for c in items if c.compose_project})

@@ -342,7 +342,6 @@ class MainWindow(QMainWindow):
         session.state_changed.connect(self._on_state)
         session.version_known.connect(lambda v: self.connection_status.set_version(v.version))
         session.resources_changed.connect(self._on_resources)
-        session.event_received.connect(self.containers.model.apply_event)
         host = session.connection.port_host
         self.containers.model.port_host = host
         self._show_browser()

@@ -177,18 +177,3 @@ def test_dangling_images_are_shown_as_such(qapp):
     )
     assert model.index(model.row_of("b"), 0).data() == "<none> (dangling)"
     assert [i.id for i in model.dangling()] == ["b" * 64]
-
-
-def test_a_container_event_shows_its_state_before_the_relist(feed):
-    from app.engine.streams.events import PodmanEvent
-
-    model, apply = feed
-    apply(c("x", "web"))
-    nano = int(NOW.timestamp() * 1e9)
-    died = PodmanEvent("container", "died", "x", "web", {"containerExitCode": "137"}, nano)
-    model.apply_event(died)
-    assert model.status("x") is ContainerStatus.EXITED
-    assert status_text(model.item("x"), NOW + timedelta(minutes=2)) == "Exited (137) 2 minutes ago"
-    model.apply_event(PodmanEvent("container", "exec", "x", "web", {}, nano))  # no state change
-    model.apply_event(PodmanEvent("container", "start", "unknown-id", "", {}, nano))
-    assert model.rowCount() == 1
