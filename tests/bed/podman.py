@@ -27,6 +27,10 @@ BUSYBOX = Path("/bin/busybox")
 
 
 def _conf(base: Path, network_backend: str) -> str:
+    # lock_type "file": each store keeps its locks in its own tmp_dir, where the default
+    # SHM locks are one table of 2,048 shared by every store of the user on the machine,
+    # so parallel runs and leaked stores made each other's creates fail
+    # (docs/podman-notes.md, "Isolating a test Podman").
     return f"""\
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]
@@ -34,6 +38,7 @@ default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]
 [engine]
 runtime = "runc"
 tmp_dir = "{base}/tmp"
+lock_type = "file"
 events_logger = "file"
 events_logfile_path = "{base}/events.log"
 volume_path = "{base}/volumes"
@@ -250,8 +255,8 @@ class IsolatedPodman:
         self.stop_service()
         self.cli("pod", "rm", "-af", "-t", "0", check=False)
         self.cli("rm", "-af", "-t", "0", check=False)
-        # Volumes hold locks in /dev/shm/libpod_lock, which every rootful store on the
-        # machine shares (2048 in all): deleting the directory would leak theirs.
+        # Removed first, so the store's services let go of what they hold before the
+        # directory (with its file locks, see _conf) goes.
         self.cli("volume", "rm", "-af", check=False)
         _unmount_under(self.base)
         shutil.rmtree(self.base, ignore_errors=True)
