@@ -303,7 +303,7 @@ def verdicts(checks: list[dict], path: str, machine_ms: float) -> bool:
             f"{key}: start {start[key]}, after {base['made']} {base[key]}, end {last[key]} "
             f"(max {peak})",
         )
-    if last["thread_names"] != base["thread_names"]:
+    if last["threads"] > base["threads"]:
         print(f"  threads then: {base['thread_names']}\n  threads now: {last['thread_names']}")
     worst = max(checks, key=lambda c: c["gap_ms"])
     gaps = sorted(c["gap_ms"] for c in checks)
@@ -311,7 +311,8 @@ def verdicts(checks: list[dict], path: str, machine_ms: float) -> bool:
         worst["gap_ms"] <= GAP_LIMIT_MS,
         f"GUI thread's longest stall {worst['gap_ms']:.0f} ms (burst {worst['burst']}"
         f"{', ' + worst['outage'] + ' outage' if worst['outage'] else ''}: its own CPU "
-        f"{worst['gap_own_ms']:.0f} ms, waiting for a CPU {worst['gap_wait_ms']:.0f} ms); "
+        f"{worst['gap_own_ms']:.0f} ms, waiting for a CPU {worst['gap_wait_ms']:.0f} ms, "
+        f"the rest blocked: the interpreter lock or I/O); "
         f"median burst {gaps[len(gaps) // 2]:.0f} ms; limit {GAP_LIMIT_MS:.0f}",
     )
     print(
