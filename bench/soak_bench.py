@@ -30,17 +30,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.soak_window import WindowChild, ask, report, slope_mb_per_100, spawn  # noqa: E402
 from tests.bed.podman import TEST_IMAGE, IsolatedPodman  # noqa: E402
 from tests.bed.registry import Registry  # noqa: E402
 
@@ -52,64 +50,16 @@ TICKER = "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"
 
 
 def child(uri: str) -> None:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
     import asyncio
     import gc
-    import tempfile
     from collections import Counter
 
-    import qasync
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from app.controllers.connection_manager import ConnectionManager
-    from app.controllers.inspector_manager import InspectorManager
-    from app.controllers.resource_actions import ResourceActions
-    from app.controllers.settings import Settings
-    from app.support.responsiveness import prepare_qt_environment
-    from app.ui.inspector.container_inspector import ContainerInspector
-    from app.ui.main_window import MainWindow
-
-    prepare_qt_environment()  # as the app does
-    app = QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    beats: list[float] = [time.perf_counter()]
-    heart = QTimer(interval=10)
-    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
-    heart.start()
-    settings = Settings(Path(tempfile.mkdtemp()) / "s.ini")
-    manager = ConnectionManager(settings)
-    actions = ResourceActions(lambda: manager.session)
-    window = MainWindow(settings, actions)
-    manager.session_changed.connect(window.set_session)
-    inspectors = InspectorManager(
-        manager, lambda session, ref: ContainerInspector(session, ref, actions)
-    )
-    window.resize(1180, 720)
-    window.show()
-    commands: asyncio.Queue = asyncio.Queue()
-
-    def read_commands() -> None:  # stdin on a thread of its own: the GUI thread never blocks
-        for line in sys.stdin:
-            loop.call_soon_threadsafe(commands.put_nowait, line.split())
-        loop.call_soon_threadsafe(commands.put_nowait, ["quit"])
-
-    threading.Thread(target=read_commands, name="soak-stdin", daemon=True).start()
+    harness = WindowChild()
+    window, inspectors = harness.window, harness.inspectors
+    wait_for, max_gap_ms = harness.wait_for, harness.max_gap_ms
 
     def object_types() -> Counter:
         return Counter(type(o).__qualname__ for o in gc.get_objects())
-
-    async def wait_for(predicate, timeout: float = 30.0, what: str = "") -> None:
-        deadline = time.perf_counter() + timeout
-        while not predicate():
-            if time.perf_counter() > deadline:
-                raise TimeoutError(what)
-            await asyncio.sleep(0.01)
-
-    def max_gap_ms(since: float) -> float:
-        stamps = [since] + [b for b in beats if b >= since] + [time.perf_counter()]
-        return max(b - a for a, b in zip(stamps, stamps[1:], strict=False)) * 1000
 
     async def inspect_once() -> None:
         inspector = inspectors.open(KEEPER)
@@ -123,12 +73,12 @@ def child(uri: str) -> None:
         inspector.close()  # deletes itself on close
 
     async def main() -> None:
-        await manager.open_initial(uri)
+        await harness.connect(uri)
         await wait_for(lambda: window.containers.model.rowCount() >= 1, what="first rows")
         print("READY", flush=True)
         since = time.perf_counter()
         baseline_types: Counter = Counter()
-        while (command := await commands.get())[0] != "quit":
+        while (command := (await harness.commands.get()).split())[0] != "quit":
             _, cycle, rows = command
             churn_gap = max_gap_ms(since)  # while the driver churned: events, updates
             since = time.perf_counter()
@@ -143,23 +93,18 @@ def child(uri: str) -> None:
             await wait_for(lambda r=int(rows): window.containers.model.rowCount() == r, what="rows")
             await asyncio.sleep(0.2)  # deferred deletes and the inspector's pools wind down
             gap = max(churn_gap, max_gap_ms(since))
+            harness.forget_beats()
             gc.collect()  # a stall of its own, measured by nobody: after the gaps are taken
-            with open("/proc/self/statm") as statm:
-                rss = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            out = {
-                "cycle": int(cycle),
-                "rss_mb": rss / 2**20,
-                "threads": threading.active_count(),
-                "thread_names": sorted(t.name for t in threading.enumerate()),
-                "fds": len(os.listdir("/proc/self/fd")),
-                "widgets": len(QApplication.allWidgets()),
-                "py_objects": len(gc.get_objects()),
-                "gap_ms": gap,
-                "gap_churn_ms": churn_gap,  # the driver's churn arriving as events
-                "gap_pages_ms": pages_gap,  # switching through every page
-                "gap_inspector_ms": inspector_gap,  # opening, following, closing it
-            }
-            print("M " + json.dumps(out), flush=True)
+            report(
+                {
+                    "cycle": int(cycle),
+                    **harness.readings(),
+                    "gap_ms": gap,
+                    "gap_churn_ms": churn_gap,  # the driver's churn arriving as events
+                    "gap_pages_ms": pages_gap,  # switching through every page
+                    "gap_inspector_ms": inspector_gap,  # opening, following, closing it
+                }
+            )
             if int(cycle) == 1:
                 baseline_types = object_types()
             since = time.perf_counter()
@@ -169,10 +114,7 @@ def child(uri: str) -> None:
         grown.subtract(baseline_types)
         print("TYPES " + json.dumps([kv for kv in grown.most_common(12) if kv[1] > 0]), flush=True)
 
-    with loop:
-        loop.run_until_complete(main())
-    inspectors.close_all()
-    manager.shutdown()
+    harness.run(main)
 
 
 # -- the parent: the driver ------------------------------------------------------------------
@@ -219,16 +161,6 @@ def start_registry(base: Path, bed: IsolatedPodman) -> Registry | None:
     return registry
 
 
-def slope_mb_per_100(points: list[tuple[int, float]]) -> float:
-    """Least-squares slope of RSS over cycles, scaled to 100 cycles."""
-    if len(points) < 2:
-        return 0.0
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    var = sum((x - mx) ** 2 for x in xs)
-    return 100 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default="/tmp/pdc-soak-bench", help="made afresh each run")
@@ -253,30 +185,14 @@ def main() -> int:
     try:
         registry = start_registry(base, bed)
         bed.cli("run", "-d", "--name", KEEPER, TEST_IMAGE, "sh", "-c", TICKER)
-        child_log = open(base / "child.log", "w")  # noqa: SIM115 - handed to the child
         env = {**bed.env, "XDG_CONFIG_HOME": str(base / "xdg"), "XDG_STATE_HOME": str(base)}
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", bed.uri],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=child_log,
-            text=True,
-        )
-        child_log.close()
-        if proc.stdout.readline().strip() != "READY":
-            raise RuntimeError("the child did not start")
+        proc = spawn(__file__, [bed.uri], env, base / "child.log")
         driver = Driver(bed, registry)
         figures = []
         started = time.monotonic()
         for n in range(args.cycles + 1):
             rows = driver.cycle(n) if n else len(bed.cli("ps", "-aq").split())
-            proc.stdin.write(f"cycle {n} {rows}\n")
-            proc.stdin.flush()
-            line = proc.stdout.readline()
-            if not line.startswith("M "):
-                raise RuntimeError(f"the child failed at cycle {n}")
-            figures.append(json.loads(line[2:]))
+            figures.append(ask(proc, f"cycle {n} {rows}"))
             f = figures[-1]
             print(
                 f"cycle {n:4d}  rss {f['rss_mb']:7.1f} MB  threads {f['threads']:3d}  "
