@@ -128,6 +128,12 @@ def target(setup: str, bed: IsolatedPodman, sshd: SshServer, run: Path) -> Itera
                     raise RuntimeError(f"{setup}: {proxy.status().last_error}")
                 time.sleep(0.05)
             yield listen
+            status = proxy.status()  # the proof that the tests went through it
+            print(
+                f"  (the proxy served {status.total_clients} connections,"
+                f" {status.bytes_to_clients / 1e6:.1f} MB to the clients)",
+                file=sys.stderr,
+            )
         finally:
             proxy.stop()
     elif setup == "ssh-L":

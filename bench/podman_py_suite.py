@@ -25,12 +25,13 @@ Offline: the tests pull ``quay.io/libpod/alpine``, ``…/busybox`` and ``…/alp
 build ``FROM alpine`` and pull ``ubi8``. The machine cannot reach those registries, so
 the test bed's loopback registry (Debian's docker-registry) serves them as the mirror of
 quay.io and docker.io (the isolated Podman's registries.conf; short names resolve to
-docker.io), holding a stand-in built from the test bed's busybox with the applets also
+docker.io), holding a stand-in made from the test bed's busybox with the applets also
 under /usr/bin (``top`` is ``/usr/bin/top`` in the tests) under each of those names.
 The mirror serves HTTPS with a throwaway self-signed certificate that only this
 Podman service trusts (``SSL_CERT_FILE`` in its environment): podman-py's pull sends
 ``tlsVerify=true``, which overrides registries.conf's ``insecure``, so a plain-HTTP
-mirror would fail every pull. The pulls do cross the forwarder. Tests that need the real
+mirror would fail every pull. The pull requests and their progress cross the forwarder
+(the layers go from the mirror to Podman). Tests that need the real
 images' content or another Podman version fail alike in every setup; what matters is the
 difference from ``direct``.
 
@@ -45,6 +46,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -60,7 +62,7 @@ from bench.client_suites import (  # noqa: E402
     summarize,
     target,
 )
-from tests.bed.podman import TEST_IMAGE, IsolatedPodman  # noqa: E402
+from tests.bed.podman import IsolatedPodman, build_busybox_rootfs  # noqa: E402
 from tests.bed.registry import Registry  # noqa: E402
 from tests.bed.sshd import SshServer  # noqa: E402
 
@@ -72,14 +74,6 @@ STAND_IN = "localhost/alpine-stand-in:test"
 # are both fetched as 127.0.0.1:PORT/X).
 MIRRORED = ["libpod/alpine", "libpod/busybox", "libpod/alpine_labels", "library/alpine"]
 MIRRORED += ["library/ubi8"]
-
-STAND_IN_CONTAINERFILE = f"""\
-FROM {TEST_IMAGE}
-RUN mkdir -p /usr/bin /usr/sbin /sbin && \\
-    for a in $(busybox --list); do ln -s /bin/busybox /usr/bin/$a; done
-ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-LABEL description="busybox standing in for alpine (podman_py_suite.py)"
-"""
 
 PLUGIN = '''\
 """Point podman-py's integration tests at an existing service (podman_py_suite.py)."""
@@ -151,16 +145,44 @@ def ensure_tests(work: Path, python: Path) -> Path:
 
 
 def make_stand_in(bed: IsolatedPodman, cache: Path) -> None:
+    """The test bed's busybox rootfs with every applet also under /usr/bin, imported as
+    the test image is (an import, not a build: a build would add a buildah label, and
+    ``test_container_labels`` compares the labels whole)."""
     bed.ensure_image(cache)
-    if not bed.cli("images", "-q", STAND_IN, check=False):
-        with tempfile.TemporaryDirectory() as context:
-            (Path(context) / "Containerfile").write_text(STAND_IN_CONTAINERFILE)
-            bed.cli("build", "--network", "none", "-t", STAND_IN, context, timeout=300)
+    if bed.cli("images", "-q", STAND_IN, check=False):
+        return
+    applets = subprocess.run(
+        ["/bin/busybox", "--list"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    with tempfile.TemporaryDirectory() as scratch:
+        tarball = Path(scratch) / "stand-in.tar"
+        with tarfile.open(build_busybox_rootfs(cache)) as rootfs, tarfile.open(tarball, "w") as out:
+            for member in rootfs.getmembers():
+                out.addfile(member, rootfs.extractfile(member) if member.isfile() else None)
+            for name in ("usr", "usr/bin", "usr/sbin", "sbin"):
+                info = tarfile.TarInfo(name)
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                out.addfile(info)
+            for applet in applets:
+                link = tarfile.TarInfo(f"usr/bin/{applet}")
+                link.type, link.linkname = tarfile.SYMTYPE, "/bin/busybox"
+                out.addfile(link)
+        bed.cli(
+            "import",
+            "--change",
+            "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "--change",
+            'CMD ["/bin/sh"]',
+            "--change",
+            "STOPSIGNAL SIGKILL",  # as the test image: busybox as PID 1 ignores SIGTERM
+            str(tarball),
+            STAND_IN,
+        )
 
 
 def fill_mirror(bed: IsolatedPodman, cache: Path, mirror: Registry) -> None:
-    """Build the stand-in and push it under every mirrored name."""
-    make_stand_in(bed, cache)
+    """Build the stand-in afresh and push it under every mirrored name."""
+    reset_store(bed, cache)  # a stand-in kept from an older version of this script goes
     for path in MIRRORED:
         bed.cli("push", "--tls-verify=false", STAND_IN, f"{mirror.address}/{path}:latest")
 
