@@ -387,7 +387,8 @@ class SshUpstream:
                 self._transport = None
         self._drop_spares(gracefully=False)
         transport.close()
-        reason = f"{error}" if error else "the server closed the connection"
+        # paramiko ends a session the server dropped with a bare EOFError (no text).
+        reason = str(error or "") or "the server closed the connection"
         log.info("SSH session to %s lost: %s; reconnecting", self.target.host, reason)
         self._set(UpstreamState.DOWN, f"SSH connection lost ({reason}); reconnecting")
 

@@ -1,9 +1,12 @@
 """A real image registry on 127.0.0.1 (Debian's ``docker-registry``, distribution 2.8)
-with its own storage, optionally asking for a login (an htpasswd ``auth:`` section)."""
+with its own storage, optionally asking for a login (an htpasswd ``auth:`` section) and
+optionally serving HTTPS (for clients that insist on TLS: podman-py's pull sends
+``tlsVerify=true``, which overrides registries.conf's ``insecure``)."""
 
 from __future__ import annotations
 
 import shutil
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -18,9 +21,12 @@ REGISTRY = "/usr/bin/docker-registry"
 class Registry:
     """One registry process serving plain HTTP on a free loopback port."""
 
-    def __init__(self, base: Path, user: str = "", password: str = "") -> None:
+    def __init__(
+        self, base: Path, user: str = "", password: str = "", tls: tuple[Path, Path] | None = None
+    ) -> None:
         self.base = base
         self.user, self.password = user, password
+        self.tls = tls  # (certificate, key) PEM files: serve HTTPS
         self.port = free_port()
         self._process: subprocess.Popen | None = None
 
@@ -43,6 +49,9 @@ class Registry:
             "http:",
             f"  addr: {self.address}",
         ]
+        if self.tls:
+            certificate, key = self.tls
+            config += ["  tls:", f"    certificate: {certificate}", f"    key: {key}"]
         if self.user:
             users = self.base / "htpasswd"
             entry = subprocess.run(
@@ -66,13 +75,17 @@ class Registry:
 
     def _wait_ready(self, timeout: float = 20.0) -> None:
         # The registry gives no readiness signal, so poll /v2/ with a deadline.
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no HTTP_PROXY
+        handlers: list = [urllib.request.ProxyHandler({})]  # no HTTP_PROXY
+        if self.tls:  # readiness only: whether the certificate is trusted is the client's
+            handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+        direct = urllib.request.build_opener(*handlers)
+        scheme = "https" if self.tls else "http"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
                 raise RuntimeError(f"docker-registry exited: {self._log()}")
             try:
-                direct.open(f"http://{self.address}/v2/", timeout=2).close()
+                direct.open(f"{scheme}://{self.address}/v2/", timeout=2).close()
                 return
             except urllib.error.HTTPError:
                 return  # 401: it answers, and wants a login

@@ -1,12 +1,14 @@
 """Faults during proxied work (issue 17, item 6): sshd killed under a real ``docker logs
--f``, and a client killed while an image save streams to it. The client hears of it at
-once, the proxy says its upstream is down and comes back by itself, and no client, worker
-thread or SSH channel is left behind (counted before and after).
+-f`` and under a real ``docker run``, and a client killed while an image save streams to
+it. The client hears of it at once, the proxy says its upstream is down and comes back by
+itself, and no client, worker thread, descriptor or SSH channel is left behind (counted
+before and after).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import socket
 import struct
@@ -47,6 +49,11 @@ def client_channels(upstream) -> int:
 def settled(proxy) -> bool:
     workers = proxy._proxy._workers
     return proxy.status().active_clients == 0 and workers.idle == workers.size
+
+
+def open_fds() -> int:
+    """This process's open descriptors (the proxy runs in it, as a thread)."""
+    return len(os.listdir("/proc/self/fd"))
 
 
 def warm_up(proxy) -> int:
@@ -134,6 +141,78 @@ def test_sshd_killed_under_docker_logs_follow_then_back(ssh_proxy, sshd, podman)
     wait_until(lambda: settled(proxy) and client_channels(upstream) == 0)
     assert upstream._transport is not first
     wait_until(lambda: threading.active_count() == threads_before)
+
+
+@pytest.mark.timeout(60)
+def test_sshd_killed_during_docker_run_then_back(ssh_proxy, sshd, podman, caplog):  # noqa: F811
+    """A real `docker run` (attach, start and wait, each its own proxied connection) of a
+    container that would run 5 s: with sshd killed after its first line the CLI ends
+    within seconds, short of the rest; the proxy logs and reports the lost session; no
+    client, thread, descriptor or SSH channel is left; after sshd is back it serves again."""
+    proxy = ssh_proxy(wait_timeout=2.0)
+    upstream = proxy._proxy.upstream
+    workers = proxy._proxy._workers
+    # docker run's connections each take a pool worker, which stays idle for 30 s: count
+    # the threads beside the pool.
+    others_before = warm_up(proxy) - workers.size
+    fds_before = open_fds()
+    env = {**os.environ, "DOCKER_HOST": proxy.endpoint}
+    script = "echo started; sleep 5; echo finished"
+    run = subprocess.Popen(
+        ["docker", "run", "--name", "faults-run", TEST_IMAGE, "sh", "-c", script],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert run.stdout.readline() == "started\n"
+        assert client_channels(upstream) >= 2  # the attach and the wait, at least
+        first = upstream._transport
+        with caplog.at_level(logging.INFO, logger="pdc.proxy"):
+            kill_sshd_and_sessions(sshd)
+            killed = time.monotonic()
+            rest = run.stdout.read()
+            run.wait(10)
+            assert time.monotonic() - killed < 5, "the client was not told promptly"
+            wait_for_upstream(proxy, UpstreamState.DOWN)
+        assert "finished" not in rest
+        # The attach ends short; the wait's connection is cut: docker exits 125 with
+        # "error waiting for container: unexpected EOF".
+        assert run.returncode != 0 and run.stderr.read().strip()
+        lost = [
+            r.getMessage()
+            for r in caplog.records
+            if "SSH session to 127.0.0.1 lost" in r.getMessage()
+        ]
+        assert lost and not lost[0].startswith("SSH session to 127.0.0.1 lost: ;"), lost
+        reported = []
+        while not ssh_proxy.changes.empty():
+            reported.append(ssh_proxy.changes.get())
+        assert any(
+            s.upstream_state is UpstreamState.DOWN
+            and s.last_error.startswith("SSH connection lost")
+            for s in reported
+        ), [s.last_error for s in reported]
+        wait_until(lambda: proxy.status().active_clients == 0)
+        assert len(first._channels) == 0
+    finally:
+        run.kill()
+        run.wait(10)
+        run.stdout.close()
+        run.stderr.close()
+
+    sshd.start()
+    wait_for_upstream(proxy, UpstreamState.UP, timeout=15)
+    again = subprocess.run(
+        ["docker", "logs", "faults-run"], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("started")
+    wait_until(lambda: settled(proxy) and client_channels(upstream) == 0)
+    assert upstream._transport is not first and proxy.status().reconnects >= 1
+    wait_until(lambda: threading.active_count() - workers.size == others_before)
+    wait_until(lambda: open_fds() == fds_before)
 
 
 @pytest.mark.timeout(60)
