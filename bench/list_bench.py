@@ -318,6 +318,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--idle", type=float, default=60.0, help="idle seconds per run")
     parser.add_argument("--idle-runs", type=int, default=1)
+    parser.add_argument(
+        "--launch-only", action="store_true", help="only the launch runs (no trials, no idle)"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -359,6 +362,10 @@ def main() -> int:
             f"longest GUI stall, full reconcile:   {med('reconcile_gap_ms'):.1f} ms "
             f"(reconcile took {med('reconcile_s') * 1000:.0f} ms)"
         )
+        if args.launch_only:
+            print("launch runs, s:", " ".join(f"{r['launch_s']:.3f}" for r in launches))
+            print("podman ps runs, s:", " ".join(f"{c:.3f}" for c in cli_s))
+            return 0
         events = run_child("events", bed.uri, env)["trials"]
         podman_ms = [t["podman_ms"] for t in events]
         app_ms = [t["app_ms"] for t in events]
