@@ -328,10 +328,10 @@ def _bare_events(endpoint, arrivals: list) -> socket.socket:
 # -- the parent ------------------------------------------------------------------------------
 
 
-def run_child(mode: str, uri: str, env: dict, seconds: float = 0) -> dict:
+def run_child(mode: str, uri: str, env: dict, seconds: float = 0, script: str = __file__) -> dict:
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", mode, uri, str(seconds)],
+        [sys.executable, script, "--child", mode, uri, str(seconds)],
         env=env,
         capture_output=True,
         text=True,
@@ -412,6 +412,15 @@ def main() -> int:
         help="the service's socket (default: in --base); a second service on the "
         "same store can run beside another bench's",
     )
+    parser.add_argument(
+        "--launch-only", action="store_true", help="only the launch runs (no trials, no idle)"
+    )
+    parser.add_argument(
+        "--against",
+        metavar="TREE",
+        help="another checkout of the app (e.g. a `git worktree` of an older commit): its "
+        "launch is measured too, interleaved run by run with this one's, under the same load",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -427,12 +436,17 @@ def main() -> int:
         if args.events_only:
             report_events(run_child("events", bed.uri, env)["trials"])
             return 0
-        launches, cli_s = [], []
-        for _ in range(args.runs):
+        launches, cli_s, other = [], [], []
+        other_script = str(Path(args.against or ".").resolve() / "bench" / "list_bench.py")
+        for n in range(args.runs):
             t0 = time.perf_counter()
             bed.cli("ps", "-a", "--format", "json")
             cli_s.append(time.perf_counter() - t0)
+            if args.against and n % 2:  # alternate which goes first
+                other.append(run_child("launch", bed.uri, env, script=other_script))
             launches.append(run_child("launch", bed.uri, env))
+            if args.against and not n % 2:
+                other.append(run_child("launch", bed.uri, env, script=other_script))
         med = lambda key: statistics.median(r[key] for r in launches)  # noqa: E731
         print(
             f"containers {CONTAINERS} ({RUNNING} running), images {IMAGES}, volumes {VOLUMES};"
@@ -457,6 +471,22 @@ def main() -> int:
             f"longest GUI stall, full reconcile:   {med('reconcile_gap_ms'):.1f} ms "
             f"(reconcile took {med('reconcile_s') * 1000:.0f} ms)"
         )
+        if other:
+            launch, connect = (
+                statistics.median(r[k] for r in other) for k in ("launch_s", "open_to_painted_s")
+            )
+            print(
+                f"{args.against}: launch {launch:.3f} s, ratio {launch / cli:.2f}x "
+                f"(connect->painted {connect / cli:.2f}x), peak RSS "
+                f"{statistics.median(r['rss_mb'] for r in other):.1f} MB, first-load stall "
+                f"{statistics.median(r['load_gap_ms'] for r in other):.1f} ms"
+            )
+        if args.launch_only:
+            print("launch runs, s:", " ".join(f"{r['launch_s']:.3f}" for r in launches))
+            if other:
+                print("  against, s:", " ".join(f"{r['launch_s']:.3f}" for r in other))
+            print("podman ps runs, s:", " ".join(f"{c:.3f}" for c in cli_s))
+            return 0
         report_events(run_child("events", bed.uri, env)["trials"])
         service_pid = bed._service.pid if bed._service is not None else 0
         env["PDC_BENCH_SERVICE_PID"] = str(service_pid)

@@ -12,6 +12,7 @@ Signals:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from PySide6.QtCore import QObject, Signal
@@ -88,6 +89,16 @@ class ConnectionManager(QObject):
         self.requested = requested
         self._set_notice(None)
         cli = self.cli()
+        if looks_like_uri(requested):
+            # An address is opened without Podman's connection list, which is read
+            # beside the connect (two podman commands) instead of before it (launch time).
+            chosen = self._resolve(requested)
+            discovering = asyncio.ensure_future(self._pool.run(disco.discover, cli))
+            if chosen is not None:
+                await self.open(chosen)
+            self.discovery = await discovering
+            self.discovery_changed.emit(self.discovery)
+            return
         self.discovery = await self._pool.run(disco.discover, cli)
         self.discovery_changed.emit(self.discovery)
         chosen = self._resolve(requested)

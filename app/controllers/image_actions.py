@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, Signal
 
 from app.controllers.operations import Operation, Operations
 from app.controllers.session import Session
-from app.engine.build import build_command, build_image
 from app.engine.command_line import CommandLine
 from app.engine.errors import Unreachable
 from app.engine.image_archives import import_image, load_image, save_image
@@ -57,6 +56,8 @@ class ImageActions(QObject):
 
     @staticmethod
     def build_command(request: BuildRequest) -> str:
+        from app.engine.build import build_command  # loaded when a build is asked for
+
         return str(build_command(request))
 
     @staticmethod
@@ -70,6 +71,8 @@ class ImageActions(QObject):
     # -- long work, as operations ----------------------------------------------------------
 
     def build(self, request: BuildRequest) -> Operation:
+        from app.engine.build import build_image
+
         session = self._connected()
         title = f"Build {request.tags[0] if request.tags else request.context.name}"
         operation = self.operations.start(

@@ -22,7 +22,6 @@ from app.engine.cli.system_connection import add_connection
 from app.engine.connection import Connection
 from app.engine.endpoint import Endpoint
 from app.engine.errors import CommandFailed, PodmanError
-from app.proxy.host_key_probe import SshProbeFailed, check_host_key, trust_host_key
 from app.proxy.host_keys import ChangedHostKey, HostKeyInfo
 from app.proxy.proxy import ProxyConfig
 from app.proxy.proxy_thread import ProxyThread
@@ -71,6 +70,9 @@ class RemoteConnectionController(QObject):
         """Check the host key (asking ``confirm`` about an unknown one), add the
         connection and read it back. Returns the read-back warning ("" when none);
         raises NotAdded with the reason."""
+        # paramiko comes with the probe, when a remote connection is added (launch time).
+        from app.proxy.host_key_probe import SshProbeFailed, check_host_key, trust_host_key
+
         self.progress.emit("Checking the host key…")
         try:
             check = await self._pool.run(check_host_key, uri, self._known_hosts)

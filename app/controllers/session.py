@@ -12,11 +12,10 @@ import asyncio
 import re
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.controllers.proxy_runner import ProxyRunner
 from app.engine.client import Client
 from app.engine.connection import Connection
 from app.engine.container_events import row_after_event
@@ -28,6 +27,9 @@ from app.models.connection_state import ConnectionState
 from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
 from app.support import log
 from app.support.concurrency import API_WORKERS, Pool, TaskSet, call_in_loop
+
+if TYPE_CHECKING:  # an ssh:// connection's proxy: not loaded for a unix:// one (launch time)
+    from app.controllers.proxy_runner import ProxyRunner
 
 _log = log.get("session")
 
@@ -260,7 +262,7 @@ class Session(QObject):
         first = tuple(k for k in RESOURCE_KINDS if k in self.first_kinds) or RESOURCE_KINDS[:1]
         fetches = self._fetch(first)
         try:
-            version = await self.call(self._client.connect_check)
+            version = await self.call(self._client.quick_check)
         except PodmanTooOld as exc:
             _discard(fetches)
             self._set_state(ConnectionState.UNSUPPORTED, str(exc))

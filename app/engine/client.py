@@ -3,14 +3,17 @@
 It wraps podman-py (over the app's own transport, see podman_adapter) and answers in
 app.engine.dto records and app.engine.errors exceptions, so callers never see
 podman-py, requests or HTTP. Calls block: the app runs them off the GUI thread.
+
+The version check and the lists a connection starts with are plain HTTP (http_api):
+podman-py, requests and urllib3 (~80 ms to import here) are loaded on the first call
+that needs them, after the first window is painted, not at start.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from podman import PodmanClient
+from typing import TYPE_CHECKING, Any
 
 from app.engine.dto import (
     ContainerSummary,
@@ -27,10 +30,15 @@ from app.engine.dto import (
 )
 from app.engine.endpoint import Endpoint
 from app.engine.errors import ConnectionLost, NotFound, NotPodman, PodmanError, PodmanTooOld
-from app.engine.http_api import LIBPOD_PREFIX, request
-from app.engine.podman_adapter import make_podman_client, translated_errors
+from app.engine.http_api import LIBPOD_PREFIX, ping_headers, request
+
+if TYPE_CHECKING:
+    from podman import PodmanClient
 
 MINIMUM_PODMAN = (4, 0)
+# The Docker-compatible API version podman-py speaks (its ``compatible`` paths), for the
+# compatible calls sent here as plain HTTP.
+COMPATIBLE_PREFIX = "/v1.40"
 # Up to this many known containers an event names are refreshed one inspect each; more
 # (a burst: `podman stop -a`) cost less as one filtered list.
 INSPECT_AT_MOST = 20
@@ -70,19 +78,29 @@ class Client:
         # Endpoint.parse refuses ssh://: remote services are reached through the app's proxy.
         self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint.parse(endpoint)
         self.timeout = timeout
-        self._podman = make_podman_client(self.endpoint, timeout)
+        self._made: PodmanClient | None = None
+        self._making = threading.Lock()
 
     @property
     def podman(self) -> PodmanClient:
         """The podman-py client underneath, for the few calls this facade does not wrap.
 
-        Wrap its calls in ``translated_errors(client.endpoint)`` to get engine errors.
+        Made on first use (see the module's docstring). Wrap its calls in
+        ``translated_errors(client.endpoint)`` to get engine errors.
         """
-        return self._podman
+        with self._making:
+            if self._made is None:
+                from app.engine.podman_adapter import make_podman_client
+
+                self._made = make_podman_client(self.endpoint, self.timeout)
+            return self._made
 
     def close(self) -> None:
         """Close pooled connections; the client must not be used afterwards."""
-        self._podman.close()
+        with self._making:
+            made = self._made
+        if made is not None:
+            made.close()
 
     def __enter__(self) -> Client:
         return self
@@ -94,8 +112,16 @@ class Client:
         return f"Client({self.endpoint.uri!r})"
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from app.engine.podman_adapter import translated_errors
+
         with translated_errors(self.endpoint):
             return fn(*args, **kwargs)
+
+    def _list(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The objects of a libpod list: the request podman-py's ``list()`` sends, as
+        plain HTTP."""
+        answer = self._get_json(path, params=params)
+        return [item for item in answer or () if isinstance(item, dict)]
 
     # -- service -------------------------------------------------------------------------
 
@@ -120,31 +146,61 @@ class Client:
         check_version(info)
         return info
 
+    def quick_check(self) -> VersionInfo:
+        """connect_check() from ``/_ping``'s headers when they name a libpod API version.
+
+        ``/version`` costs Podman as much as listing every container (~1 s on a store
+        of 1,000 here: it gathers ``/info``), and at connect it runs beside the first
+        list on the same CPUs; ``/_ping`` costs ~1 ms. The record has the version and
+        API version only (no arch, no Go version). A service whose ping names no libpod
+        API (a Docker engine, an old Podman) gets the full check, so a refusal says
+        what was found as before.
+        """
+        try:
+            headers = ping_headers(self.endpoint, self.timeout)
+        except ConnectionLost:
+            raise
+        except PodmanError:
+            headers = {}  # a ping refused: the full check says what answers
+        api = headers.get("libpod-api-version", "")
+        if not parse_version(api):
+            return self.connect_check()
+        # "Libpod/4.3.1 (linux)"; the libpod API version follows Podman's from 4.0 on.
+        server = headers.get("server", "")
+        name, _, rest = server.partition("/")
+        version, _, os_part = rest.partition(" ")
+        if name.lower() != "libpod" or not parse_version(version):
+            version = api
+        info = VersionInfo(version=version, api_version=api, os=os_part.strip("() "))
+        check_version(info)
+        return info
+
     def ping(self) -> bool:
         """Whether the service answers ``/_ping`` (False, not an error, when unreachable)."""
         try:
-            return bool(self._call(self._podman.ping))
+            return bool(self._call(self.podman.ping))
         except ConnectionLost:
             return False
 
     def info(self) -> SystemInfo:
-        return SystemInfo.from_api(self._call(self._podman.info))
+        return SystemInfo.from_api(self._call(self.podman.info))
 
     def df(self) -> DiskUsage:
-        return DiskUsage.from_api(self._call(self._podman.df))
+        return DiskUsage.from_api(self._call(self.podman.df))
 
-    def _get_json(self, path: str, **kwargs: Any) -> Any:
-        with translated_errors(self.endpoint):
-            response = self._podman.api.get(path, **kwargs)
-            response.raise_for_status()
-            return response.json()
+    def _get_json(
+        self, path: str, compatible: bool = False, params: dict[str, Any] | None = None
+    ) -> Any:
+        """GET a libpod path (or a Docker-compatible one): the decoded JSON answer."""
+        prefix = COMPATIBLE_PREFIX if compatible else LIBPOD_PREFIX
+        return request(self.endpoint, "GET", f"{prefix}{path}", params=params, timeout=self.timeout)
 
     # -- containers ----------------------------------------------------------------------
 
     def containers(self, all: bool = True) -> list[ContainerSummary]:
         """Every container (or only running ones), pods' infra containers included."""
-        found = self._call(self._podman.containers.list, all=all)
-        return [ContainerSummary.from_api(c.attrs) for c in found]
+        found = self._list("/containers/json", {"all": all})
+        return [ContainerSummary.from_api(c) for c in found]
 
     def containers_by_id(
         self, ids: Iterable[str], known: Mapping[str, ContainerSummary] | None = None
@@ -186,7 +242,7 @@ class Client:
 
     def inspect_container(self, id_or_name: str) -> dict[str, Any]:
         """The raw inspect JSON (``podman container inspect``)."""
-        return dict(self._call(self._podman.containers.get, id_or_name).attrs)
+        return dict(self._call(self.podman.containers.get, id_or_name).attrs)
 
     def create_container(self, spec: dict[str, Any]) -> str:
         """Create a container from a libpod SpecGenerator body; returns its id.
@@ -199,7 +255,7 @@ class Client:
 
     def _container(self, id_or_name: str) -> Any:
         # A model on the id alone: podman-py's get() would cost an inspect per action.
-        return self._podman.containers.prepare_model({"Id": id_or_name})
+        return self.podman.containers.prepare_model({"Id": id_or_name})
 
     def start_container(self, id_or_name: str) -> None:
         self._call(self._container(id_or_name).start)
@@ -226,57 +282,64 @@ class Client:
 
     def remove_container(self, id_or_name: str, force: bool = False, volumes: bool = False) -> None:
         """Remove; without ``force`` a running container is refused (Conflict)."""
-        self._call(self._podman.containers.remove, id_or_name, force=force, v=volumes)
+        self._call(self.podman.containers.remove, id_or_name, force=force, v=volumes)
 
     # -- images --------------------------------------------------------------------------
 
     def images(self) -> list[ImageSummary]:
         """One record per image name, as `podman images` lists them (``key`` tells
         them apart); an image without a name once."""
-        found = self._call(self._podman.images.list)
-        return image_rows(ImageSummary.from_api(i.attrs) for i in found)
+        try:
+            found = self._list("/images/json")
+        except NotFound:
+            found = []  # as podman-py's list: an API without the path has no images
+        return image_rows(ImageSummary.from_api(i) for i in found)
 
     def images_by_id(self, ids: Iterable[str]) -> list[ImageSummary]:
         """The name rows of only the images with these (full) ids."""
         return image_rows(ImageSummary.from_api(i) for i in self._filtered("images", ids))
 
     def inspect_image(self, id_or_name: str) -> dict[str, Any]:
-        return dict(self._call(self._podman.images.get, id_or_name).attrs)
+        return dict(self._call(self.podman.images.get, id_or_name).attrs)
 
     def remove_image(self, id_or_name: str, force: bool = False) -> None:
         """Remove (or untag, for one of several names); an image in use is refused (InUse)."""
-        self._call(self._podman.images.remove, id_or_name, force=force)
+        self._call(self.podman.images.remove, id_or_name, force=force)
 
     def prune_images(self, dangling_only: bool = True) -> list[str]:
         """Remove unused images (only untagged ones by default); returns the removed ids."""
-        report = self._call(self._podman.images.prune, all=not dangling_only)
+        report = self._call(self.podman.images.prune, all=not dangling_only)
         return [str(entry.get("Deleted")) for entry in report.get("ImagesDeleted") or ()]
 
     # -- volumes -------------------------------------------------------------------------
 
     def volumes(self) -> list[VolumeSummary]:
-        return [VolumeSummary.from_api(v.attrs) for v in self._call(self._podman.volumes.list)]
+        try:
+            found = self._list("/volumes/json")
+        except NotFound:
+            found = []  # as podman-py's list
+        return [VolumeSummary.from_api(v) for v in found]
 
     def inspect_volume(self, name: str) -> dict[str, Any]:
-        return dict(self._call(self._podman.volumes.get, name).attrs)
+        return dict(self._call(self.podman.volumes.get, name).attrs)
 
     def remove_volume(self, name: str, force: bool = False) -> None:
         """Remove; a volume in use is refused (InUse) unless ``force`` (which removes its users)."""
-        self._call(self._podman.volumes.remove, name, force=force)
+        self._call(self.podman.volumes.remove, name, force=force)
 
     # -- pods ----------------------------------------------------------------------------
 
     def pods(self) -> list[PodSummary]:
-        return [PodSummary.from_api(p.attrs) for p in self._call(self._podman.pods.list)]
+        return [PodSummary.from_api(p) for p in self._list("/pods/json")]
 
     def pods_by_id(self, ids: Iterable[str]) -> list[PodSummary]:
         return [PodSummary.from_api(p) for p in self._filtered("pods", ids)]
 
     def inspect_pod(self, id_or_name: str) -> dict[str, Any]:
-        return dict(self._call(self._podman.pods.get, id_or_name).attrs)
+        return dict(self._call(self.podman.pods.get, id_or_name).attrs)
 
     def _pod(self, id_or_name: str) -> Any:
-        return self._podman.pods.prepare_model({"Id": id_or_name})
+        return self.podman.pods.prepare_model({"Id": id_or_name})
 
     def start_pod(self, id_or_name: str) -> None:
         self._call(self._pod(id_or_name).start)
@@ -294,15 +357,15 @@ class Client:
         self._call(self._pod(id_or_name).unpause)
 
     def remove_pod(self, id_or_name: str, force: bool = False) -> None:
-        self._call(self._podman.pods.remove, id_or_name, force=force)
+        self._call(self.podman.pods.remove, id_or_name, force=force)
 
     # -- networks ------------------------------------------------------------------------
 
     def networks(self) -> list[NetworkSummary]:
-        return [NetworkSummary.from_api(n.attrs) for n in self._call(self._podman.networks.list)]
+        return [NetworkSummary.from_api(n) for n in self._list("/networks/json")]
 
     def inspect_network(self, name: str) -> dict[str, Any]:
-        return dict(self._call(self._podman.networks.get, name).attrs)
+        return dict(self._call(self.podman.networks.get, name).attrs)
 
     def remove_network(self, name: str, force: bool = False) -> None:
         """Remove; one with containers is refused (InUse) unless ``force``, which also
@@ -314,21 +377,21 @@ class Client:
         (docs/podman-notes.md, "What removing takes with it").
         """
         attrs = self.inspect_network(name)
-        self._call(self._podman.networks.remove, str(attrs.get("name") or name), force=force)
+        self._call(self.podman.networks.remove, str(attrs.get("name") or name), force=force)
 
     # -- secrets -------------------------------------------------------------------------
 
     def secrets(self) -> list[SecretSummary]:
-        return [SecretSummary.from_api(s.attrs) for s in self._call(self._podman.secrets.list)]
+        return [SecretSummary.from_api(s) for s in self._list("/secrets/json")]
 
     def inspect_secret(self, name: str) -> dict[str, Any]:
         """The secret's metadata; its value is never asked for, and dropped if sent."""
-        attrs = dict(self._call(self._podman.secrets.get, name).attrs)
+        attrs = dict(self._call(self.podman.secrets.get, name).attrs)
         attrs.pop("SecretData", None)
         return attrs
 
     def remove_secret(self, name: str) -> None:
-        self._call(self._podman.secrets.remove, name)
+        self._call(self.podman.secrets.remove, name)
 
     # -- who uses what (added for the main window's confirmations and "used by" column) --
 

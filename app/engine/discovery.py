@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from app.engine.cli.podman_cli import PodmanCli, PodmanMissing, json_rows
@@ -112,14 +113,18 @@ def discover(cli: PodmanCli) -> Discovery:
     version = ""
     found = cli.available
     if found:
-        try:
-            connections, problem = system_connections(cli)
-            if problem:
-                problems.append(problem)
-            version = cli.version()
-        except PodmanMissing as exc:
-            found = False
-            problems.append(str(exc))
+        # The two commands run side by side: each is a podman start (~70 ms here), and
+        # the app connects only once the list is read (launch time).
+        with ThreadPoolExecutor(1, thread_name_prefix="podman-version") as beside:
+            asked = beside.submit(cli.version)
+            try:
+                connections, problem = system_connections(cli)
+                if problem:
+                    problems.append(problem)
+                version = asked.result()
+            except PodmanMissing as exc:
+                found = False
+                problems.append(str(exc))
     local = local_socket_path()
     if local and not any(c.uri == f"unix://{local}" for c in connections):
         connections.append(Connection(LOCAL_NAME, f"unix://{local}", source="local"))

@@ -109,6 +109,25 @@ def request(
         return data.decode("utf-8", "replace")
 
 
+def ping_headers(endpoint: Endpoint, timeout: float | None = 30.0) -> dict[str, str]:
+    """The headers of ``GET /_ping`` (names in lower case): Podman names its version and
+    libpod API version there (``Libpod-Api-Version``, ``Server: Libpod/4.3.1 (linux)``)
+    for ~1 ms of its time. Raises as :func:`request` does."""
+    conn = EndpointConnection(endpoint, timeout)
+    try:
+        conn.request("GET", "/_ping")
+        resp = conn.getresponse()
+        data = resp.read()
+    except (OSError, http.client.HTTPException) as exc:
+        why = describe_os_error(exc)
+        raise ConnectionLost(f"Lost the connection to Podman at {endpoint}: {why}", why) from exc
+    finally:
+        conn.close()
+    if resp.status >= 400:
+        raise api_error(data, resp.status)
+    return {name.lower(): value.strip() for name, value in resp.getheaders()}
+
+
 class Stream:
     """A long-lived response (events, logs, stats) read line by line.
 

@@ -16,11 +16,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from paramiko import HostKeys, PKey, SSHException
-from paramiko.hostkeys import HostKeyEntry, InvalidHostKey
+from typing import TYPE_CHECKING
 
 from app.proxy.uris import is_loopback
+
+if TYPE_CHECKING:  # paramiko loads with the SSH upstream; the records here need none of it
+    from paramiko import HostKeys, PKey
 
 log = logging.getLogger("pdc.proxy")
 
@@ -173,6 +174,9 @@ def _load_known_hosts(path: Path) -> HostKeys:
     """A known_hosts file's keys; a line that cannot be read (not UTF-8, bad base64, a
     truncated key) is skipped with a log line, as OpenSSH skips it, and the lines around
     it still count. (paramiko's own HostKeys.load raises on the first two.)"""
+    from paramiko import HostKeys, SSHException
+    from paramiko.hostkeys import HostKeyEntry, InvalidHostKey
+
     keys = HostKeys()
     seen: set[tuple[str, str]] = set()
     skipped = 0

@@ -13,19 +13,21 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from app.engine.endpoint import Endpoint
-from app.proxy.host_keys import HostKeyPolicy, UnknownKeyCallback
 from app.proxy.listeners import Listener, ListenerError, open_listener
 from app.proxy.pump import Pump
-from app.proxy.ssh_auth import Credentials, PassphraseCallback
-from app.proxy.ssh_upstream import SshUpstream
 from app.proxy.status import ProxyState, ProxyStatus, UpstreamState
 from app.proxy.streams import ByteStream, SocketStream
 from app.proxy.unix_upstream import UnixUpstream
 from app.proxy.upstream import Prepared, Upstream, UpstreamUnavailable
 from app.proxy.uris import parse_listen, parse_upstream
 from app.proxy.workers import Workers
+
+if TYPE_CHECKING:  # the SSH side (paramiko) is loaded when an ssh:// upstream is made
+    from app.proxy.host_keys import UnknownKeyCallback
+    from app.proxy.ssh_auth import PassphraseCallback
 
 log = logging.getLogger("pdc.proxy")
 
@@ -56,6 +58,10 @@ def make_upstream(config: ProxyConfig) -> Upstream:
     target = parse_upstream(config.upstream)
     if isinstance(target, Endpoint):
         return UnixUpstream(target)
+    from app.proxy.host_keys import HostKeyPolicy
+    from app.proxy.ssh_auth import Credentials
+    from app.proxy.ssh_upstream import SshUpstream
+
     policy = HostKeyPolicy(
         known_hosts=config.known_hosts,
         is_machine=config.is_machine,

@@ -9,11 +9,12 @@ from __future__ import annotations
 import select
 import socket
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from paramiko import Channel, SSHException
+if TYPE_CHECKING:  # paramiko is loaded by the SSH upstream, not by a unix-only proxy
+    from paramiko import Channel
 
-from app.proxy.channel_delivery import DirectPipe
+    from app.proxy.channel_delivery import DirectPipe
 
 
 class ByteStream(Protocol):
@@ -103,6 +104,8 @@ class ChannelStream:
     """A paramiko channel (one direct-streamlocal forward over the shared SSH session)."""
 
     def __init__(self, channel: Channel) -> None:
+        from app.proxy.channel_delivery import DirectPipe
+
         self.channel = channel
         buffer = channel.in_buffer
         # Set when the channel was made by channel_delivery.direct_channel.
@@ -125,6 +128,8 @@ class ChannelStream:
         """The pump notices a dead channel through the other direction's reads."""
 
     def abort(self) -> None:
+        from paramiko import SSHException  # loaded already: there is a channel
+
         try:
             self.channel.close()
         except (EOFError, OSError, SSHException):

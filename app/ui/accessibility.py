@@ -73,11 +73,15 @@ def assign_mnemonics(window: QMainWindow) -> None:
     mnemonic), so two pages may use the same letter.
     """
     menus = {mnemonic_of(a.text()) for a in window.menuBar().actions()}
+    lettered = _lettered_outside_toolbars(window)  # once, not once per toolbar (launch time)
     for toolbar in window.findChildren(QToolBar):
         actions = [a for a in toolbar.actions() if not a.isSeparator()]
         # Pages of a stack are never shown together: only this toolbar's own page and
         # what surrounds the stacks can clash with it.
-        elsewhere = menus | _mnemonics_outside_toolbars(window, _page_of(toolbar))
+        page = _page_of(toolbar)
+        elsewhere = menus | {
+            letter for letter, on in lettered if on is None or on is page or _contains(on, page)
+        }
         taken = set(elsewhere) - {""}
         for action in actions:
             if isinstance(action, QWidgetAction):
@@ -102,21 +106,20 @@ def _page_of(widget: QWidget) -> QWidget | None:
     return None
 
 
-def _mnemonics_outside_toolbars(window: QWidget, page: QWidget | None = None) -> set[str]:
-    """Letters that the window's buttons and labels, other than toolbar buttons, use;
-    of the stacked pages, only ``page``'s count."""
-    letters = set()
+def _lettered_outside_toolbars(window: QWidget) -> list[tuple[str, QWidget | None]]:
+    """The letters that the window's buttons and labels, other than toolbar buttons, use,
+    each with the stacked page it is on (None: outside every stack)."""
+    found = []
     for widget in window.findChildren(QWidget):
         if isinstance(widget, QToolButton) and isinstance(widget.parentWidget(), QToolBar):
-            continue
-        on = _page_of(widget)
-        if on is not None and on is not page and not _contains(on, page):
             continue
         if isinstance(widget, QAbstractButton) or (
             isinstance(widget, QLabel) and widget.buddy() is not None
         ):
-            letters.add(mnemonic_of(widget.text()))
-    return letters - {""}
+            letter = mnemonic_of(widget.text())
+            if letter:
+                found.append((letter, _page_of(widget)))
+    return found
 
 
 def _contains(outer: QWidget, inner: QWidget | None) -> bool:

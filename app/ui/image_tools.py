@@ -20,16 +20,16 @@ from app.engine.dto import ImageSummary
 from app.engine.errors import PodmanError
 from app.models import humanize
 from app.support.concurrency import Cancelled
-from app.ui.build_dialog import BuildDialog
 from app.ui.confirmation import Confirmation
-from app.ui.image_details_dialog import ImageDetailsDialog
-from app.ui.image_history_dialog import ImageHistoryDialog
-from app.ui.import_dialog import ImportDialog
 from app.ui.path_field import OPEN_FILE, SAVE_FILE, pick
-from app.ui.tag_dialog import TagDialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs are imported when first opened (launch time)
+    from app.ui.build_dialog import BuildDialog
+    from app.ui.image_details_dialog import ImageDetailsDialog
+    from app.ui.image_history_dialog import ImageHistoryDialog
     from app.ui.images_view import ImagesView
+    from app.ui.import_dialog import ImportDialog
+    from app.ui.tag_dialog import TagDialog
 
 ARCHIVES = "Image archives (*.tar);;All files (*)"
 
@@ -131,6 +131,8 @@ class ImageTools(QObject):
     def open_build(self) -> BuildDialog | None:
         if self.controller is None:
             return None
+        from app.ui.build_dialog import BuildDialog
+
         dialog = BuildDialog(self.controller, self.spawn, self.view)
         self._show(dialog)
         return dialog
@@ -138,6 +140,8 @@ class ImageTools(QObject):
     def open_import(self) -> ImportDialog | None:
         if self.controller is None:
             return None
+        from app.ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.controller, self.spawn, self.view)
         self._show(dialog)
         return dialog
@@ -146,6 +150,8 @@ class ImageTools(QObject):
         image = self._one()
         if image is None:
             return None
+        from app.ui.tag_dialog import TagDialog
+
         dialog = TagDialog(self.controller, image, self.spawn, self.view)
         self._show(dialog)
         return dialog
@@ -156,6 +162,8 @@ class ImageTools(QObject):
             return None
         ref = image.name or image.id
         controller = self.controller
+        from app.ui.image_history_dialog import ImageHistoryDialog
+
         dialog = ImageHistoryDialog(
             ref, lambda: controller.history(image.id), self.spawn, self.view
         )
@@ -168,6 +176,8 @@ class ImageTools(QObject):
             return None
         ref = image.name or image.id[:12]
         controller = self.controller
+        from app.ui.image_details_dialog import ImageDetailsDialog
+
         dialog = ImageDetailsDialog(
             ref, lambda: controller.details(image.id), self.spawn, self.view
         )

@@ -9,6 +9,7 @@ out again whenever the containers or the networks change, with no call to Podman
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,11 +21,12 @@ from app.controllers.session import Session
 from app.controllers.settings import Settings
 from app.models.network_model import DEFAULT_NETWORK, NetworkModel
 from app.ui import confirmation
-from app.ui.network_connect_dialog import NetworkConnectDialog
-from app.ui.network_create_dialog import NetworkCreateDialog
-from app.ui.network_details_dialog import NetworkDetailsDialog
 from app.ui.removal_confirmation import confirm_removal
 from app.ui.resource_view import ResourceView
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened (launch time)
+    from app.ui.network_create_dialog import NetworkCreateDialog
+    from app.ui.network_details_dialog import NetworkDetailsDialog
 
 EMPTY = """
 <h3>No networks</h3>
@@ -129,10 +131,14 @@ class NetworksView(ResourceView):
 
     def create_dialog(self) -> NetworkCreateDialog:
         assert self.networks is not None
+        from app.ui.network_create_dialog import NetworkCreateDialog
+
         return NetworkCreateDialog(self.networks, self.spawn, self)
 
     def details_dialog(self, name: str) -> NetworkDetailsDialog:
         assert self.networks is not None
+        from app.ui.network_details_dialog import NetworkDetailsDialog
+
         dialog = NetworkDetailsDialog(self.networks, self.spawn, name, self)
         dialog.reload()
         return dialog
@@ -155,6 +161,8 @@ class NetworksView(ResourceView):
     def open_connect(self) -> None:
         name = self._selected_name()
         if name and self.networks is not None:
+            from app.ui.network_connect_dialog import NetworkConnectDialog
+
             self._open(NetworkConnectDialog(self.networks, self.spawn, self, network=name))
 
     def _on_double_click(self, index: QModelIndex) -> None:

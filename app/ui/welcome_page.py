@@ -29,7 +29,6 @@ from app import APP_NAME
 from app.controllers.podman_check import CHECKING, READY, PodmanCheck
 from app.controllers.welcome import HelloFailure, HelloOutput
 from app.models import dots
-from app.ui.inspector import ansi
 from app.ui.notice_page import CommandRow
 
 WIDTH = 640
@@ -273,6 +272,8 @@ class WelcomePage(QWidget):
             f"{output.name} ran and exited{code}. This is what it printed; it stays in the "
             "Containers list, where you can inspect or remove it."
         )
+        from app.ui.inspector import ansi  # with the first output shown (launch time)
+
         self.output.clear()
         cursor = self.output.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.End)

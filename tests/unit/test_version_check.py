@@ -75,3 +75,10 @@ def test_a_podman_3_answer_without_components_is_refused_too():
     assert info.api_version == "3.4.4"
     with pytest.raises(PodmanTooOld, match="Podman 3.4.4 was found"):
         check_version(info)
+
+
+def test_the_quick_check_falls_back_to_version_for_a_podman_3_service(podman3):
+    """Its ping names no libpod API version: the full check refuses it, saying what."""
+    with Client(podman3) as client, pytest.raises(PodmanTooOld) as refused:
+        client.quick_check()
+    assert refused.value.found == "3.4.4"
