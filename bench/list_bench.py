@@ -98,7 +98,8 @@ def ensure_running(bed: IsolatedPodman) -> None:
 
 
 def child(mode: str, uri: str, seconds: float) -> None:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Offscreen unless PDC_BENCH_QPA names another platform (xcb on an Xvfb display).
+    os.environ["QT_QPA_PLATFORM"] = os.environ.get("PDC_BENCH_QPA", "offscreen")
     import asyncio
     import resource
     import tempfile
