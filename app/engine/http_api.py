@@ -87,20 +87,9 @@ def request(
     Raises ConnectionLost when the endpoint cannot be reached and an ApiError subclass,
     carrying Podman's own message, for an error status.
     """
-    conn = EndpointConnection(endpoint, timeout)
-    try:
-        payload = None if body is None else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json"} if payload is not None else {}
-        conn.request(method, url(path, params), body=payload, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-    except (OSError, http.client.HTTPException) as exc:
-        why = describe_os_error(exc)
-        raise ConnectionLost(f"Lost the connection to Podman at {endpoint}: {why}", why) from exc
-    finally:
-        conn.close()
-    if resp.status >= 400:
-        raise api_error(data, resp.status)
+    payload = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"} if payload is not None else {}
+    _headers, data = _exchange(endpoint, method, url(path, params), payload, headers, timeout)
     if not data:
         return None
     try:
@@ -113,9 +102,23 @@ def ping_headers(endpoint: Endpoint, timeout: float | None = 30.0) -> dict[str, 
     """The headers of ``GET /_ping`` (names in lower case): Podman names its version and
     libpod API version there (``Libpod-Api-Version``, ``Server: Libpod/4.3.1 (linux)``)
     for ~1 ms of its time. Raises as :func:`request` does."""
+    got, _data = _exchange(endpoint, "GET", "/_ping", None, {}, timeout)
+    return {name.lower(): value.strip() for name, value in got}
+
+
+def _exchange(
+    endpoint: Endpoint,
+    method: str,
+    target: str,
+    payload: bytes | None,
+    headers: dict[str, str],
+    timeout: float | None,
+) -> tuple[list[tuple[str, str]], bytes]:
+    """One request on a connection of its own: the answer's headers and whole body.
+    Raises ConnectionLost, or Podman's error for an error status."""
     conn = EndpointConnection(endpoint, timeout)
     try:
-        conn.request("GET", "/_ping")
+        conn.request(method, target, body=payload, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
     except (OSError, http.client.HTTPException) as exc:
@@ -125,7 +128,7 @@ def ping_headers(endpoint: Endpoint, timeout: float | None = 30.0) -> dict[str, 
         conn.close()
     if resp.status >= 400:
         raise api_error(data, resp.status)
-    return {name.lower(): value.strip() for name, value in resp.getheaders()}
+    return resp.getheaders(), data
 
 
 class Stream:
