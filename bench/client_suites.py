@@ -15,8 +15,10 @@ JUnit report and prints the counts and the tests whose outcome differs from ``di
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +35,34 @@ from tests.bed.podman import IsolatedPodman  # noqa: E402
 from tests.bed.sshd import SshServer  # noqa: E402
 
 SETUPS = ["direct", "proxy-unix", "proxy-ssh", "ssh-L"]
+
+
+def suite_arguments(
+    description: str, work: str, timeout: int
+) -> tuple[argparse.Namespace, list[str], Path]:
+    """The options both suites take: --work, --only, --timeout, -k. Returns the parsed
+    options, the setups chosen (checked against SETUPS) and the work folder (made)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--work", default=work, help="venv, tests, Podman store")
+    parser.add_argument("--only", default=",".join(SETUPS), help="comma-separated setups")
+    parser.add_argument("--timeout", type=int, default=timeout, help="per-test timeout, seconds")
+    parser.add_argument("-k", dest="select", default="", help="pytest -k expression")
+    args = parser.parse_args()
+    setups = args.only.split(",")
+    if unknown := set(setups) - set(SETUPS):
+        parser.error(f"unknown setup {unknown}; choose from {', '.join(SETUPS)}")
+    folder = Path(args.work)
+    folder.mkdir(parents=True, exist_ok=True)
+    return args, setups, folder
+
+
+def fresh_sshd(work: Path) -> tuple[SshServer, Path]:
+    """The test bed's sshd under ``work/sshd`` made afresh (ssh-keygen will not overwrite
+    keys), and the folder the setups' sockets and reports go in."""
+    shutil.rmtree(work / "sshd", ignore_errors=True)
+    run = work / "run"
+    run.mkdir(exist_ok=True)
+    return SshServer(work / "sshd"), run
 
 
 def ensure_venv(work: Path, packages: list[str]) -> Path:

@@ -20,7 +20,6 @@ setup; what matters is the difference from ``direct``.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 from pathlib import Path
@@ -29,16 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client_suites import (  # noqa: E402
-    SETUPS,
     clean_env,
     download_sdist,
     ensure_venv,
+    fresh_sshd,
     run_pytest,
+    suite_arguments,
     summarize,
     target,
 )
 from tests.bed.podman import TEST_IMAGE, IsolatedPodman  # noqa: E402
-from tests.bed.sshd import SshServer  # noqa: E402
 
 DOCKER_PY = "6.1.3"
 PACKAGES = [
@@ -106,25 +105,12 @@ def reset_store(bed: IsolatedPodman, cache: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--work", default="/tmp/pdc-docker-py", help="venv, tests, Podman store")
-    parser.add_argument("--only", default=",".join(SETUPS), help="comma-separated setups")
-    parser.add_argument("--timeout", type=int, default=60, help="per-test timeout, seconds")
-    parser.add_argument("-k", dest="select", default="", help="pytest -k expression")
-    args = parser.parse_args()
-    setups = args.only.split(",")
-    if unknown := set(setups) - set(SETUPS):
-        parser.error(f"unknown setup {unknown}; choose from {', '.join(SETUPS)}")
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
+    args, setups, work = suite_arguments(__doc__.split("\n")[0], "/tmp/pdc-docker-py", 60)
     python = ensure_venv(work, PACKAGES)
     tree = ensure_tests(work, python)
     cache = work / "cache"
     bed = IsolatedPodman(work / "podman")
-    shutil.rmtree(work / "sshd", ignore_errors=True)  # ssh-keygen will not overwrite keys
-    sshd = SshServer(work / "sshd")
-    run = work / "run"
-    run.mkdir(exist_ok=True)
+    sshd, run = fresh_sshd(work)
     bed.start_service()
     sshd.start()
     pytest_args = (["-k", args.select] if args.select else []) + [

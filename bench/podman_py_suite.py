@@ -42,8 +42,6 @@ hangs until the per-test timeout in every setup).
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -54,17 +52,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client_suites import (  # noqa: E402
-    SETUPS,
     clean_env,
     download_sdist,
     ensure_venv,
+    fresh_sshd,
     run_pytest,
+    suite_arguments,
     summarize,
     target,
 )
 from tests.bed.podman import IsolatedPodman, build_busybox_rootfs  # noqa: E402
 from tests.bed.registry import Registry  # noqa: E402
-from tests.bed.sshd import SshServer  # noqa: E402
 
 PODMAN_PY = "5.8.0"
 PACKAGES = [f"podman=={PODMAN_PY}", "fixtures", "pytest<9", "pytest-timeout"]
@@ -198,17 +196,7 @@ def reset_store(bed: IsolatedPodman, cache: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--work", default="/tmp/pdc-podman-py", help="venv, tests, Podman store")
-    parser.add_argument("--only", default=",".join(SETUPS), help="comma-separated setups")
-    parser.add_argument("--timeout", type=int, default=120, help="per-test timeout, seconds")
-    parser.add_argument("-k", dest="select", default="", help="pytest -k expression")
-    args = parser.parse_args()
-    setups = args.only.split(",")
-    if unknown := set(setups) - set(SETUPS):
-        parser.error(f"unknown setup {unknown}; choose from {', '.join(SETUPS)}")
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
+    args, setups, work = suite_arguments(__doc__.split("\n")[0], "/tmp/pdc-podman-py", 120)
     python = ensure_venv(work, PACKAGES)
     tree = ensure_tests(work, python)
     bed = IsolatedPodman(work / "podman")
@@ -216,10 +204,7 @@ def main() -> int:
     mirror = Registry(work / "registry", tls=(certificate, key))
     (bed.base / "registries.conf").write_text(registries_conf(mirror))
     bed.env["SSL_CERT_FILE"] = str(certificate)  # Go's roots: this service trusts the mirror
-    shutil.rmtree(work / "sshd", ignore_errors=True)  # ssh-keygen will not overwrite keys
-    sshd = SshServer(work / "sshd")
-    run = work / "run"
-    run.mkdir(exist_ok=True)
+    sshd, run = fresh_sshd(work)
     mirror.start()
     bed.start_service()
     sshd.start()
