@@ -13,7 +13,6 @@ from app.application import Application
 from app.controllers import notices
 from app.controllers.settings import Settings
 from app.engine.connection import Connection
-from app.models.connection_state import ConnectionState
 from app.proxy.host_keys import HostKeyInfo
 from app.ui import confirmation
 from app.ui.docker_socket_panel import DockerSocketPanel
@@ -23,7 +22,7 @@ from app.ui.remote_connection_dialog import RemoteConnectionDialog
 from app.ui.settings_dialog import SettingsDialog
 from tests.bed.podman import TEST_IMAGE
 from tests.ui.accessibility import menu_problems, mnemonic, mnemonic_clashes, problems
-from tests.ui.conftest import spawn
+from tests.ui.conftest import connect_and_wait
 
 
 @pytest.fixture
@@ -43,16 +42,7 @@ def connected(qtbot, application, podman):
     """The application on the test Podman, with a running container."""
     podman.cli("run", "-d", "--name", "named", TEST_IMAGE, "sleep", "600")
     manager = application.manager
-    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
-        spawn(manager.open(Connection("test", podman.uri)))
-    session = opened.args[0]
-    if session.state is not ConnectionState.CONNECTED:
-        with qtbot.waitSignal(
-            session.state_changed,
-            timeout=20_000,
-            check_params_cb=lambda state, _why: state is ConnectionState.CONNECTED,
-        ):
-            pass
+    connect_and_wait(qtbot, manager, Connection("test", podman.uri))
     qtbot.waitUntil(lambda: application.window.containers.model.rowCount() == 1)
     return application
 

@@ -10,11 +10,10 @@ import pytest
 
 from app.controllers.operations import OperationState
 from app.engine.connection import Connection
-from app.models.connection_state import ConnectionState
 from app.ui.pull_dialog import PullDialog
 from app.ui.registry_login import LoginDialog
 from tests.bed.podman import TEST_IMAGE
-from tests.ui.conftest import spawn
+from tests.ui.conftest import connect_and_wait
 
 BIG_MB = 20
 # Offscreen Qt's words about showing windows, not the app's.
@@ -30,16 +29,7 @@ def app(qtbot, application, podman):
 def _connect(qtbot, application, uri: str):
     application.window.show()
     manager = application.manager
-    with qtbot.waitSignal(manager.session_changed, timeout=15_000) as opened:
-        spawn(manager.open(Connection("test", uri)))
-    session = opened.args[0]
-    if session.state is not ConnectionState.CONNECTED:
-        with qtbot.waitSignal(
-            session.state_changed,
-            timeout=20_000,
-            check_params_cb=lambda state, _why: state is ConnectionState.CONNECTED,
-        ):
-            pass
+    connect_and_wait(qtbot, manager, Connection("test", uri))
     return application
 
 
