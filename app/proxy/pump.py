@@ -4,9 +4,11 @@ Each direction is a blocking copy loop on its own thread (socket to socket throu
 splice() on Linux; from an SSH channel partly on paramiko's own thread, see
 channel_delivery); a blocked write is the backpressure, so each direction holds at most
 one chunk, or one SSH window. Bytes are never parsed, so HTTP upgrades (attach, exec) and
-endless streams (events, logs -f) pass as they are. A half-close travels through to the
-other side; when both sides have finished, or either fails, the connection is torn down
-and both threads end.
+endless streams (events, logs -f) pass as they are. A client's half-close travels
+through to the upstream, and so does a unix upstream's; an upstream that closes entirely
+(and an SSH channel's EOF, which cannot say which it is: streams.ChannelStream) ends the
+client's connection too. When both sides have finished, or either fails, the connection
+is torn down and both threads end.
 
 Threads rather than one selector loop: Windows pipes cannot be selected, paramiko channels
 only through an extra OS pipe each, and with a worker pool a thread costs ~15 µs per

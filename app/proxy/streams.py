@@ -121,8 +121,14 @@ class ChannelStream:
         self.channel.shutdown_write()
 
     def peer_gone(self) -> bool:
-        # closed: the server closed the channel or the SSH session died under it.
-        return self.channel.closed or not self.channel.get_transport().is_active()
+        # Always, after the channel's EOF. An SSH channel carries a close and a half-close
+        # alike as one EOF (sshd reads EOF from Podman's socket and cannot tell them apart;
+        # docs/podman-notes.md), so the proxy takes the EOF as the end, as docker's own
+        # ssh transport (dial-stdio) does. Podman never half-closes a connection it still
+        # reads: it ends a response, an exec, a container's attach or a detach by closing
+        # for good (Go's server, when it shuts writing down first, closes 0.5 s later).
+        # Kept half-open instead, a detached attach would never end for the client.
+        return True
 
     def wait_gone(self) -> None:
         """The pump notices a dead channel through the other direction's reads."""

@@ -149,6 +149,48 @@ def test_half_close_passes_through_the_ssh_channel(ssh_proxy, tmp_path):
         server.close()
 
 
+def test_a_detached_attach_ends_for_the_client_over_ssh(ssh_proxy, podman):
+    """After the detach keys Podman closes an attach entirely, yet an SSH channel brings
+    only an EOF: the proxy takes it as the end, so the client sees its connection close
+    (POLLHUP, and a write fails) as it does talking to Podman directly, not a half-close
+    that never ends (docker-py's AttachContainerTest::test_detach_*; through OpenSSH's
+    ``ssh -L`` the client sees only the half-close)."""
+    import select
+
+    name = "detach-over-ssh"
+    podman.cli("create", "-it", "--name", name, TEST_IMAGE, "sh")
+    podman.cli("start", name)
+    proxy = ssh_proxy()
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(endpoint(proxy).path)
+        client.settimeout(10)
+        client.sendall(
+            f"POST /containers/{name}/attach?stream=1&stdin=1&stdout=1&stderr=1"
+            "&detachKeys=ctrl-x HTTP/1.1\r\n"
+            "Host: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            assert chunk, head
+            head += chunk
+        assert head.split(b" ", 2)[1] == b"101", head
+        # One key: Podman 4.3 misses a two-key sequence (ctrl-p ctrl-q) in a single read.
+        client.sendall(b"\x18")
+        poller = select.poll()
+        poller.register(client.fileno(), select.POLLRDHUP)
+        deadline = time.monotonic() + 10
+        while not (flags := dict(poller.poll(100)).get(client.fileno(), 0)) & select.POLLHUP:
+            assert time.monotonic() < deadline, f"no full close after detaching: {flags:#x}"
+            if flags & select.POLLIN:
+                client.recv(4096)  # whatever the terminal echoed before the end
+        with pytest.raises(OSError):  # the end is the whole connection's, not a half-close
+            client.sendall(b"still there?\n")
+    running = podman.cli("inspect", "--format", "{{.State.Running}}", name)
+    assert running == "true"  # detached, not stopped
+    wait_until(lambda: proxy.status().active_clients == 0)
+
+
 def test_64_concurrent_clients_share_one_ssh_session(ssh_proxy):
     proxy = ssh_proxy()
     results: queue.Queue = queue.Queue()
