@@ -166,7 +166,8 @@ def run(args: argparse.Namespace) -> int:
     sshd = None if args.unix else SshServer(base / "sshd")
     proc = None
     checks: list[dict] = []
-    machine = ReferenceHeartbeat()  # a 10 ms heartbeat in a process of its own
+    # A 10 ms heartbeat in a process of its own, in the window's kind of session.
+    machine = ReferenceHeartbeat(own_session=not args.driver_session)
     try:
         if sshd is not None:
             sshd.start()
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         child_args = [bed.uri, ""]
         if sshd is not None:
             child_args = [sshd.uri(bed.socket_path), str(sshd.client_key)]
-        proc = spawn(__file__, child_args, env, base / "child.log")
+        proc = spawn(__file__, child_args, env, base / "child.log", not args.driver_session)
         churn = Churn(bed, args.parallel)
         bursts = max(1, args.containers // args.burst)
         outages = {round(bursts * f): "podman" for f in (0.3, 0.7)[: args.kills]}
@@ -331,6 +332,11 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=2, choices=(0, 1, 2))
     parser.add_argument("--sshd-drops", type=int, default=1, choices=(0, 1))
     parser.add_argument("--unix", action="store_true", help="connect to the socket, not ssh://")
+    parser.add_argument(
+        "--driver-session",
+        action="store_true",
+        help="run the window in the driver's session (its podman commands share its CPU share)",
+    )
     parser.add_argument("--settle", type=float, default=120.0, help="s for rows to match")
     parser.add_argument(
         "--idle", type=float, default=40.0, help="s idle before the baseline and end readings"

@@ -182,8 +182,17 @@ def report(figures: dict[str, Any]) -> None:
     print("M " + json.dumps(figures), flush=True)
 
 
-def spawn(script: str, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start ``script --child ARGS`` and wait for its READY line (parent side)."""
+def spawn(
+    script: str, args: list[str], env: dict[str, str], log: Path, own_session: bool = True
+) -> subprocess.Popen:
+    """Start ``script --child ARGS`` and wait for its READY line (parent side).
+
+    ``own_session``: the child calls setsid(), as an app started from a desktop launcher
+    is in a session (and a systemd scope) of its own. Linux's scheduler (autogroup, or the
+    desktop's cgroups) shares the CPUs between sessions first, so in the driver's session
+    the window would compete for its share with every ``podman`` command the driver runs,
+    which no user's terminal does to a desktop app.
+    """
     child_log = open(log, "w")  # noqa: SIM115 - handed to the child
     proc = subprocess.Popen(
         [sys.executable, script, "--child", *args],
@@ -192,6 +201,7 @@ def spawn(script: str, args: list[str], env: dict[str, str], log: Path) -> subpr
         stdout=subprocess.PIPE,
         stderr=child_log,
         text=True,
+        start_new_session=own_session,
     )
     child_log.close()
     if proc.stdout.readline().strip() != "READY":

@@ -33,8 +33,9 @@ print(worst, flush=True)
 class ReferenceHeartbeat:
     """``with ReferenceHeartbeat() as ref: ...``; then ``ref.worst`` is its longest gap (s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, own_session: bool = False) -> None:
         self.worst: float | None = None
+        self._own_session = own_session  # in a session of its own, as the window it is beside
         self._proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> ReferenceHeartbeat:
@@ -43,6 +44,7 @@ class ReferenceHeartbeat:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            start_new_session=self._own_session,
         )
         assert self._proc.stdout is not None and self._proc.stdout.readline() == "ready\n"
         return self
