@@ -1,7 +1,8 @@
 """One SSH session to the server: TCP, key exchange, host key check, login.
 
-The transport is tuned for throughput (GCM ciphers first, TCP_NODELAY) and for noticing a
-dead server (SSH keepalives, TCP keepalive and a TCP user timeout where the OS has them).
+The transport is tuned for throughput (GCM ciphers first, TCP_NODELAY), for latency (every
+segment acknowledged at once on Linux: QuickAckSocket) and for noticing a dead server (SSH
+keepalives, TCP keepalive and a TCP user timeout where the OS has them).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def open_session(
     """A logged-in transport to ``target``. ``track`` receives the socket and transport as
     they are made, so another thread can close them to abort a slow attempt."""
     sock = _connect(target.host, target.port, timeout, cancel, track)
-    transport = paramiko.Transport(sock)
+    transport = paramiko.Transport(QuickAckSocket(sock) if QUICKACK else sock)
     track.append(transport)
     try:
         _tune(transport, policy, target)
@@ -120,6 +121,35 @@ def _socket_options(sock: socket.socket) -> None:
     if hasattr(socket, "TCP_USER_TIMEOUT"):
         # Unacknowledged data for 30 s means the server is gone, not slow.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 30_000)
+
+
+QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
+
+
+class QuickAckSocket:
+    """The session's socket, acknowledging what it reads at once (Linux's TCP_QUICKACK).
+
+    sshd leaves Nagle's algorithm on for connections without a terminal, so a small reply
+    (an HTTP header, a short JSON answer) that follows another unacknowledged segment waits
+    for our ACK, which Linux delays up to 40 ms. Measured on an exec through the proxy: its
+    101 header reached the client 41 ms after the request at the median instead of 11 ms,
+    and often together with the command's output, which docker-py then loses (it reads
+    the output from the raw socket, past the buffered reader that took the header). The
+    option lasts only a few segments, so it is set again before every read (~1 µs).
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def recv(self, size: int) -> bytes:
+        try:
+            self._sock.setsockopt(socket.IPPROTO_TCP, QUICKACK, 1)
+        except OSError:
+            pass  # closed under us: recv() says so
+        return self._sock.recv(size)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sock, name)
 
 
 def _tune(transport: paramiko.Transport, policy: HostKeyPolicy, target: SshTarget) -> None:
