@@ -13,6 +13,9 @@ by itself.
 By default the app is connected over ssh:// (the test bed's sshd in front of the
 Podman socket, through the app's own proxy), as a podman machine is, so the sshd drop
 is a real one for it; ``--unix`` connects to the socket instead (no sshd drop then).
+The window runs in a session of its own, as an app started from a desktop does, so the
+scheduler does not count it with the driver's commands (``--driver-session`` to do so;
+bench/soak_window.py, ``spawn``).
 
 After every burst the parent lists ``podman ps -a`` (ids and states) and the child waits
 until the window's container model holds exactly that, then reports its counts. Verdicts,
