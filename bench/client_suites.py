@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +106,29 @@ def run_pytest(
         outcomes[name] = next((k for k in ("failure", "error", "skipped") if k in kinds), "passed")
     print(f"  ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
     return outcomes
+
+
+def run_setups(
+    setups: list[str],
+    forwarders: tuple[IsolatedPodman, SshServer, Path],
+    label: str,
+    reset: Callable[[], None],
+    env_for: Callable[[Path], dict[str, str]],
+    pytest: tuple[Path, Path, list[str], int],
+) -> dict[str, dict[str, str]]:
+    """Each setup in turn, on a store ``reset`` made clean: the suite's pytest
+    (``python, tree, args, timeout``) with a clean environment plus ``env_for(socket)``
+    for the setup's socket. Each test's outcome by setup."""
+    bed, sshd, run = forwarders
+    python, tree, args, timeout = pytest
+    results: dict[str, dict[str, str]] = {}
+    for setup in setups:
+        reset()
+        print(f"{setup}: running {label} integration tests…", file=sys.stderr)
+        with target(setup, bed, sshd, run) as socket:
+            env = clean_env() | {"HOME": str(run)} | env_for(socket)
+            results[setup] = run_pytest(python, tree, args, env, run / f"{setup}.xml", timeout)
+    return results
 
 
 def clean_env(prefixes: tuple[str, ...] = ("DOCKER_", "CONTAINER")) -> dict[str, str]:

@@ -28,14 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client_suites import (  # noqa: E402
-    clean_env,
     download_sdist,
     ensure_venv,
     fresh_sshd,
-    run_pytest,
+    run_setups,
     suite_arguments,
     summarize,
-    target,
 )
 from tests.bed.podman import TEST_IMAGE, IsolatedPodman  # noqa: E402
 
@@ -116,19 +114,15 @@ def main() -> int:
     pytest_args = (["-k", args.select] if args.select else []) + [
         f"tests/integration/{name}" for name in FILES
     ]
-    results: dict[str, dict[str, str]] = {}
     try:
-        for setup in setups:
-            reset_store(bed, cache)
-            print(f"{setup}: running docker-py {DOCKER_PY} integration tests…", file=sys.stderr)
-            with target(setup, bed, sshd, run) as socket:
-                env = clean_env() | {
-                    "DOCKER_HOST": f"unix://{socket}",
-                    "DOCKER_TEST_API_VERSION": "1.41",
-                    "HOME": str(run),
-                }
-                report = run / f"{setup}.xml"
-                results[setup] = run_pytest(python, tree, pytest_args, env, report, args.timeout)
+        results = run_setups(
+            setups,
+            (bed, sshd, run),
+            f"docker-py {DOCKER_PY}",
+            lambda: reset_store(bed, cache),
+            lambda socket: {"DOCKER_HOST": f"unix://{socket}", "DOCKER_TEST_API_VERSION": "1.41"},
+            (python, tree, pytest_args, args.timeout),
+        )
     finally:
         sshd.stop()
         bed.stop_service()

@@ -52,14 +52,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client_suites import (  # noqa: E402
-    clean_env,
     download_sdist,
     ensure_venv,
     fresh_sshd,
-    run_pytest,
+    run_setups,
     suite_arguments,
     summarize,
-    target,
 )
 from tests.bed.podman import IsolatedPodman, build_busybox_rootfs  # noqa: E402
 from tests.bed.registry import Registry  # noqa: E402
@@ -211,22 +209,21 @@ def main() -> int:
     pytest_args = ["-p", "pdc_existing_service", "podman/tests/integration"]
     pytest_args += ["--deselect", f"podman/tests/integration/{NOT_RUN}"]
     pytest_args += ["-k", args.select] if args.select else []
-    results: dict[str, dict[str, str]] = {}
     try:
         fill_mirror(bed, work / "cache", mirror)
-        for setup in setups:
-            reset_store(bed, work / "cache")
-            print(f"{setup}: running podman-py {PODMAN_PY} integration tests…", file=sys.stderr)
-            with target(setup, bed, sshd, run) as socket:
-                env = clean_env() | {
-                    "PDC_PODMAN_SOCKET": str(socket),
-                    "PYTHONPATH": str(work / "plugins"),
-                    "HOME": str(run),
-                    # The real launcher (tcp only) and the tests' own CLI calls: this store.
-                    **{k: v for k, v in bed.env.items() if k.startswith("CONTAINERS_")},
-                }
-                report = run / f"{setup}.xml"
-                results[setup] = run_pytest(python, tree, pytest_args, env, report, args.timeout)
+        results = run_setups(
+            setups,
+            (bed, sshd, run),
+            f"podman-py {PODMAN_PY}",
+            lambda: reset_store(bed, work / "cache"),
+            lambda socket: {
+                "PDC_PODMAN_SOCKET": str(socket),
+                "PYTHONPATH": str(work / "plugins"),
+                # The real launcher (tcp only) and the tests' own CLI calls: this store.
+                **{k: v for k, v in bed.env.items() if k.startswith("CONTAINERS_")},
+            },
+            (python, tree, pytest_args, args.timeout),
+        )
     finally:
         sshd.stop()
         bed.stop_service()
